@@ -1,0 +1,110 @@
+"""The catalog of tracked frameworks, loaded from `data/frameworks.toml` and validated."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.paths import data_dir
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class CatalogError(Exception):
+    """The catalog file cannot be used; the message names the file, the entry and what is wrong."""
+
+
+class Framework(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str = Field(min_length=1, max_length=40)
+    aliases: tuple[str, ...] = ()
+    colour: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+    github: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    pypi: tuple[str, ...] = ()
+    npm: tuple[str, ...] = ()
+    stackoverflow: tuple[str, ...] = ()
+    huggingface: str | None = None
+    arxiv: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("ids are lower-case letters, digits and dashes")
+        return value
+
+    @property
+    def pypi_primary(self) -> str | None:
+        return self.pypi[0] if self.pypi else None
+
+
+class Catalog:
+    """All frameworks by id, plus the name → id lookup the parser needs."""
+
+    def __init__(self, frameworks: list[Framework]):
+        self.frameworks: dict[str, Framework] = {f.id: f for f in frameworks}
+        self.names: dict[str, str] = {}
+        for fw in frameworks:
+            for name in (fw.id, fw.name, *fw.aliases):
+                key = normalise_name(name)
+                other = self.names.get(key)
+                if other and other != fw.id:
+                    raise CatalogError(f"the name {name!r} is given to both {other!r} and {fw.id!r}")
+                self.names[key] = fw.id
+
+    def __getitem__(self, framework_id: str) -> Framework:
+        return self.frameworks[framework_id]
+
+    def __iter__(self):
+        return iter(self.frameworks.values())
+
+    def __len__(self) -> int:
+        return len(self.frameworks)
+
+    def ids(self) -> list[str]:
+        return list(self.frameworks)
+
+    def resolve(self, name: str) -> str | None:
+        return self.names.get(normalise_name(name))
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"[\s_]+", " ", name.strip().lower())
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = path or data_dir() / "frameworks.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
+    entries = raw.get("frameworks")
+    if not isinstance(entries, dict) or not entries:
+        raise CatalogError(f"{path}: no [frameworks.<id>] entries")
+    frameworks = []
+    for fid, fields in entries.items():
+        try:
+            frameworks.append(Framework(id=fid, **fields))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}" for err in exc.errors()
+            )
+            raise CatalogError(f"{path}: [frameworks.{fid}]: {problems}") from None
+        except TypeError as exc:
+            raise CatalogError(f"{path}: [frameworks.{fid}]: {exc}") from None
+    try:
+        return Catalog(frameworks)
+    except CatalogError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+
+
+@cache
+def catalog() -> Catalog:
+    """The bundled catalog, loaded once per process."""
+    return load_catalog()

@@ -1,0 +1,19 @@
+"""Where fwtrend finds its bundled data, installed or run from a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The bundled `data/` folder: inside the wheel as `bot/_data`, else the checkout's `data/`."""
+    for candidate in (_HERE / "_data", _HERE.parent / "data"):
+        if (candidate / "frameworks.toml").is_file():
+            return candidate
+    raise FileNotFoundError("fwtrend's bundled data folder is missing (looked in bot/_data and data/)")
+
+
+def seed_dir() -> Path:
+    return data_dir() / "seed"

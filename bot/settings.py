@@ -1,0 +1,63 @@
+"""Settings from the environment (and a `.env` file in the working directory), named as in the contract."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    fwtrend_db: Path | None = None
+
+    github_token: SecretStr | None = None
+    github_api_url: str = "https://api.github.com"
+    stackexchange_key: SecretStr | None = None
+    fwtrend_pypistats_url: str = "https://pypistats.org/api"
+    fwtrend_clickhouse_url: str = "https://sql-clickhouse.clickhouse.com"
+    fwtrend_npm_url: str = "https://api.npmjs.org"
+    fwtrend_stackexchange_url: str = "https://api.stackexchange.com/2.3"
+    fwtrend_huggingface_url: str = "https://huggingface.co"
+    fwtrend_arxiv_url: str = "https://export.arxiv.org/api"
+
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    @property
+    def db_path(self) -> Path:
+        from bot.store import default_db_path
+
+        return self.fwtrend_db or default_db_path()
+
+    @property
+    def slack_api_base(self) -> str:
+        # WebClient joins base + method name, so the base must end in a slash.
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+class MissingSetting(SystemExit):
+    """Raised to stop the program with one line naming the setting, never a traceback."""
+
+    def __init__(self, *names: str):
+        super().__init__(f"fwtrend: missing setting {' and '.join(names)} (set it in the environment or .env)")
+
+
+def require(settings: Settings, *names: str) -> None:
+    missing = [n for n in names if getattr(settings, n.lower()) in (None, "")]
+    if missing:
+        raise MissingSetting(*[n.upper() for n in missing])

@@ -1,0 +1,340 @@
+"""The SQLite metrics store: schema, migrations, and the few reads and writes the rest of fwtrend needs.
+
+One file, WAL mode, so the bot keeps answering while a refresh writes. Every write goes through
+`upsert_observations`, which never replaces a figure with one from a less trusted source.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# Where two sources give a figure for the same framework, metric and date, the higher rank wins:
+# a count taken at the time beats one rebuilt later.
+SOURCE_RANK: dict[str, int] = {
+    "github": 50,
+    "pypistats": 50,
+    "clickhouse": 45,
+    "npm": 50,
+    "stackexchange": 50,
+    "huggingface": 50,
+    "arxiv": 50,
+    "bestof": 40,
+    "top_pypi": 40,
+    "article": 40,
+    "repostory": 30,
+}
+
+OBSERVATION_KEYS = ("framework", "metric", "date", "value", "source", "method", "note")
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("fwtrend", appauthor=False)) / "fwtrend.db"
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS observations (
+            framework TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            date TEXT NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL,
+            method TEXT,
+            note TEXT,
+            rank INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT,
+            PRIMARY KEY (framework, metric, date)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS observations_metric_date ON observations (metric, date)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS metrics (
+            id TEXT PRIMARY KEY, label TEXT, unit TEXT, kind TEXT, note TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sources (
+            id TEXT PRIMARY KEY, name TEXT, url TEXT, licence TEXT, credit TEXT, provenance TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS refresh_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            framework TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            rows INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS refresh_runs_source ON refresh_runs (source, status, finished_at)")
+
+
+# Each entry moves the schema one version forward; never edit a released one, append a new one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+
+
+def register_migration(fn: Callable[[sqlite_utils.Database], None]) -> None:
+    """Feature modules (threads, digests) append their tables here at import time."""
+    if fn not in MIGRATIONS:
+        MIGRATIONS.append(fn)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """A handle on the store file. Each thread gets its own SQLite connection."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._cache: dict[Any, Any] = {}
+        self._cache_lock = threading.Lock()
+
+    # -- connections ---------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    # -- schema --------------------------------------------------------------------------------
+    def migrate(self) -> int:
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        current = int(self.get_meta("schema_version") or 0)
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction():
+                migration(db)
+                self.set_meta("schema_version", str(version))
+        return len(MIGRATIONS)
+
+    def transaction(self):
+        return _Transaction(self.db.conn)
+
+    # -- meta ----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    @property
+    def data_version(self) -> int:
+        """Goes up with every write of figures; answers are cached per version."""
+        return int(self.get_meta("data_version") or 0)
+
+    def _bump_version(self) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('data_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- writes --------------------------------------------------------------------------------
+    def upsert_observations(self, rows: Iterable[Mapping[str, Any]], *, in_transaction: bool = False) -> int:
+        """Write figures, keeping any existing figure from a better-ranked source. Returns rows written.
+
+        All rows land in one transaction, or none do.
+        """
+        fetched = now_iso()
+        params = []
+        for row in rows:
+            value = row["value"]
+            if value is None:
+                continue
+            params.append(
+                (
+                    row["framework"],
+                    row["metric"],
+                    str(row["date"])[:10],
+                    float(value),
+                    row["source"],
+                    row.get("method"),
+                    row.get("note"),
+                    SOURCE_RANK.get(row["source"], 10),
+                    fetched,
+                )
+            )
+        if not params:
+            return 0
+        sql = """INSERT INTO observations
+                   (framework, metric, date, value, source, method, note, rank, fetched_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (framework, metric, date) DO UPDATE SET
+                   value = excluded.value, source = excluded.source, method = excluded.method,
+                   note = excluded.note, rank = excluded.rank, fetched_at = excluded.fetched_at
+                 WHERE excluded.rank >= observations.rank"""
+        if in_transaction:
+            before = self.db.conn.total_changes
+            self.db.conn.executemany(sql, params)
+            written = self.db.conn.total_changes - before
+            self._bump_version()
+            return written
+        with self.transaction():
+            before = self.db.conn.total_changes
+            self.db.conn.executemany(sql, params)
+            written = self.db.conn.total_changes - before
+            self._bump_version()
+        return written
+
+    def upsert_sources(self, sources: Iterable[Mapping[str, Any]]) -> None:
+        self.db["sources"].upsert_all(list(sources), pk="id")
+
+    def upsert_metrics(self, metrics: Iterable[Mapping[str, Any]]) -> None:
+        self.db["metrics"].upsert_all(list(metrics), pk="id")
+
+    # -- refresh runs --------------------------------------------------------------------------
+    def start_run(self, source: str, framework: str | None = None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO refresh_runs (source, framework, started_at, status) VALUES (?, ?, ?, 'running')",
+            [source, framework, now_iso()],
+        )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, rows: int = 0, error: str | None = None) -> None:
+        self.db.execute(
+            "UPDATE refresh_runs SET finished_at = ?, status = ?, rows = ?, error = ? WHERE id = ?",
+            [now_iso(), status, rows, error, run_id],
+        )
+
+    def last_good_refresh(self, source: str) -> str | None:
+        row = self.db.execute(
+            "SELECT MAX(finished_at) FROM refresh_runs WHERE source = ? AND status = 'ok'", [source]
+        ).fetchone()
+        return row[0] if row else None
+
+    def last_run(self, source: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM refresh_runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source]))
+        return rows[0] if rows else None
+
+    # -- reads ---------------------------------------------------------------------------------
+    def observations(self, metric: str, frameworks: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT framework, date, value, source, method, note FROM observations WHERE metric = ?"
+        args: list[Any] = [metric]
+        if frameworks is not None:
+            fws = list(frameworks)
+            sql += f" AND framework IN ({', '.join('?' for _ in fws)})"
+            args += fws
+        sql += " ORDER BY framework, date"
+        return list(self.db.query(sql, args))
+
+    def latest_date(self, framework: str, metric: str, source: str | None = None) -> str | None:
+        sql = "SELECT MAX(date) FROM observations WHERE framework = ? AND metric = ?"
+        args = [framework, metric]
+        if source:
+            sql += " AND source = ?"
+            args.append(source)
+        row = self.db.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    def count(self, table: str = "observations") -> int:
+        return self.db[table].count
+
+    def counts_by_source(self) -> dict[str, int]:
+        return {
+            row["source"]: row["n"]
+            for row in self.db.query("SELECT source, COUNT(*) AS n FROM observations GROUP BY source")
+        }
+
+    def sources(self) -> dict[str, dict[str, Any]]:
+        return {row["id"]: row for row in self.db.query("SELECT * FROM sources")}
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Memoise `compute()` for this data version; cleared whenever figures change."""
+        version = self.data_version
+        full_key = (version, key)
+        with self._cache_lock:
+            if full_key in self._cache:
+                return self._cache[full_key]
+        value = compute()
+        with self._cache_lock:
+            if len(self._cache) > 512 or any(k[0] != version for k in list(self._cache)[:1]):
+                self._cache.clear()
+            self._cache[full_key] = value
+        return value
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, so a writer takes the lock up front and readers are never blocked."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.depth_owner = False
+
+    def __enter__(self):
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.depth_owner = True
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.depth_owner:
+            return False
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+        return False
+
+
+_STORES: dict[Path, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def open_store(path: Path | str | None = None, *, seed: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store; fill an empty one from the bundled seed."""
+    from bot.settings import get_settings  # settings read the environment; keep the import lazy
+
+    path = Path(path) if path else get_settings().db_path
+    path = path.expanduser().resolve()
+    with _STORES_LOCK:
+        store = _STORES.get(path)
+        if store is not None:
+            return store
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = Store(path)
+        store.migrate()
+        if seed and store.get_meta("seeded_at") is None:
+            from bot.seed import load_seed
+
+            load_seed(store)
+        _STORES[path] = store
+        return store
+
+
+def forget_stores() -> None:
+    """Tests open many stores; this drops the process-wide handles."""
+    with _STORES_LOCK:
+        for store in _STORES.values():
+            store.close()
+        _STORES.clear()
