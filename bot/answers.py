@@ -1,0 +1,549 @@
+"""The answer engine: from a `Query` and the store to figures, verdicts, crossovers and notes.
+
+Pure functions over the store's observations; nothing here knows about Slack or terminals.
+Every figure keeps its source, date and counting method, so renderers can always say where a
+number came from and when it was true.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+from bot import format as fmt
+from bot.catalog import Catalog, catalog
+from bot.metrics import METRICS, Metric
+from bot.query import Query
+from bot.store import Store
+
+# A jump between two observations longer than this (and than 3× the series' usual spacing) is a gap.
+GAP_MIN_DAYS = 50
+DEFAULT_CHANGE_DAYS = 365
+# Metrics shown in a comparison when the user names none, in this order. The first with data is charted.
+OVERVIEW_METRICS = (
+    "pypi_downloads",
+    "github_stars",
+    "npm_downloads",
+    "so_questions",
+    "hf_models",
+    "arxiv_papers",
+    "github_forks",
+    "github_contributors",
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    date: date
+    value: float
+    source: str
+    method: str | None
+
+
+@dataclass(frozen=True)
+class MethodBreak:
+    framework: str
+    date: date
+    before: str
+    after: str
+
+
+@dataclass
+class Figure:
+    framework: str
+    name: str
+    colour: str
+    points: list[Point]
+    """The series within the period, in the form answered (per month for rates of cumulative counts)."""
+    latest: Point | None = None
+    start: Point | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    yearly_growth: float | None = None
+    share: float | None = None
+    stale: bool = False
+    breaks: list[MethodBreak] = field(default_factory=list)
+    gaps: list[tuple[date, date]] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.latest is not None
+
+
+@dataclass(frozen=True)
+class Crossover:
+    leader: str
+    passed: str
+    after: date
+    """The first common date with the new order."""
+    before: date
+    """The last common date with the old order."""
+
+
+@dataclass
+class Comparison:
+    metric: Metric
+    rate: bool
+    figures: list[Figure]
+    period_label: str
+    change_label: str
+    crossovers: list[Crossover] = field(default_factory=list)
+    leader: str | None = None
+    verdict: str = ""
+    comparable_dates: bool = True
+
+    @property
+    def label(self) -> str:
+        return rate_label(self.metric) if self.rate else self.metric.label
+
+    @property
+    def unit(self) -> str:
+        return rate_unit(self.metric) if self.rate else self.metric.unit
+
+    @property
+    def with_data(self) -> list[Figure]:
+        return [f for f in self.figures if f.has_data]
+
+    @property
+    def breaks(self) -> list[MethodBreak]:
+        return [b for f in self.figures for b in f.breaks]
+
+
+@dataclass
+class SourceCredit:
+    id: str
+    name: str
+    credit: str
+    licence: str
+    as_of: date | None
+
+
+@dataclass
+class Answer:
+    kind: str
+    """compare, profile, leaderboard, help, sources, clarify, unknown, empty, languages, article."""
+    query: Query
+    title: str
+    headline: str
+    comparisons: list[Comparison] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[SourceCredit] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    """Free text for answers that are not tables of figures (help, sources, clarifications)."""
+    suggestions: list[Query] = field(default_factory=list)
+    """Corrected queries the user may mean (rendered as buttons)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chart(self) -> Comparison | None:
+        for comparison in self.comparisons:
+            if comparison.metric.chartable and sum(len(f.points) > 1 for f in comparison.figures):
+                return comparison
+        return None
+
+
+# -- labels ----------------------------------------------------------------------------------------
+def rate_label(metric: Metric) -> str:
+    if metric.kind in ("cumulative", "level"):
+        return f"{metric.label} gained per month"
+    return metric.label
+
+
+def rate_unit(metric: Metric) -> str:
+    if metric.kind in ("cumulative", "level"):
+        return f"{metric.unit}/month"
+    return metric.unit
+
+
+# -- series ----------------------------------------------------------------------------------------
+def load_points(store: Store, metric_id: str, frameworks: list[str]) -> dict[str, list[Point]]:
+    """All observations of one metric for these frameworks, oldest first (cached per data version)."""
+
+    def compute() -> dict[str, list[Point]]:
+        out: dict[str, list[Point]] = {fid: [] for fid in frameworks}
+        for row in store.observations(metric_id, frameworks):
+            out[row["framework"]].append(
+                Point(date.fromisoformat(row["date"]), row["value"], row["source"], row["method"])
+            )
+        return out
+
+    return store.cached(("points", metric_id, tuple(frameworks)), compute)
+
+
+def per_month(points: list[Point]) -> list[Point]:
+    """The monthly gain of a cumulative series: last value of each month minus the previous month's.
+
+    Only consecutive months both observed give a gain: a gap stays a gap, never an average.
+    The current (incomplete) month is left out.
+    """
+    last_in_month: dict[tuple[int, int], Point] = {}
+    for p in points:
+        last_in_month[(p.date.year, p.date.month)] = p
+    months = sorted(last_in_month)
+    out: list[Point] = []
+    for prev, cur in itertools.pairwise(months):
+        if (cur[0] * 12 + cur[1]) - (prev[0] * 12 + prev[1]) != 1:
+            continue
+        a, b = last_in_month[prev], last_in_month[cur]
+        if (b.date - a.date).days < 20:
+            continue  # a month observed only at its very start says little about its gain
+        method = b.method if a.method == b.method else f"{a.method} → {b.method}"
+        # Scale to a whole month so weekly snapshots that fall on different days stay comparable.
+        gain = (b.value - a.value) * 30.44 / (b.date - a.date).days
+        out.append(Point(b.date.replace(day=1), gain, b.source, method))
+    return out
+
+
+def find_gaps(points: list[Point]) -> list[tuple[date, date]]:
+    if len(points) < 3:
+        return []
+    spacing = [(b.date - a.date).days for a, b in itertools.pairwise(points)]
+    usual = median(spacing)
+    limit = max(GAP_MIN_DAYS, 3 * usual)
+    return [(a.date, b.date) for a, b, d in zip(points, points[1:], spacing, strict=False) if d > limit]
+
+
+def find_breaks(framework: str, points: list[Point]) -> list[MethodBreak]:
+    out = []
+    for a, b in itertools.pairwise(points):
+        if a.method and b.method and a.method != b.method and "→" not in b.method:
+            out.append(MethodBreak(framework, b.date, a.method, b.method))
+    return out
+
+
+def _nearest_on_or_before(points: list[Point], day: date, tolerance: int = 45) -> Point | None:
+    best = None
+    for p in points:
+        if p.date <= day:
+            best = p
+        else:
+            break
+    if best and (day - best.date).days <= tolerance:
+        return best
+    return None
+
+
+def _window(points: list[Point], since: date | None, until: date | None) -> list[Point]:
+    return [p for p in points if (since is None or p.date >= since) and (until is None or p.date <= until)]
+
+
+def build_figure(
+    fw_id: str,
+    cat: Catalog,
+    metric: Metric,
+    raw: list[Point],
+    *,
+    rate: bool,
+    since: date | None,
+    until: date | None,
+    today: date,
+) -> Figure:
+    fw = cat[fw_id]
+    series = per_month(raw) if rate and metric.kind in ("cumulative", "level") else raw
+    points = _window(series, since, until)
+    figure = Figure(fw_id, fw.name, fw.colour, points)
+    if not points:
+        return figure
+    latest = points[-1]
+    figure.latest = latest
+    figure.stale = (today - latest.date).days > metric.fresh_days + (31 if rate else 0)
+    if since is not None:
+        start = points[0]
+    else:
+        start = _nearest_on_or_before(points, latest.date - timedelta(days=DEFAULT_CHANGE_DAYS))
+    if start is not None and start.date < latest.date:
+        figure.start = start
+        figure.change = latest.value - start.value
+        if start.value:
+            figure.change_pct = 100 * figure.change / abs(start.value)
+        years = (latest.date - start.date).days / 365.25
+        if years >= 1.5 and start.value > 0 and latest.value > 0 and not rate:
+            figure.yearly_growth = 100 * ((latest.value / start.value) ** (1 / years) - 1)
+        span_points = [p for p in points if start.date <= p.date <= latest.date]
+        figure.breaks = find_breaks(fw_id, span_points)
+    figure.gaps = find_gaps(points)
+    return figure
+
+
+def find_crossovers(figures: list[Figure]) -> list[Crossover]:
+    """Where one series passed another, compared only on dates both were observed."""
+    out: list[Crossover] = []
+    for i, a in enumerate(figures):
+        for b in figures[i + 1 :]:
+            b_by_date = {p.date: p.value for p in b.points}
+            common = [(p.date, p.value, b_by_date[p.date]) for p in a.points if p.date in b_by_date]
+            previous = None
+            for day, va, vb in common:
+                if va == vb:
+                    continue
+                order = va > vb
+                if previous is not None and order != previous[1]:
+                    leader, passed = (a, b) if order else (b, a)
+                    out.append(Crossover(leader.framework, passed.framework, day, previous[0]))
+                previous = (day, order)
+    return sorted(out, key=lambda c: c.after)
+
+
+def compare(
+    store: Store,
+    frameworks: list[str],
+    metric_id: str,
+    *,
+    rate: bool = False,
+    since: date | None = None,
+    until: date | None = None,
+    period_label: str | None = None,
+    today: date | None = None,
+    cat: Catalog | None = None,
+) -> Comparison:
+    cat = cat or catalog()
+    today = today or date.today()
+    metric = METRICS[metric_id]
+    rate = rate and metric.kind in ("cumulative", "level")
+    raw = load_points(store, metric_id, frameworks)
+    figures = [
+        build_figure(fid, cat, metric, raw.get(fid, []), rate=rate, since=since, until=until, today=today)
+        for fid in frameworks
+    ]
+    if since is None and until is None:
+        change_label = "12-month change"
+    else:
+        change_label = f"change {period_label}" if period_label else "change over the period"
+    comparison = Comparison(metric, rate, figures, period_label or "all history", change_label)
+    with_data = comparison.with_data
+    if len(with_data) >= 2:
+        dates = [f.latest.date for f in with_data if f.latest]
+        comparison.comparable_dates = (max(dates) - min(dates)).days <= 45
+        comparison.crossovers = find_crossovers(with_data)
+        if metric.kind != "share" and comparison.comparable_dates:
+            total = sum(f.latest.value for f in with_data if f.latest and f.latest.value > 0)
+            for f in with_data:
+                if total and f.latest and f.latest.value >= 0:
+                    f.share = 100 * f.latest.value / total
+        leader = max(with_data, key=lambda f: f.latest.value if f.latest else -math.inf)
+        comparison.leader = leader.framework
+    elif len(with_data) == 1:
+        comparison.leader = with_data[0].framework
+    comparison.verdict = verdict(comparison, cat)
+    return comparison
+
+
+def verdict(c: Comparison, cat: Catalog) -> str:
+    """One sentence: who leads, by how much, and who is growing faster."""
+    figs = c.with_data
+    unit = c.unit
+    if not figs:
+        return f"No {c.label} figures yet for {', '.join(f.name for f in c.figures)}."
+    if len(figs) == 1:
+        f = figs[0]
+        text = f"{f.name}: {fmt.human(f.latest.value, unit)} {unit} ({fmt.day(f.latest.date)})"
+        if f.change_pct is not None:
+            text += f", {fmt.pct(f.change_pct)} {c.change_label}"
+        missing = [x.name for x in c.figures if not x.has_data]
+        if missing:
+            text += f"; no figures for {', '.join(missing)}"
+        return text + "."
+    ranked = sorted(figs, key=lambda f: f.latest.value, reverse=True)
+    first, second = ranked[0], ranked[1]
+    if c.metric.kind == "share":
+        best, runner_up = fmt.human(first.latest.value, unit), fmt.human(second.latest.value, unit)
+        lead = f"{first.name} leads with {best} vs {second.name}'s {runner_up}"
+    elif second.latest.value > 0:
+        ratio = first.latest.value / second.latest.value
+        times = f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+        lead = f"{first.name} leads on {c.label}, {times} {second.name}"
+    else:
+        lead = f"{first.name} leads on {c.label}"
+    if not c.comparable_dates:
+        lead += " (latest figures from different dates)"
+    growth = [f for f in figs if f.change_pct is not None]
+    if len(growth) >= 2:
+        fastest = max(growth, key=lambda f: f.change_pct)
+        lead += f"; {fastest.name} grew fastest ({fmt.pct(fastest.change_pct)}, {c.change_label}"
+        lead += ", across a change of counting method)" if fastest.breaks else ")"
+    if c.crossovers:
+        last = c.crossovers[-1]
+        lead += f". {cat[last.leader].name} passed {cat[last.passed].name} {fmt.span(last.before, last.after)}"
+    return lead + "."
+
+
+# -- whole answers ---------------------------------------------------------------------------------
+def _credits(store: Store, comparisons: list[Comparison]) -> list[SourceCredit]:
+    known = store.cached(("sources",), store.sources)
+    latest: dict[str, date] = {}
+    for c in comparisons:
+        for f in c.figures:
+            for p in f.points:
+                if p.date > latest.get(p.source, date.min):
+                    latest[p.source] = p.date
+    out = []
+    for sid, as_of in sorted(latest.items(), key=lambda kv: kv[1], reverse=True):
+        meta = known.get(sid, {})
+        out.append(
+            SourceCredit(sid, meta.get("name") or sid, meta.get("credit") or sid, meta.get("licence") or "", as_of)
+        )
+    return out
+
+
+def _notes(comparisons: list[Comparison], cat: Catalog, *, detail_first_only: bool = False) -> list[str]:
+    """Method changes, stale figures and gaps, one line per metric and kind, so nothing is hidden.
+
+    In an overview of many metrics only the charted (first) one gets stale and gap lines; the table
+    marks stale figures itself.
+    """
+    notes: list[str] = []
+    for index, c in enumerate(comparisons):
+        breaks: dict[tuple[date, str, str], None] = {}
+        for b in c.breaks:
+            breaks[(b.date, b.before, b.after)] = None
+        for when, before, after in breaks:
+            notes.append(f"{c.label}: counting changed on {fmt.day(when)} ({before} → {after}).")
+        if detail_first_only and index > 0:
+            continue
+        stale = [f for f in c.with_data if f.stale]
+        if stale:
+            newest = max(f.latest.date for f in stale)
+            who = "all" if len(stale) == len(c.with_data) and len(stale) > 1 else ", ".join(f.name for f in stale)
+            notes.append(f"{c.label}: newest figures ({who}) are from {fmt.day(newest)}, older than usual.")
+        gaps: dict[tuple[date, date], None] = {}
+        for f in c.with_data:
+            for gap in f.gaps:
+                gaps[gap] = None
+        if gaps:
+            shown = ", ".join(f"{fmt.day(a)} → {fmt.day(b)}" for a, b in list(gaps)[-3:])
+            more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+            notes.append(f"{c.label}: no figures {shown}{more} (gaps left open on the chart).")
+        if c.metric.note and c.metric.id in ("github_stars_retained", "pwc_paper_share"):
+            notes.append(f"{c.label}: {c.metric.note}.")
+    return notes
+
+
+def overview_headline(comparisons: list[Comparison], cat: Catalog) -> str:
+    """Who leads on each of the first few metrics, in one sentence."""
+    parts = []
+    for c in comparisons[:3]:
+        figs = sorted(c.with_data, key=lambda f: f.latest.value, reverse=True)
+        if len(figs) < 2:
+            continue
+        first, second = figs[0], figs[1]
+        ratio = f" ({first.latest.value / second.latest.value:.1f}× {second.name})" if second.latest.value > 0 else ""
+        parts.append(f"{first.name} leads on {c.label}{ratio}")
+    if not parts:
+        return comparisons[0].verdict
+    crossovers = [x for c in comparisons for x in c.crossovers if x.after.year >= 2015]
+    text = "; ".join(parts) + "."
+    if crossovers and comparisons[0].crossovers:
+        last = comparisons[0].crossovers[-1]
+        text += f" {cat[last.leader].name} passed {cat[last.passed].name} on {comparisons[0].label} "
+        text += f"{fmt.span(last.before, last.after)}."
+    return text
+
+
+def answer_compare(store: Store, query: Query, *, today: date | None = None) -> Answer:
+    cat = catalog()
+    today = today or date.today()
+    names = [cat[f].name for f in query.frameworks]
+    metric_ids = [query.metric] if query.metric else list(OVERVIEW_METRICS)
+    comparisons = [
+        compare(
+            store,
+            query.frameworks,
+            m,
+            rate=query.rate,
+            since=query.since,
+            until=query.until,
+            period_label=query.period_label,
+            today=today,
+            cat=cat,
+        )
+        for m in metric_ids
+    ]
+    if not query.metric:
+        comparisons = [c for c in comparisons if c.with_data]
+    title = " vs ".join(names)
+    if not comparisons or not any(c.with_data for c in comparisons):
+        label = comparisons[0].label if comparisons else "any metric"
+        return Answer(
+            "empty",
+            query,
+            title,
+            f"I have no {label} figures for {' or '.join(names)} yet.",
+            comparisons=comparisons,
+            lines=["Run `fwtrend refresh` to fetch them, or try another metric."],
+        )
+    headline = comparisons[0].verdict if query.metric else overview_headline(comparisons, cat)
+    answer = Answer("compare", query, title, headline, comparisons=comparisons)
+    answer.notes = _notes(comparisons, cat, detail_first_only=not query.metric)
+    answer.sources = _credits(store, comparisons)
+    return answer
+
+
+def answer_profile(store: Store, query: Query, *, today: date | None = None) -> Answer:
+    cat = catalog()
+    fid = query.frameworks[0]
+    comparisons = [
+        compare(
+            store,
+            [fid],
+            m.id,
+            rate=query.rate,
+            since=query.since,
+            until=query.until,
+            period_label=query.period_label,
+            today=today,
+            cat=cat,
+        )
+        for m in METRICS.values()
+    ]
+    comparisons = [c for c in comparisons if c.with_data]
+    # Chart the metric with the longest history first: it tells the story best.
+    comparisons.sort(key=lambda c: (not c.metric.chartable, -len(c.figures[0].points) if c.metric.chartable else 0))
+    name = cat[fid].name
+    if not comparisons:
+        return Answer("empty", query, name, f"I have no figures for {name} yet.")
+    growing = [c for c in comparisons if c.figures[0].change_pct is not None and c.metric.kind != "share"]
+    parts = [f"{c.label} {fmt.pct(c.figures[0].change_pct)}" for c in growing[:3]]
+    headline = f"{name}: " + ("; ".join(parts) + " (12-month change)." if parts else "latest figures below.")
+    answer = Answer("profile", query, name, headline, comparisons=comparisons)
+    answer.notes = _notes(comparisons, cat, detail_first_only=True)
+    answer.sources = _credits(store, comparisons)
+    return answer
+
+
+def answer_leaderboard(store: Store, query: Query, *, today: date | None = None) -> Answer:
+    cat = catalog()
+    metric_id = query.metric or "github_stars"
+    comparison = compare(
+        store,
+        cat.ids(),
+        metric_id,
+        rate=query.rate,
+        since=query.since,
+        until=query.until,
+        period_label=query.period_label,
+        today=today,
+        cat=cat,
+    )
+    ranked = sorted(comparison.with_data, key=lambda f: f.latest.value, reverse=True)
+    missing = [f for f in comparison.figures if not f.has_data]
+    comparison.figures = ranked + missing
+    if not ranked:
+        return Answer("empty", query, f"Top by {comparison.label}", f"I have no {comparison.label} figures yet.")
+    top = ranked[0]
+    headline = (
+        f"{top.name} leads on {comparison.label} with {fmt.human(top.latest.value, comparison.unit)} "
+        f"({fmt.day(top.latest.date)})"
+    )
+    if len(ranked) > 1:
+        headline += f", ahead of {ranked[1].name} ({fmt.human(ranked[1].latest.value, comparison.unit)})"
+    headline += "."
+    answer = Answer("leaderboard", query, f"Top frameworks by {comparison.label}", headline, comparisons=[comparison])
+    answer.notes = _notes([comparison], cat)
+    if missing:
+        answer.notes.append(f"No figures for {', '.join(f.name for f in missing)}.")
+    answer.sources = _credits(store, [comparison])
+    return answer

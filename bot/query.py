@@ -1,0 +1,411 @@
+"""What a user asked for, as a `Query`, and the parser for the slash-command grammar.
+
+    A vs B [vs C…]         compare (also "A, B and C")
+    A                      profile: every metric of one framework
+    top [metric]           leaderboard
+    help | sources | article | subscribe … | unsubscribe | subscriptions
+
+Any of these may carry a metric word (stars, new stars, forks, contributors, downloads, npm,
+questions, models, papers, survey) and a period (since 2020, last 6 months, in 2023, 2019-2021,
+this year, ytd). The parser never raises: whatever the text, it returns a Query, with what it did
+not understand in `unknown` and "did you mean" hints in `suggestions`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz, process
+
+from bot.catalog import Catalog, catalog
+
+MAX_TEXT = 500
+
+Intent = Literal[
+    "compare",
+    "profile",
+    "leaderboard",
+    "growth",
+    "crossover",
+    "help",
+    "sources",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "article",
+    "languages",
+    "unknown",
+]
+
+
+class Query(BaseModel):
+    intent: Intent
+    frameworks: list[str] = Field(default_factory=list)
+    metric: str | None = None
+    since: date | None = None
+    until: date | None = None
+    rate: bool = False
+    """The per-period form of a cumulative metric (new stars per month rather than total stars)."""
+    at: date | None = None
+    """A point in time the user asked about ("stars in january 2023")."""
+    period_label: str | None = None
+    unknown: list[str] = Field(default_factory=list)
+    suggestions: dict[str, list[str]] = Field(default_factory=dict)
+    args: str = ""
+    """The rest of the text for commands that take their own arguments (subscribe)."""
+    text: str = ""
+    truncated: bool = False
+
+    def contract_dict(self) -> dict:
+        """The shape `fwtrend parse` prints (contract keys first)."""
+        out = {
+            "intent": self.intent,
+            "frameworks": self.frameworks,
+            "metric": self.metric,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+        extra = self.model_dump(mode="json", exclude={"intent", "frameworks", "metric", "since", "until", "text"})
+        out.update({k: v for k, v in extra.items() if v not in (None, False, [], {}, "")})
+        return out
+
+    def cache_key(self) -> str:
+        return self.model_dump_json(exclude={"text", "truncated"})
+
+
+# Words that name a metric. Longer phrases first so "new stars" wins over "stars".
+METRIC_WORDS: list[tuple[str, str, bool]] = [
+    # (phrase, metric id, per-period form)
+    ("new stars", "github_stars", True),
+    ("stars per month", "github_stars", True),
+    ("stars gained", "github_stars", True),
+    ("star growth", "github_stars", True),
+    ("stars by star date", "github_stars_retained", False),
+    ("retained stars", "github_stars_retained", False),
+    ("github stars", "github_stars", False),
+    ("stargazers", "github_stars", False),
+    ("stars", "github_stars", False),
+    ("star", "github_stars", False),
+    ("new forks", "github_forks", True),
+    ("forks", "github_forks", False),
+    ("fork", "github_forks", False),
+    ("contributors", "github_contributors", False),
+    ("contributor", "github_contributors", False),
+    ("open issues", "github_open_issues", False),
+    ("issues", "github_open_issues", False),
+    ("npm downloads", "npm_downloads", False),
+    ("npm", "npm_downloads", False),
+    ("pypi downloads", "pypi_downloads", False),
+    ("downloads", "pypi_downloads", False),
+    ("download", "pypi_downloads", False),
+    ("installs", "pypi_downloads", False),
+    ("pypi", "pypi_downloads", False),
+    ("stack overflow questions", "so_questions", False),
+    ("stackoverflow questions", "so_questions", False),
+    ("stack overflow", "so_questions", False),
+    ("stackoverflow", "so_questions", False),
+    ("questions", "so_questions", False),
+    ("so", "so_questions", False),
+    ("hugging face models", "hf_models", False),
+    ("hf models", "hf_models", False),
+    ("models", "hf_models", False),
+    ("arxiv papers", "arxiv_papers", False),
+    ("arxiv", "arxiv_papers", False),
+    ("papers", "arxiv_papers", False),
+    ("research", "arxiv_papers", False),
+    ("survey usage professional", "survey_usage_professional", False),
+    ("survey professional", "survey_usage_professional", False),
+    ("survey pros", "survey_usage_professional", False),
+    ("survey loved", "survey_loved", False),
+    ("loved", "survey_loved", False),
+    ("survey", "survey_usage", False),
+    ("usage", "survey_usage", False),
+    ("hf share", "hf_exclusive_model_share", False),
+    ("papers with code", "pwc_paper_share", False),
+    ("pwc", "pwc_paper_share", False),
+]
+
+COMMANDS = {
+    "help": "help",
+    "?": "help",
+    "sources": "sources",
+    "source": "sources",
+    "top": "leaderboard",
+    "rank": "leaderboard",
+    "ranking": "leaderboard",
+    "leaderboard": "leaderboard",
+    "subscribe": "subscribe",
+    "unsubscribe": "unsubscribe",
+    "subscriptions": "subscriptions",
+    "article": "article",
+}
+
+SEPARATORS = re.compile(r"\s*(?:\bvs\.?\b|\bversus\b|\bagainst\b|\bcompared (?:to|with)\b|,|&|\+|/|\band\b|\bor\b)\s*")
+FILLER = {"", "the", "a", "an", "of", "for", "by", "in", "on", "with", "me", "show", "compare", "chart", "please"}
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Undo Slack's markup and strip anything that is not printable text; cap the length."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"<[@#!][^>]*>", " ", text)  # user, channel and special mentions
+    text = re.sub(r"<(https?://[^|>]*)\|([^>]*)>", r"\2", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    truncated = len(text) > MAX_TEXT
+    text = text[:MAX_TEXT]
+    return re.sub(r"\s+", " ", text).strip(), truncated
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _year_ok(year: int) -> bool:
+    return 2000 <= year <= 2100
+
+
+def parse_period(text: str, today: date) -> tuple[date | None, date | None, str | None, str]:
+    """Find a period in the text. Returns (since, until, label, text without the period)."""
+    patterns: list[tuple[str, object]] = [
+        (r"\b(?:between|from)\s+(\d{4})\s+(?:and|to|until|-)\s+(\d{4})\b", "range"),
+        (r"\b(\d{4})\s*(?:-|–|to|until)\s*(\d{4})\b", "range"),
+        (r"\b(?:since|from|after)\s+(" + _MONTH_RE + r")\.?\s+(\d{4})\b", "since_month_name"),
+        (r"\b(?:since|from|after)\s+(\d{4})-(\d{1,2})\b", "since_month"),
+        (r"\b(?:since|from|after)\s+(\d{4})\b", "since_year"),
+        (r"\b(?:in\s+the\s+)?(?:last|past)\s+(\d{1,3})\s+(day|week|month|year)s?\b", "last_n"),
+        (r"\b(?:over\s+)?(?:the\s+)?(?:last|past)\s+(day|week|month|year|decade)\b", "last_one"),
+        (r"\b(?:this\s+year|ytd|year\s+to\s+date)\b", "ytd"),
+        (r"\blast\s+year\b", "last_year"),
+        (r"\b(?:all[\s-]time|ever|all\s+history)\b", "all"),
+        (r"\bin\s+(\d{4})\b", "in_year"),
+    ]
+    lowered = text.lower()
+    for pattern, kind in patterns:
+        m = re.search(pattern, lowered)
+        if not m:
+            continue
+        since = until = None
+        label = None
+        if kind == "range":
+            a, b = sorted((int(m.group(1)), int(m.group(2))))
+            if not (_year_ok(a) and _year_ok(b)):
+                continue
+            since, until, label = date(a, 1, 1), date(b, 12, 31), f"{a}–{b}"
+        elif kind == "since_month_name":
+            year = int(m.group(2))
+            if not _year_ok(year):
+                continue
+            since = date(year, _MONTHS[m.group(1)], 1)
+            label = f"since {since:%B %Y}"
+        elif kind == "since_month":
+            year, month = int(m.group(1)), int(m.group(2))
+            if not (_year_ok(year) and 1 <= month <= 12):
+                continue
+            since, label = date(year, month, 1), f"since {date(year, month, 1):%B %Y}"
+        elif kind == "since_year":
+            year = int(m.group(1))
+            if not _year_ok(year):
+                continue
+            since, label = date(year, 1, 1), f"since {year}"
+        elif kind == "last_n" or kind == "last_one":
+            n = int(m.group(1)) if kind == "last_n" else 1
+            unit = m.group(2) if kind == "last_n" else m.group(1)
+            n = max(1, min(n, 100))
+            if unit == "day":
+                since = today - timedelta(days=n)
+            elif unit == "week":
+                since = today - timedelta(weeks=n)
+            elif unit == "month":
+                since = _add_months(today, -n)
+            elif unit == "decade":
+                since = _add_months(today, -120)
+            else:
+                since = _add_months(today, -12 * min(n, 30))
+            word = unit if n == 1 else unit + "s"
+            label = f"last {word}" if n == 1 else f"last {n} {word}"
+        elif kind == "ytd":
+            since, label = date(today.year, 1, 1), f"{today.year} so far"
+        elif kind == "last_year":
+            since, until, label = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), str(today.year - 1)
+        elif kind == "all":
+            label = "all history"
+        elif kind == "in_year":
+            year = int(m.group(1))
+            if not _year_ok(year):
+                continue
+            since, until, label = date(year, 1, 1), date(year, 12, 31), str(year)
+        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+        return since, until, label, rest
+    return None, None, None, text
+
+
+def find_metric(text: str) -> tuple[str | None, bool, str]:
+    lowered = f" {text.lower()} "
+    for phrase, metric_id, rate in METRIC_WORDS:
+        m = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered)
+        if m:
+            rest = (lowered[: m.start()] + " " + lowered[m.end() :]).strip()
+            return metric_id, rate, rest
+    return None, False, text
+
+
+def _names_in(segment: str, cat: Catalog) -> tuple[list[str], list[str]]:
+    """Frameworks named in a segment (longest names first) and the words left over."""
+    words = segment.split()
+    found: list[tuple[int, str]] = []
+    leftover: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(4, len(words) - i), 0, -1):
+            fid = cat.resolve(" ".join(words[i : i + size]))
+            if fid:
+                found.append((i, fid))
+                i += size
+                break
+        else:
+            leftover.append(words[i])
+            i += 1
+    return [fid for _, fid in found], leftover
+
+
+def suggest(name: str, cat: Catalog, limit: int = 2) -> list[str]:
+    """Framework ids whose names look like `name` (for "did you mean …")."""
+    if len(name) < 2:
+        return []
+    matches = process.extract(name.lower(), list(cat.names), scorer=fuzz.ratio, limit=6, score_cutoff=70)
+    out: list[str] = []
+    for candidate, _score, _ in matches:
+        fid = cat.names[candidate]
+        if fid not in out:
+            out.append(fid)
+    return out[:limit]
+
+
+def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -> Query:
+    """Parse the slash-command grammar. Never raises."""
+    cat = cat or catalog()
+    today = today or date.today()
+    raw = text
+    text, truncated = clean_text(text)
+    if not text:
+        return Query(intent="help", text=raw[:MAX_TEXT], truncated=truncated)
+
+    first, _, rest_of_text = text.partition(" ")
+    command = COMMANDS.get(first.lower().rstrip(":"))
+    if command in {"subscribe", "unsubscribe", "subscriptions"}:
+        frameworks, _ = _names_in(re.sub(r"[,&+/]", " ", rest_of_text.lower()), cat)
+        return Query(intent=command, frameworks=frameworks, args=rest_of_text, text=text, truncated=truncated)
+    if command in {"help", "sources", "article"}:
+        return Query(intent=command, text=text, truncated=truncated)
+
+    body = rest_of_text if command == "leaderboard" else text
+    since, until, label, body = parse_period(body, today)
+    metric, rate, body = find_metric(body)
+    if command is None and re.search(r"\blanguages?\b", body.lower()):
+        body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
+        command = "languages"
+
+    frameworks: list[str] = []
+    unknown: list[str] = []
+    for segment in SEPARATORS.split(body.lower()):
+        segment = re.sub(r"[^\w.\s-]", " ", segment).strip()
+        if not segment:
+            continue
+        found, leftover = _names_in(segment, cat)
+        for fid in found:
+            if fid not in frameworks:
+                frameworks.append(fid)
+        name = " ".join(w for w in leftover if w not in FILLER)
+        if name:
+            unknown.append(name[:60])
+
+    suggestions = {name: s for name in unknown if (s := suggest(name, cat))}
+    if command == "leaderboard":
+        intent = "leaderboard"
+    elif command == "languages":
+        intent = "languages"
+    elif unknown and not frameworks:
+        intent = "unknown"
+    elif len(frameworks) >= 2 or (frameworks and metric):
+        intent = "compare"
+    elif frameworks:
+        intent = "profile"
+    elif metric:
+        intent = "leaderboard"
+    else:
+        intent = "unknown"
+    return Query(
+        intent=intent,
+        frameworks=frameworks,
+        metric=metric,
+        rate=rate,
+        since=since,
+        until=until,
+        period_label=label,
+        unknown=unknown,
+        suggestions=suggestions,
+        text=text,
+        truncated=truncated,
+    )
+
+
+METRIC_WORD = {
+    "github_stars": "stars",
+    "github_stars_retained": "retained stars",
+    "github_forks": "forks",
+    "github_contributors": "contributors",
+    "github_open_issues": "open issues",
+    "pypi_downloads": "downloads",
+    "npm_downloads": "npm",
+    "so_questions": "questions",
+    "hf_models": "models",
+    "arxiv_papers": "papers",
+    "survey_usage": "survey",
+    "survey_usage_professional": "survey professional",
+    "survey_loved": "loved",
+    "hf_exclusive_model_share": "hf share",
+    "pwc_paper_share": "pwc",
+}
+
+
+def query_text(query: Query) -> str:
+    """The command text that parses back to (nearly) this query: for buttons, hints and follow-ups."""
+    parts: list[str] = []
+    if query.intent == "leaderboard":
+        parts.append("top")
+    elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe"}:
+        return query.intent
+    parts.append(" vs ".join(query.frameworks))
+    if query.metric:
+        word = METRIC_WORD.get(query.metric, "")
+        if query.rate and query.metric in ("github_stars", "github_forks"):
+            word = "new " + word
+        parts.append(word)
+    if (
+        query.since
+        and query.until
+        and (query.since.month, query.since.day, query.until.month, query.until.day)
+        == (
+            1,
+            1,
+            12,
+            31,
+        )
+    ):
+        years = {query.since.year, query.until.year}
+        parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
+    elif query.since:
+        parts.append(f"since {query.since:%Y-%m}")
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,51 @@
+"""An answer as plain text for `fwtrend ask`."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot import format as fmt
+from bot.answers import Answer
+from bot.query import query_text
+from bot.render.table import answer_rows, legend, monospace
+
+
+def _plain(text: str) -> str:
+    # Slack's mrkdwn bold and code marks read as noise in a terminal.
+    return text.replace("*", "").replace("`", "")
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    out = [answer.title, "=" * min(len(answer.title), width), ""]
+    out += textwrap.wrap(_plain(answer.headline), width) or [""]
+    out.append("")
+    rows = answer_rows(answer)
+    if rows:
+        out.append(monospace(rows))
+        marks = legend(answer)
+        if marks:
+            out.append("   " + " · ".join(marks))
+        out.append("")
+    for line in answer.lines:
+        out += textwrap.wrap(_plain(line), width, subsequent_indent="  ") or [""]
+    if answer.lines:
+        out.append("")
+    if answer.suggestions:
+        out.append("Try: " + " · ".join(f'fwtrend ask "{query_text(s)}"' for s in answer.suggestions))
+        out.append("")
+    if answer.notes:
+        out.append("Notes:")
+        for note in answer.notes:
+            out += textwrap.wrap(_plain(note), width, initial_indent="  - ", subsequent_indent="    ")
+        out.append("")
+    if answer.sources:
+        out.append("Sources:")
+        for s in answer.sources:
+            licence = f"; {s.licence}" if s.licence else ""
+            out += textwrap.wrap(
+                f"{s.name}, to {fmt.day(s.as_of)} ({s.credit}{licence})",
+                width,
+                initial_indent="  - ",
+                subsequent_indent="    ",
+            )
+    return "\n".join(out).rstrip() + "\n"
