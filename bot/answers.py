@@ -7,6 +7,7 @@ number came from and when it was true.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from bot.store import Store
 # A jump between two observations longer than this (and than 3× the series' usual spacing) is a gap.
 GAP_MIN_DAYS = 50
 DEFAULT_CHANGE_DAYS = 365
+CHART_TOP = 5
 # Metrics shown in a comparison when the user names none, in this order. The first with data is charted.
 OVERVIEW_METRICS = (
     "pypi_downloads",
@@ -140,8 +142,12 @@ class Answer:
 
     @property
     def chart(self) -> Comparison | None:
+        """The comparison worth charting: the first with a drawable series (a leaderboard's top five)."""
         for comparison in self.comparisons:
             if comparison.metric.chartable and sum(len(f.points) > 1 for f in comparison.figures):
+                if self.kind == "leaderboard":
+                    top = [f for f in comparison.figures if f.has_data][:CHART_TOP]
+                    return dataclasses.replace(comparison, figures=top)
                 return comparison
         return None
 
@@ -508,6 +514,8 @@ def answer_profile(store: Store, query: Query, *, today: date | None = None) -> 
     growing = [c for c in comparisons if c.figures[0].change_pct is not None and c.metric.kind != "share"]
     parts = [f"{c.label} {fmt.pct(c.figures[0].change_pct)}" for c in growing[:3]]
     headline = f"{name}: " + ("; ".join(parts) + " (12-month change)." if parts else "latest figures below.")
+    if query.period_label and parts:
+        headline = headline.replace("(12-month change)", f"(change {query.period_label})")
     answer = Answer("profile", query, name, headline, comparisons=comparisons)
     answer.notes = _notes(comparisons, cat, detail_first_only=True)
     answer.sources = _credits(store, comparisons)

@@ -106,3 +106,8 @@ def sources_answer(store: Store, query: Query) -> Answer:
     lines.append(f"Metrics: {metrics}.")
     title = "Where fwtrend's figures come from"
     return Answer("sources", query, title, "Sources, licences and freshness:", lines=lines)
+
+
+def understand_text(text: str, *, today: date | None = None) -> Query:
+    """How a text is understood (what `fwtrend parse` prints)."""
+    return parse(text, today=today)

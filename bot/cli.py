@@ -1,0 +1,119 @@
+"""The `fwtrend` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+
+
+def _store(args: argparse.Namespace):
+    from bot.store import open_store
+
+    return open_store(args.db)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.engine import answer_text
+
+    text = " ".join(args.text)
+    answer = answer_text(_store(args), text)
+    if args.json:
+        from bot.render.blocks import render_blocks
+
+        print(json.dumps(render_blocks(answer), ensure_ascii=False, indent=2))
+    else:
+        from bot.render.terminal import render_text
+
+        sys.stdout.write(render_text(answer))
+    if args.chart:
+        from bot.render.chart import render_chart
+
+        png = render_chart(answer)
+        if png is None:
+            print(f"fwtrend: no chart for this answer; {args.chart} not written", file=sys.stderr)
+        else:
+            Path(args.chart).write_bytes(png)
+            print(f"fwtrend: chart written to {args.chart}", file=sys.stderr)
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.engine import understand_text
+
+    print(json.dumps(understand_text(" ".join(args.text)).contract_dict(), ensure_ascii=False))
+    return 0
+
+
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    from bot.catalog import catalog
+
+    for fw in catalog():
+        print(f"{fw.id:<14} {fw.name:<18} {', '.join(fw.aliases)}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from bot.metrics import METRICS
+
+    for m in METRICS.values():
+        print(f"{m.id:<28} {m.label:<55} {m.unit:<32} {', '.join(m.sources)}")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.engine import answer_text
+    from bot.render.terminal import render_text
+
+    sys.stdout.write(render_text(answer_text(_store(args), "sources")))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fwtrend",
+        description="How ML frameworks are trending: real figures and charts, in Slack and in your terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"fwtrend {__version__}")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="the SQLite store (default: $FWTREND_DB or a user data dir)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    ask = sub.add_parser("ask", help="answer a question in the terminal", description="Answer TEXT from the store.")
+    ask.add_argument("text", nargs="+", help='what you would type after /fwtrend, e.g. "pytorch vs tensorflow"')
+    ask.add_argument("--json", action="store_true", help="print the Slack message (text + blocks) instead")
+    ask.add_argument("--chart", metavar="PATH", help="also write the chart as a PNG file")
+    ask.set_defaults(func=cmd_ask)
+
+    parse = sub.add_parser("parse", help="show how a text is understood, as JSON")
+    parse.add_argument("text", nargs="+")
+    parse.set_defaults(func=cmd_parse)
+
+    sub.add_parser("frameworks", help="list tracked frameworks (id, name, aliases)").set_defaults(func=cmd_frameworks)
+    sub.add_parser("metrics", help="list metrics (id, label, unit, sources)").set_defaults(func=cmd_metrics)
+    sub.add_parser("sources", help="where figures come from and how fresh they are").set_defaults(func=cmd_sources)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.catalog import CatalogError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CatalogError as exc:
+        print(f"fwtrend: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

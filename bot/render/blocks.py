@@ -1,0 +1,180 @@
+"""An answer as a Slack message: Block Kit blocks built with slack_sdk's models, plus the fallback text.
+
+Within Slack's limits (50 blocks, 3000 characters a section, 150 a header, 10 context elements,
+75 a button label, 2000 a button value), and every text the user typed is escaped so it cannot
+ping anyone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    ImageBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot import format as fmt
+from bot.answers import Answer
+from bot.catalog import catalog
+from bot.metrics import BUTTON_METRICS, METRICS
+from bot.query import Query
+from bot.render.table import answer_rows, legend, monospace
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_FALLBACK = 3000
+MAX_BUTTON_VALUE = 2000
+
+ACTION_METRIC = "fwtrend.metric"
+ACTION_PERIOD = "fwtrend.period"
+ACTION_SUGGEST = "fwtrend.suggest"
+ACTION_SHARE = "fwtrend.share"
+
+PERIODS: list[tuple[str, str]] = [("1y", "Last 12 months"), ("3y", "Last 3 years"), ("all", "All history")]
+
+
+def escape(text: str) -> str:
+    """Escape mrkdwn control characters so user text cannot become a mention, link or @channel."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def encode_query(query: Query) -> str:
+    """A button's value: the query itself, so a click answers exactly the variant shown."""
+    data = query.model_dump(mode="json", exclude={"text", "suggestions", "truncated"}, exclude_defaults=True)
+    return json.dumps(data, separators=(",", ":"))[:MAX_BUTTON_VALUE]
+
+
+def decode_query(value: str) -> Query | None:
+    try:
+        return Query.model_validate_json(value)
+    except ValueError:
+        return None
+
+
+def period_query(query: Query, key: str, today: date) -> Query:
+    from bot.query import _add_months
+
+    if key == "all":
+        return query.model_copy(update={"since": None, "until": None, "period_label": None})
+    months = 12 if key == "1y" else 36
+    label = "last 12 months" if key == "1y" else "last 3 years"
+    return query.model_copy(update={"since": _add_months(today, -months), "until": None, "period_label": label})
+
+
+def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock]:
+    query = answer.query
+    blocks: list[ActionsBlock] = []
+    if answer.suggestions:
+        elements = [
+            ButtonElement(
+                text=_clip(" vs ".join(catalog()[f].name for f in s.frameworks) or "help", 75),
+                action_id=f"{ACTION_SUGGEST}.{i}",
+                value=encode_query(s),
+                style="primary" if i == 0 else None,
+            )
+            for i, s in enumerate(answer.suggestions[:5])
+        ]
+        blocks.append(ActionsBlock(block_id="suggest", elements=elements))
+    if answer.kind in ("compare", "profile", "leaderboard"):
+        current = query.metric
+        metric_buttons = []
+        for metric_id in BUTTON_METRICS:
+            if metric_id == current and not query.rate:
+                continue
+            metric = METRICS[metric_id]
+            variant = query.model_copy(update={"metric": metric_id, "rate": False, "intent": _intent_for(query)})
+            metric_buttons.append(
+                ButtonElement(text=metric.short, action_id=f"{ACTION_METRIC}.{metric_id}", value=encode_query(variant))
+            )
+        if query.metric in ("github_stars", "github_forks") and not query.rate:
+            variant = query.model_copy(update={"rate": True, "intent": _intent_for(query)})
+            metric_buttons.insert(
+                0,
+                ButtonElement(text="New per month", action_id=f"{ACTION_METRIC}.rate", value=encode_query(variant)),
+            )
+        period_buttons = [
+            ButtonElement(
+                text=label, action_id=f"{ACTION_PERIOD}.{key}", value=encode_query(period_query(query, key, today))
+            )
+            for key, label in PERIODS
+        ]
+        if private:
+            period_buttons.append(
+                ButtonElement(
+                    text="Share in channel", action_id=ACTION_SHARE, value=encode_query(query), style="primary"
+                )
+            )
+        blocks.append(ActionsBlock(block_id="metric", elements=metric_buttons[:6]))
+        blocks.append(ActionsBlock(block_id="period", elements=period_buttons))
+    return blocks
+
+
+def _intent_for(query: Query) -> str:
+    if query.intent == "leaderboard" or not query.frameworks:
+        return "leaderboard"
+    return "compare"
+
+
+def render_blocks(
+    answer: Answer,
+    *,
+    chart_file_id: str | None = None,
+    private: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart."""
+    today = today or date.today()
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=_clip(answer.title, MAX_HEADER)))]
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(escape(answer.headline), MAX_SECTION))))
+    rows = answer_rows(answer)
+    if rows:
+        table = monospace(rows)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"```\n{table}\n```", MAX_SECTION))))
+        marks = legend(answer)
+        if marks:
+            blocks.append(ContextBlock(elements=[PlainTextObject(text=" · ".join(marks))]))
+    for line in answer.lines[:10]:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(escape(line), MAX_SECTION))))
+    if chart_file_id:
+        chart = answer.chart
+        alt = f"Chart of {chart.label} for {answer.title}" if chart else answer.title
+        blocks.append(ImageBlock(slack_file={"id": chart_file_id}, alt_text=_clip(alt, 2000)))
+    if answer.notes:
+        notes = "\n".join(f"• {escape(n)}" for n in answer.notes[:8])
+        if len(answer.notes) > 8:
+            notes += f"\n• …and {len(answer.notes) - 8} more (`fwtrend ask` in a terminal shows all)"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(notes, MAX_SECTION))]))
+    if answer.sources:
+        credits = [
+            MarkdownTextObject(text=_clip(f"*{s.name}* to {fmt.day(s.as_of)} · {s.licence}", 300))
+            for s in answer.sources[:9]
+        ]
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Sources:"), *credits]))
+    actions = _buttons(answer, private=private, today=today)
+    if actions:
+        blocks.append(DividerBlock())
+        blocks.extend(actions)
+    payload = [b.to_dict() for b in blocks[:MAX_BLOCKS]]
+    return {"text": fallback_text(answer), "blocks": payload}
+
+
+def fallback_text(answer: Answer) -> str:
+    """The notification and screen-reader text: the direct answer in one line."""
+    text = answer.headline if answer.headline.startswith(answer.title) else f"{answer.title}: {answer.headline}"
+    return _clip(escape(text), MAX_FALLBACK)

@@ -1,0 +1,173 @@
+"""The chart of an answer as PNG bytes (matplotlib, Agg), sized to read well in Slack's preview.
+
+One line per framework in its catalog colour, a label at each line's end, gaps left open,
+changes of counting method marked, log scale when the series differ by more than ~50×.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from bot import format as fmt
+from bot.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
+
+LOG_SCALE_RATIO = 50
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120
+
+
+def _segments(figure: Figure) -> list[tuple[list[date], list[float]]]:
+    """Split a series at its gaps so no line is drawn through missing figures."""
+    gaps = {b for _, b in figure.gaps}
+    segments: list[tuple[list[date], list[float]]] = []
+    xs: list[date] = []
+    ys: list[float] = []
+    for p in figure.points:
+        if p.date in gaps and xs:
+            segments.append((xs, ys))
+            xs, ys = [], []
+        xs.append(p.date)
+        ys.append(p.value)
+    if xs:
+        segments.append((xs, ys))
+    return segments
+
+
+def use_log_scale(comparison: Comparison) -> bool:
+    values = [p.value for f in comparison.figures for p in f.points if p.value > 0]
+    latest = [f.latest.value for f in comparison.with_data if f.latest and f.latest.value > 0]
+    if len(latest) < 2 or not values:
+        return False
+    return max(latest) / min(latest) > LOG_SCALE_RATIO
+
+
+def render_chart(answer: Answer) -> bytes | None:
+    """PNG bytes of the answer's chart, or None when it has nothing worth drawing."""
+    comparison = answer.chart
+    if comparison is None:
+        return None
+    used = {p.source for f in comparison.figures for p in f.points}
+    names = [s.name for s in answer.sources if s.id in used]
+    title = f"top {len(comparison.figures)}" if answer.kind == "leaderboard" else answer.title
+    return render_comparison(comparison, title=title, sources=names)
+
+
+def render_comparison(comparison: Comparison, *, title: str, sources: list[str]) -> bytes:
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    try:
+        ends = _draw(ax, comparison)
+        log = use_log_scale(comparison)
+        if log:
+            ax.set_yscale("log")
+        _label_line_ends(ax, ends)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.human(v)))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+        ax.set_axisbelow(True)
+        unit = comparison.unit + (" (log scale)" if log else "")
+        ax.set_ylabel(unit, fontsize=9, color="#555555")
+        fig.suptitle(f"{comparison.label}: {title}", x=0.01, ha="left", fontsize=12, fontweight="bold")
+        ax.set_title(comparison.period_label, loc="left", fontsize=9, color="#555555")
+        caption = "Source: " + "; ".join(sources) if sources else ""
+        if _chart_breaks(comparison):
+            caption += "   ┆ dotted line: counting method changed"
+        fig.text(0.01, 0.01, caption[:160], fontsize=7, color="#777777", ha="left", va="bottom")
+        fig.subplots_adjust(left=0.09, right=0.79, top=0.86, bottom=0.14)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _draw(ax, comparison: Comparison) -> list[tuple[float, Figure]]:
+    ends: list[tuple[float, Figure]] = []
+    for figure in comparison.figures:
+        if not figure.points:
+            continue
+        for xs, ys in _segments(figure):
+            if len(xs) == 1:
+                ax.plot(xs, ys, marker="o", markersize=4, color=figure.colour, linestyle="none")
+            else:
+                ax.plot(xs, ys, color=figure.colour, linewidth=2.0, solid_capstyle="round")
+        ends.append((figure.points[-1].value, figure))
+    for brk in _chart_breaks(comparison):
+        ax.axvline(brk.date, color="#999999", linestyle=":", linewidth=1)
+        ax.annotate(
+            _break_label(brk),
+            xy=(brk.date, 0.98),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color="#777777",
+            va="top",
+            ha="right",
+            rotation=90,
+        )
+    all_dates = [p.date for f in comparison.figures for p in f.points]
+    if all_dates:
+        lo, hi = min(all_dates), max(all_dates)
+        pad = timedelta(days=max(7, (hi - lo).days // 50))
+        ax.set_xlim(lo - pad, hi + pad)
+    return ends
+
+
+def _break_label(brk: MethodBreak) -> str:
+    """The part of the counting method that changed, e.g. 'all installers' or 'calendar month (ClickHouse)'."""
+    before, after = brk.before.split(", "), brk.after.split(", ")
+    changed = [a for a, b in zip(after, before, strict=False) if a != b]
+    label = ", ".join(changed) or brk.after
+    return label.split(" (")[0]
+
+
+def _chart_breaks(comparison: Comparison) -> list[MethodBreak]:
+    """Every change of counting method in the drawn series (not only within the change's span)."""
+    seen: dict[date, MethodBreak] = {}
+    for figure in comparison.figures:
+        for brk in find_breaks(figure.framework, figure.points):
+            seen.setdefault(brk.date, brk)
+    return sorted(seen.values(), key=lambda b: b.date)
+
+
+def _label_line_ends(ax, ends: list[tuple[float, Figure]]) -> None:
+    """Name each line at its right end, spreading labels apart (in axes space) so they never overlap."""
+    if not ends:
+        return
+    to_axes = ax.transAxes.inverted()
+    placed: list[tuple[float, Figure]] = []
+    for _value, figure in sorted(ends, key=lambda e: e[0]):
+        last = figure.points[-1]
+        _, y = to_axes.transform(ax.transData.transform((mdates.date2num(last.date), last.value)))
+        placed.append((float(y), figure))
+    min_gap = 0.065
+    ys = [y for y, _ in placed]
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + min_gap)
+    overflow = ys[-1] - 1.0 if ys else 0
+    if overflow > 0:
+        ys = [y - overflow for y in ys]
+        for i in range(len(ys) - 2, -1, -1):
+            ys[i] = min(ys[i], ys[i + 1] - min_gap)
+    for y, (_, figure) in zip(ys, placed, strict=True):
+        ax.annotate(
+            f"{figure.name} {fmt.human(figure.points[-1].value)}",
+            xy=(1.01, y),
+            xycoords="axes fraction",
+            fontsize=9,
+            color=figure.colour,
+            fontweight="bold",
+            va="center",
+            annotation_clip=False,
+        )
