@@ -87,9 +87,7 @@ def test_form_encoded_calls_are_parsed(fake_slack: FakeSlack, fake_slack_client:
     assert call.params == {"channel": "C1", "text": "form"}
 
 
-def test_files_upload_v2_records_bytes_and_thread(
-    fake_slack: FakeSlack, fake_slack_client: WebClient
-) -> None:
+def test_files_upload_v2_records_bytes_and_thread(fake_slack: FakeSlack, fake_slack_client: WebClient) -> None:
     parent = fake_slack_client.chat_postMessage(channel="C1", text="answer")
     resp = fake_slack_client.files_upload_v2(
         content=PNG, filename="chart.png", title="Stars", channel="C1", thread_ts=parent["ts"],
@@ -187,9 +185,7 @@ def test_channel_membership_rules(fake_slack: FakeSlack, fake_slack_client: WebC
     assert error_of(lambda: c.conversations_join(channel="GPRIV")) == "method_not_supported_for_channel_type"
     assert error_of(lambda: c.conversations_join(channel="CARCH")) == "is_archived"
     assert error_of(lambda: c.conversations_join(channel="CNOTFOUND2")) == "channel_not_found"
-    assert (
-        error_of(lambda: c.files_upload_v2(content=PNG, filename="a.png", channel="CPUB")) == "not_in_channel"
-    )
+    assert error_of(lambda: c.files_upload_v2(content=PNG, filename="a.png", channel="CPUB")) == "not_in_channel"
     # The bytes went up before Slack refused to share them, as with the real API.
     assert len(fake_slack.uploaded_files()) == 1
 
@@ -338,9 +334,7 @@ def test_event_and_block_actions_bodies() -> None:
         "thread_ts": "1.1",
     }
     assert "message" not in payload
-    in_view = json.loads(
-        parse_qs(block_actions_body("a", "v", view={"id": "V1", "type": "home"}))["payload"][0]
-    )
+    in_view = json.loads(parse_qs(block_actions_body("a", "v", view={"id": "V1", "type": "home"}))["payload"][0])
     assert in_view["container"] == {"type": "view", "view_id": "V1"} and "response_url" not in in_view
 
 

@@ -1,0 +1,79 @@
+"""How fast the answer engine is: seed build, warm answers, chart rendering, peak memory.
+
+    python benchmarks/bench_engine.py
+
+Targets (issue 2): seed build under 1 s; warm answer without chart under 20 ms; chart under 100 ms.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot.engine import answer_query, answer_text
+from bot.query import parse
+from bot.render.blocks import render_blocks
+from bot.render.chart import render_chart
+from bot.seed import load_seed
+from bot.store import Store
+
+QUESTION = "pytorch vs tensorflow"
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def show(label: str, samples: list[float], target: float | None = None) -> None:
+    p50 = statistics.median(samples)
+    p99 = sorted(samples)[max(0, int(len(samples) * 0.99) - 1)]
+    verdict = "" if target is None else ("  ok" if p50 < target else f"  OVER target {target:g} ms")
+    print(f"{label:<52} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   (n={len(samples)}){verdict}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+
+        def build() -> Store:
+            path = Path(folder) / f"seed-{time.perf_counter_ns()}.db"
+            store = Store(path)
+            store.migrate()
+            load_seed(store)
+            return store
+
+        show("build the store from the seed", timed(build, 5), 1000)
+        store = build()
+
+        def cold() -> None:
+            store._cache.clear()
+            render_blocks(answer_text(store, QUESTION))
+
+        show(f"answer {QUESTION!r}, cold (query + answer + blocks)", timed(cold, 30))
+        answer_text(store, QUESTION)
+        show(
+            f"answer {QUESTION!r}, warm (query + answer + blocks)",
+            timed(lambda: render_blocks(answer_text(store, QUESTION)), 200),
+            20,
+        )
+        mixed = [parse(t) for t in ("jax vs flax stars", "top downloads", "keras", "pytorch vs jax new stars")]
+        show(
+            "mixed questions, cold", timed(lambda: [store._cache.clear(), *[answer_query(store, q) for q in mixed]], 20)
+        )
+        answer = answer_text(store, QUESTION)
+        render_chart(answer)  # the first call pays for matplotlib's imports and font cache
+        show("chart render (PNG)", timed(lambda: render_chart(answer), 20), 100)
+    # Measured as the process's peak resident size, not with tracemalloc, which slows every timing above.
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{'peak memory (max resident set size)':<52} {peak_kb / 1024:8.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

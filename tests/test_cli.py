@@ -1,0 +1,79 @@
+"""The fwtrend command line, as the contract fixes it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def test_ask_prints_the_answer(capsys):
+    assert main(["ask", "pytorch", "vs", "tensorflow"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PyTorch vs TensorFlow")
+    assert "197k" in out
+
+
+def test_ask_json_is_a_slack_message(capsys):
+    assert main(["ask", "pytorch vs tensorflow", "--json"]) == 0
+    message = json.loads(capsys.readouterr().out)
+    assert message["text"]
+    assert 0 < len(message["blocks"]) <= 50
+
+
+def test_ask_writes_the_chart(tmp_path, capsys):
+    path = tmp_path / "chart.png"
+    assert main(["ask", "pytorch vs tensorflow", "--chart", str(path)]) == 0
+    assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_ask_without_a_chart_says_so_and_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "chart.png"
+    assert main(["ask", "help", "--chart", str(path)]) == 0
+    assert not path.exists()
+    assert "no chart" in capsys.readouterr().err
+
+
+def test_an_untracked_framework_is_an_answer(capsys):
+    assert main(["ask", "caffe"]) == 0
+    assert "I don't track “caffe”" in capsys.readouterr().out
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ask"])
+    assert exc.value.code == 2
+
+
+def test_parse_prints_the_contract_shape(capsys):
+    assert main(["parse", "jax vs pytorch stars since 2020"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert {k: parsed[k] for k in ("intent", "frameworks", "metric", "since", "until")} == {
+        "intent": "compare",
+        "frameworks": ["jax", "pytorch"],
+        "metric": "github_stars",
+        "since": "2020-01-01",
+        "until": None,
+    }
+
+
+def test_frameworks_and_metrics_list_what_is_tracked(capsys):
+    main(["frameworks"])
+    out = capsys.readouterr().out
+    assert len(out.strip().splitlines()) == 11
+    assert "sklearn" in out
+    main(["metrics"])
+    assert "pypi_downloads" in capsys.readouterr().out
+
+
+def test_python_dash_m_bot_runs_the_same_cli():
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "frameworks"], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert result.stdout.startswith("pytorch")
