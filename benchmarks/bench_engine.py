@@ -71,7 +71,6 @@ def main() -> None:
                 answer_query(store, q)
 
         show("4 mixed questions, cold", timed(mixed_cold, 20))
-        )
         answer = answer_text(store, QUESTION)
         render_chart(answer)  # the first call pays for matplotlib's imports and font cache
         show("chart render (PNG)", timed(lambda: render_chart(answer), 20), 100)
