@@ -256,6 +256,6 @@ def load_seed(store: Store, folder: Path | None = None, cat: Catalog | None = No
             ("article", article_rows),
         ):
             counts[name] = store.upsert_observations(reader(folder, cat), in_transaction=True)
-        store.db["article_claims"].insert_all(article_claims(folder), replace=True)
+        store.replace_rows("article_claims", article_claims(folder))
         store.set_meta("seeded_at", now_iso())
     return counts

@@ -78,6 +78,11 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS refresh_runs_source ON refresh_runs (source, status, finished_at)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS article_claims (
+            as_of TEXT, framework TEXT, metric TEXT, value REAL, unit TEXT, population TEXT, source TEXT,
+            PRIMARY KEY (as_of, framework, metric, population))"""
+    )
 
 
 # Each entry moves the schema one version forward; never edit a released one, append a new one.
@@ -207,11 +212,27 @@ class Store:
             self._bump_version()
         return written
 
+    def replace_rows(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """INSERT OR REPLACE rows into a table whose columns are the rows' keys.
+
+        Plain SQL rather than sqlite-utils' insert_all, which commits on its own and so would end
+        a surrounding transaction early.
+        """
+        rows = list(rows)
+        if not rows:
+            return
+        columns = list(rows[0])
+        sql = (
+            f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        self.db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
+
     def upsert_sources(self, sources: Iterable[Mapping[str, Any]]) -> None:
-        self.db["sources"].upsert_all(list(sources), pk="id")
+        self.replace_rows("sources", sources)
 
     def upsert_metrics(self, metrics: Iterable[Mapping[str, Any]]) -> None:
-        self.db["metrics"].upsert_all(list(metrics), pk="id")
+        self.replace_rows("metrics", metrics)
 
     # -- refresh runs --------------------------------------------------------------------------
     def start_run(self, source: str, framework: str | None = None) -> int:
