@@ -256,7 +256,9 @@ def build_figure(
         return figure
     latest = points[-1]
     figure.latest = latest
-    figure.stale = (today - latest.date).days > metric.fresh_days + (31 if rate else 0)
+    # A past period ("in 2023") is not stale: staleness is about answers meant to be current.
+    current = until is None or until >= today
+    figure.stale = current and (today - latest.date).days > metric.fresh_days + (31 if rate else 0)
     if since is not None:
         start = points[0]
     else:

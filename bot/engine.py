@@ -22,7 +22,8 @@ HELP_LINES = [
 
 def answer_query(store: Store, query: Query, *, today: date | None = None) -> Answer:
     """Answer a parsed query (cached per query and data version, so repeated questions cost nothing)."""
-    key = ("answer", query.cache_key(), today)
+    # Today is part of the key: staleness marks and relative periods change with the date.
+    key = ("answer", query.cache_key(), today or date.today())
     return store.cached(key, lambda: _answer(store, query, today=today))
 
 

@@ -69,7 +69,7 @@ def render_comparison(comparison: Comparison, *, title: str, sources: list[str])
             ax.set_yscale("log")
         _label_line_ends(ax, ends)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.human(v)))
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator())
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

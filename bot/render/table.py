@@ -86,7 +86,7 @@ def legend(answer: Answer) -> list[str]:
     if any("!" in cell for cell in cells):
         out.append("! the change spans a change of counting method")
     if answer.kind == "compare" and len(answer.comparisons) > 1:
-        out.append("(…) 12-month change")
+        out.append(f"(…) {answer.comparisons[0].change_label}")
     return out
 
 
