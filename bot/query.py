@@ -238,14 +238,14 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
         elif kind == "ytd":
             since, label = date(today.year, 1, 1), f"{today.year} so far"
         elif kind == "last_year":
-            since, until, label = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), str(today.year - 1)
+            since, until, label = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), f"in {today.year - 1}"
         elif kind == "all":
             label = "all history"
         elif kind == "in_year":
             year = int(m.group(1))
             if not _year_ok(year):
                 continue
-            since, until, label = date(year, 1, 1), date(year, 12, 31), str(year)
+            since, until, label = date(year, 1, 1), date(year, 12, 31), f"in {year}"
         rest = (text[: m.start()] + " " + text[m.end() :]).strip()
         return since, until, label, rest
     return None, None, None, text
