@@ -7,6 +7,7 @@ from datetime import date
 from bot.answers import Answer, answer_compare, answer_leaderboard, answer_profile
 from bot.catalog import catalog
 from bot.metrics import METRICS
+from bot.pointintime import answer_at
 from bot.query import Query, parse
 from bot.store import Store
 
@@ -35,6 +36,8 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
         clarification = clarify(query)
         if clarification:
             return clarification
+    if query.at and query.intent in ("compare", "profile"):
+        return answer_at(store, query, today=today)
     if query.intent == "compare":
         return answer_compare(store, query, today=today)
     if query.intent == "profile":
