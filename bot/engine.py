@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.answers import Answer, answer_compare, answer_leaderboard, answer_profile
 from bot.catalog import catalog
+from bot.languages import answer_languages
 from bot.metrics import METRICS
 from bot.pointintime import answer_at
 from bot.query import Query, parse
@@ -44,6 +45,8 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
         return answer_profile(store, query, today=today)
     if query.intent == "leaderboard":
         return answer_leaderboard(store, query, today=today)
+    if query.intent == "languages":
+        return answer_languages(store, query)
     if query.intent == "sources":
         return sources_answer(store, query)
     if query.intent == "help":
