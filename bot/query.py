@@ -119,6 +119,7 @@ METRIC_WORDS: list[tuple[str, str, bool]] = [
     ("hugging face share", "hf_exclusive_model_share", False),
     ("models added", "hf_exclusive_models_added", False),
     ("papers with code share", "pwc_paper_share", False),
+    ("papers with code", "pwc_paper_share", False),
     ("implementations", "pwc_paper_share", False),
     ("professional developers", "survey_usage_professional", False),
     ("professionals", "survey_usage_professional", False),
