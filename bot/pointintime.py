@@ -289,7 +289,8 @@ def _notes(store: Store, metric: Metric, figs: list[AtFigure], query: Query) -> 
         parts = ", ".join(
             f"{catalog()[r['framework']].name} {fmt.human(float(r['value']), metric.unit)}" for r in quoted
         )
-        notes.append(f"The 2023 article quoted {parts} for {at:%B %Y} ({quoted[0]['source']}); `article` checks it.")
+        source = quoted[0]["source"]
+        notes.append(f"The 2023 article quoted {parts} for {at:%B %Y} ({source}); ask `article` for the check.")
     return notes
 
 
