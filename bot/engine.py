@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.answers import Answer, answer_compare, answer_leaderboard, answer_profile
+from bot.article import answer_article, article_source_notes
 from bot.catalog import catalog
+from bot.languages import answer_languages
 from bot.metrics import METRICS
+from bot.pointintime import answer_at
 from bot.query import Query, parse
 from bot.store import Store
 
@@ -36,12 +39,18 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
         clarification = clarify(query)
         if clarification:
             return clarification
+    if query.at and query.intent in ("compare", "profile"):
+        return answer_at(store, query, today=today)
     if query.intent == "compare":
-        return answer_compare(store, query, today=today)
+        return article_source_notes(store, answer_compare(store, query, today=today))
     if query.intent == "profile":
-        return answer_profile(store, query, today=today)
+        return article_source_notes(store, answer_profile(store, query, today=today))
+    if query.intent == "article":
+        return answer_article(store, query)
     if query.intent == "leaderboard":
         return answer_leaderboard(store, query, today=today)
+    if query.intent == "languages":
+        return answer_languages(store, query)
     if query.intent == "sources":
         return sources_answer(store, query)
     if query.intent == "help":

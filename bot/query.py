@@ -53,6 +53,8 @@ class Query(BaseModel):
     """The per-period form of a cumulative metric (new stars per month rather than total stars)."""
     at: date | None = None
     """A point in time the user asked about ("stars in january 2023")."""
+    at_month: bool = False
+    """`at` names a whole month (its first day): the answer takes that month's first observation."""
     period_label: str | None = None
     unknown: list[str] = Field(default_factory=list)
     suggestions: dict[str, list[str]] = Field(default_factory=dict)
@@ -111,6 +113,16 @@ METRIC_WORDS: list[tuple[str, str, bool]] = [
     ("stackoverflow", "so_questions", False),
     ("questions", "so_questions", False),
     ("so", "so_questions", False),
+    # The 2023 article's measures; before "models" and "usage" so the narrower phrase wins.
+    ("framework-exclusive models", "hf_exclusive_model_share", False),
+    ("exclusive models", "hf_exclusive_model_share", False),
+    ("hugging face share", "hf_exclusive_model_share", False),
+    ("models added", "hf_exclusive_models_added", False),
+    ("papers with code share", "pwc_paper_share", False),
+    ("papers with code", "pwc_paper_share", False),
+    ("implementations", "pwc_paper_share", False),
+    ("professional developers", "survey_usage_professional", False),
+    ("professionals", "survey_usage_professional", False),
     ("hugging face models", "hf_models", False),
     ("hf models", "hf_models", False),
     ("models", "hf_models", False),
@@ -251,6 +263,48 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
     return None, None, None, text
 
 
+_AT_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(?:as\s+(?:of|at)|on|at)\s+(\d{4})-(\d{1,2})-(\d{1,2})\b", "day"),
+    (r"\b(?:at\s+)?(?:the\s+)?end\s+of\s+(" + _MONTH_RE + r")\.?\s+(\d{4})\b", "month_end"),
+    (r"\b(?:at\s+)?(?:the\s+)?end\s+of\s+(\d{4})\b", "year_end"),
+    (r"\b(?:in|during|as\s+of|as\s+at|at|on|by)\s+(" + _MONTH_RE + r")\.?\s+(\d{4})\b", "month_name"),
+    (r"\b(?:in|during|as\s+of|as\s+at|at|on|by)\s+(\d{4})-(\d{1,2})\b(?!-)", "month"),
+    (r"\bas\s+(?:of|at)\s+(\d{4})\b(?!-)", "year_end"),
+]
+
+
+def parse_at(text: str) -> tuple[date | None, bool, str | None, str]:
+    """Find a point in time. Returns (date, names a whole month, label, text without it).
+
+    "in 2023" stays a period (see `parse_period`); a month, a day or "the end of" a year is a point.
+    """
+    lowered = text.lower()
+    for pattern, kind in _AT_PATTERNS:
+        m = re.search(pattern, lowered)
+        if not m:
+            continue
+        try:
+            if kind == "day":
+                at, month, label = date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False, None
+            elif kind == "year_end":
+                at, month, label = date(int(m.group(1)), 12, 31), False, f"end of {m.group(1)}"
+            elif kind == "month_end":
+                year, mon = int(m.group(2)), _MONTHS[m.group(1)]
+                at, month = date(year, mon, calendar.monthrange(year, mon)[1]), False
+                label = f"end of {at:%B %Y}"
+            else:
+                mon = _MONTHS[m.group(1)] if kind == "month_name" else int(m.group(2))
+                at, month = date(int(m.group(2 if kind == "month_name" else 1)), mon, 1), True
+                label = f"{at:%B %Y}"
+        except ValueError:  # 2023-13, 2023-02-30
+            continue
+        if not _year_ok(at.year):
+            continue
+        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+        return at, month, label or at.isoformat(), rest
+    return None, False, None, text
+
+
 def find_metric(text: str) -> tuple[str | None, bool, str]:
     lowered = f" {text.lower()} "
     for phrase, metric_id, rate in METRIC_WORDS:
@@ -311,7 +365,11 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         return Query(intent=command, text=text, truncated=truncated)
 
     body = rest_of_text if command == "leaderboard" else text
+    if command is None and re.search(r"\barticle\b", body.lower()):
+        return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
+    at, at_month, at_label, body = parse_at(body)
     since, until, label, body = parse_period(body, today)
+    label = at_label or label
     metric, rate, body = find_metric(body)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
@@ -353,6 +411,8 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         rate=rate,
         since=since,
         until=until,
+        at=at,
+        at_month=at_month,
         period_label=label,
         unknown=unknown,
         suggestions=suggestions,
@@ -388,6 +448,8 @@ def query_text(query: Query) -> str:
     elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe"}:
         return query.intent
     parts.append(" vs ".join(query.frameworks))
+    if query.intent == "languages":
+        parts.append("languages")
     if query.metric:
         word = METRIC_WORD.get(query.metric, "")
         if query.rate and query.metric in ("github_stars", "github_forks"):
@@ -408,4 +470,6 @@ def query_text(query: Query) -> str:
         parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
     elif query.since:
         parts.append(f"since {query.since:%Y-%m}")
+    if query.at:
+        parts.append(f"as of {query.at:%Y-%m}" if query.at_month else f"on {query.at.isoformat()}")
     return " ".join(p for p in parts if p)
