@@ -51,3 +51,10 @@ def span(a: date, b: date) -> str:
     if (b - a).days <= 45:
         return f"in {b:%b %Y}" if a.month != b.month else f"in {a:%b %Y}"
     return f"between {a:%b %Y} and {b:%b %Y}"
+
+
+def quantity(value: float | None, unit: str) -> str:
+    """A value with its unit: '64.2k stars', '72.2% of its users' (a percent unit is not repeated)."""
+    if unit.startswith("%"):
+        return f"{human(value, unit)}{unit[1:]}"
+    return f"{human(value, unit)} {unit}"

@@ -6,6 +6,7 @@ One file, WAL mode, so the bot keeps answering while a refresh writes. Every wri
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -85,14 +86,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-# Each entry moves the schema one version forward; never edit a released one, append a new one.
+# Each entry moves the core schema one version forward; never edit a released one, append a new one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+
+# Feature modules own their tables (thread context, digests, languages). Their migrations are named,
+# recorded once applied, and must be idempotent; migrate() imports these modules first so every
+# process creates the same tables whatever it happened to import.
+FEATURE_MODULES: tuple[str, ...] = ("bot.languages",)
+FEATURE_MIGRATIONS: dict[str, Callable[[sqlite_utils.Database], None]] = {}
 
 
 def register_migration(fn: Callable[[sqlite_utils.Database], None]) -> None:
-    """Feature modules (threads, digests) append their tables here at import time."""
-    if fn not in MIGRATIONS:
-        MIGRATIONS.append(fn)
+    """Register a feature's table-creating migration under its qualified name."""
+    FEATURE_MIGRATIONS[f"{fn.__module__}.{fn.__qualname__}"] = fn
 
 
 def now_iso() -> str:
@@ -131,6 +137,7 @@ class Store:
     def migrate(self) -> int:
         db = self.db
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
         current = int(self.get_meta("schema_version") or 0)
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version <= current:
@@ -138,6 +145,15 @@ class Store:
             with self.transaction():
                 migration(db)
                 self.set_meta("schema_version", str(version))
+        for module in FEATURE_MODULES:
+            importlib.import_module(module)
+        applied = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+        for name, migration in FEATURE_MIGRATIONS.items():
+            if name in applied:
+                continue
+            with self.transaction():
+                migration(db)
+                db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, now_iso()])
         return len(MIGRATIONS)
 
     def transaction(self):
