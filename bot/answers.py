@@ -348,7 +348,7 @@ def verdict(c: Comparison, cat: Catalog) -> str:
         return f"No {c.label} figures yet for {', '.join(f.name for f in c.figures)}."
     if len(figs) == 1:
         f = figs[0]
-        text = f"{f.name}: {fmt.quantity(f.latest.value, unit)} ({fmt.day(f.latest.date)})"
+        text = f"{f.name}, {c.label}: {fmt.quantity(f.latest.value, unit)} ({fmt.day(f.latest.date)})"
         if f.change_pct is not None:
             text += f", {fmt.pct(f.change_pct)} {c.change_label}"
         missing = [x.name for x in c.figures if not x.has_data]
