@@ -167,6 +167,8 @@ def _write(store: Store, source: Source, fw: Framework, batch: Batch, run_id: in
         written = store.upsert_observations(batch.rows, in_transaction=True)
         if batch.languages:
             write_languages(store.db, batch.languages)
+        for key, value in batch.meta.items():
+            store.set_meta(key, value)
         store.finish_run(run_id, "ok", written, None)
     return written
 
@@ -238,6 +240,8 @@ async def refresh_async(
             return result
 
         report.units = list(await asyncio.gather(*(one(inst, fw) for inst, fw in units)))
+        for inst in instances:
+            await inst.finish(ctx)
         report.requests = {sid: fetcher.requests.get(sid, 0) for sid in source_ids}
     report.seconds = time.monotonic() - started
     return report

@@ -259,6 +259,8 @@ class Batch:
     rows: list[dict[str, Any]] = field(default_factory=list)
     languages: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    """Store meta keys (a source's cursors) written in the same transaction as the rows."""
     skipped: bool = False
     """Nothing was missing, so nothing was asked."""
 
@@ -324,6 +326,10 @@ class Source(ABC):
 
     @abstractmethod
     async def fetch(self, ctx: Context, fw: Framework) -> Batch: ...
+
+    async def finish(self, ctx: Context) -> None:
+        """Called once after every unit is done, failed or not (e.g. to remember quota spent)."""
+        return None
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path

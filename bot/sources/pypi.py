@@ -30,6 +30,7 @@ from bot.sources.base import (
 
 PYPISTATS_METHOD = "pypistats daily, without mirrors"
 CLICKHOUSE_METHOD = "ClickHouse calendar month, all installers"
+SETTLE_DAYS = 3
 _PACKAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -133,12 +134,17 @@ class ClickHouse(Source):
             "GROUP BY month ORDER BY month"
         )
 
+    def cursor_key(self, fw: Framework) -> str:
+        return f"cursor:{self.id}:{fw.id}"
+
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
-        last = last_complete_month(ctx.today)
-        stored = ctx.stored_dates(fw.id, "pypi_downloads", self.id)
-        month_starts_stored = sorted(d for d in stored if d.endswith("-01"))
-        start = next_month(date.fromisoformat(month_starts_stored[-1])) if month_starts_stored else self.since
+        # The table fills in over the following days, so a month counts as complete a few days after it ends.
+        last = last_complete_month(ctx.today - timedelta(days=SETTLE_DAYS))
+        # A cursor, not the stored rows, says how far we got: on days pypistats also covers, its daily figure
+        # outranks our monthly one at the same (framework, metric, date) key, so those rows may not survive.
+        cursor = ctx.store.get_meta(self.cursor_key(fw))
+        start = next_month(date.fromisoformat(cursor)) if cursor else self.since
         if start > last:
             batch.skipped = True
             return batch
@@ -160,4 +166,5 @@ class ClickHouse(Source):
                 fw.id, "pypi_downloads", row.month, row.downloads / days, self.id,
                 method=CLICKHOUSE_METHOD, note=f"package {package}; {row.downloads} in the month / {days} days",
             )
+        batch.meta[self.cursor_key(fw)] = last.isoformat()
         return batch

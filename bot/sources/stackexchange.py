@@ -73,6 +73,7 @@ class StackExchange(Source):
     def __init__(self, settings):
         super().__init__(settings)
         self.share = 0
+        self.spent_before = 0
         self.quota_remaining: int | None = None
 
     @property
@@ -90,9 +91,18 @@ class StackExchange(Source):
     def daily_quota(self) -> int:
         return QUOTA_WITH_KEY if self.settings.stackexchange_key is not None else QUOTA_WITHOUT_KEY
 
+    def quota_key(self, ctx: Context) -> str:
+        return f"quota:{self.id}:{ctx.today.isoformat()}"  # the quota is per UTC day
+
     async def prepare(self, ctx: Context, frameworks: list[Framework]) -> None:
-        count = max(1, len(frameworks))
-        self.share = max(2, (self.daily_quota - RESERVE) // count)
+        # Earlier runs today already spent part of the quota; the API's own count, when it sends one, wins.
+        self.spent_before = int(ctx.store.get_meta(self.quota_key(ctx)) or 0)
+        left = self.daily_quota - self.spent_before - RESERVE
+        self.share = max(0, left) // max(1, len(frameworks))
+
+    async def finish(self, ctx: Context) -> None:
+        spent = self.spent_before + ctx.fetcher.requests.get(self.id, 0)
+        ctx.store.set_meta(self.quota_key(ctx), str(spent))
 
     def params(self, **extra: str | int) -> dict[str, str | int]:
         params: dict[str, str | int] = {"site": "stackoverflow", **extra}
@@ -122,7 +132,8 @@ class StackExchange(Source):
         tag = fw.stackoverflow[0]  # `tagged=a;b` means AND, so extra tags cannot simply be added
         budget = self.share
         spent = 0
-        if (ctx.store.latest_date(fw.id, "so_questions_total", self.id) or "") < ctx.today.isoformat():
+        total_due = (ctx.store.latest_date(fw.id, "so_questions_total", self.id) or "") < ctx.today.isoformat()
+        if spent < budget and total_due:
             info = await self._call(ctx, f"/tags/{tag}/info", TagInfoResponse)
             spent += 1
             for item in info.items or []:
