@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from itertools import pairwise
 
 from tests.conftest import DAY1
 from tests.http_replay import FIXTURES
@@ -47,7 +48,7 @@ def test_retained_star_history_is_its_own_labelled_series_rebuilt_from_the_newes
     assert retained["2026-09-19"]["method"] == "retained stars by star date (GitHub stargazers/history)"
     # one point per complete week back to the repository's first week, no gaps and nothing invented before it
     dates = sorted(retained)
-    assert all(date.fromisoformat(b) - date.fromisoformat(a) == timedelta(days=7) for a, b in zip(dates, dates[1:]))
+    assert all(date.fromisoformat(b) - date.fromisoformat(a) == timedelta(days=7) for a, b in pairwise(dates))
     assert len(dates) == len(weeks) - 1
     # and never mixed into the at-the-time series
     assert [r["date"] for r in harness.store.observations("github_stars", ["pytorch"])] == ["2026-09-20"]
@@ -123,5 +124,5 @@ def test_arxiv_requests_are_three_seconds_apart_on_the_injected_clock(harness):
     harness.router.routes.clear()
     harness.router.route().mock(side_effect=timed)
     harness.run(sources=["arxiv"])
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in pairwise(starts)]
     assert len(starts) == 240 and min(gaps) >= 3.0
