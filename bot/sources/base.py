@@ -151,7 +151,7 @@ class Fetcher:
         client: httpx.AsyncClient,
         *,
         clock: Clock | None = None,
-        policies: Mapping[str, HostPolicy] | None = None,
+        policies: Mapping[str, HostPolicy] | None = None,  # keyed by base URL or host
         max_tries: int = 5,
         base_delay: float = 1.0,
         max_wait: float = 900.0,
@@ -165,15 +165,23 @@ class Fetcher:
         self.requests: Counter[str] = Counter()
         self._gates: dict[str, _HostGate] = {}
 
-    def gate(self, host: str) -> _HostGate:
-        gate = self._gates.get(host)
+    def gate(self, url: str | httpx.URL) -> _HostGate:
+        """The gate of the longest policy prefix (a source's base URL) the URL falls under, else of its host.
+
+        Keyed by base URL rather than bare host so that sources replayed or mirrored behind one host
+        still keep their own limits (arXiv's 3 s pacing must not slow the others down).
+        """
+        text = str(url)
+        matches = [p for p in self.policies if text.startswith(p.rstrip("/") + "/") or text == p]
+        key = max(matches, key=len) if matches else httpx.URL(text).netloc.decode()
+        gate = self._gates.get(key)
         if gate is None:
-            gate = self._gates[host] = _HostGate(self.policies.get(host, HostPolicy()), self.clock)
+            gate = self._gates[key] = _HostGate(self.policies.get(key, HostPolicy()), self.clock)
         return gate
 
     def hold(self, url: str | httpx.URL, seconds: float) -> None:
-        """Pause every request to this URL's host for `seconds` (Stack Exchange `backoff`)."""
-        self.gate(httpx.URL(str(url)).netloc.decode()).hold(seconds)
+        """Pause every request to this URL's source for `seconds` (Stack Exchange `backoff`)."""
+        self.gate(url).hold(seconds)
 
     def _backoff(self, attempt: int) -> float:
         # Exponential with jitter so parallel units don't retry in lockstep.
@@ -191,7 +199,7 @@ class Fetcher:
     ) -> httpx.Response:
         """Send one request, retrying what is worth retrying; returns any final response, raises SourceError."""
         what = _describe(method, url)
-        gate = self.gate(httpx.URL(url).netloc.decode())
+        gate = self.gate(url)
         problem = ""
         for attempt in range(self.max_tries):
             wait: float | None = None
@@ -312,7 +320,8 @@ class Source(ABC):
     def base_url(self) -> str: ...
 
     def host(self) -> str:
-        return httpx.URL(self.base_url).netloc.decode()
+        """The key its politeness policy applies to: the base URL (in production, one host per source)."""
+        return self.base_url.rstrip("/")
 
     def policy(self) -> HostPolicy:
         return HostPolicy()
