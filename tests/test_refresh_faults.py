@@ -154,3 +154,18 @@ def test_star_history_never_asks_past_page_100(harness):
     assert max(weeks_seen) == 100
     assert report.exit_code == 0
     assert any("page 100" in n for u in report.units for n in u.notes)
+
+
+def test_a_unit_whose_write_fails_halfway_leaves_none_of_its_rows(harness, monkeypatch):
+    import bot.refresh
+
+    def broken(db, rows):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bot.refresh, "write_languages", broken)  # fails after the unit's figures were upserted
+    report = harness.run(sources=["github"], frameworks=["pytorch"])
+    assert report.exit_code == 1 and "OSError: disk full" in report.reasons()[0]
+    assert harness.store.observations("github_stars", ["pytorch"]) == []
+    assert harness.store.observations("github_stars_retained", ["pytorch"]) == []
+    status = harness.store.db.execute("SELECT status, rows FROM refresh_runs").fetchall()
+    assert status == [("failed", 0)]
