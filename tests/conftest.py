@@ -1,17 +1,128 @@
-"""Shared fixtures: a fresh seeded store per test session, an empty store per test, and the fake Slack server."""
+"""Shared test set-up: no test reaches the network (sockets connect only to this machine), no test reads a
+developer's .env or tokens, and every store lives in a temporary folder."""
 
 from __future__ import annotations
 
+import socket
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 
+from bot.settings import Settings
+from bot.sources.base import VirtualClock
 from bot.store import Store, forget_stores, open_store
+from tests.http_replay import Replay
 
 pytest_plugins = ["tests.support.fake_slack"]
 
 TODAY = date(2026, 11, 25)
+
+_real_connect = socket.socket.connect
+
+
+def _local_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None and host not in ("127.0.0.1", "::1", "localhost"):
+        raise RuntimeError(f"tests must not use the network (tried {address!r})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _local_only)
+
+
+# `.invalid` can never resolve, so even a mistake could not send a request anywhere.
+BASE_URLS = {
+    "github": "https://github.invalid",
+    "pypistats": "https://pypistats.invalid/api",
+    "clickhouse": "https://clickhouse.invalid",
+    "npm": "https://npm.invalid",
+    "stackexchange": "https://stackexchange.invalid/2.3",
+    "huggingface": "https://huggingface.invalid",
+    "arxiv": "https://arxiv.invalid/api",
+}
+
+DAY1 = date(2026, 9, 20)
+DAY2 = date(2026, 10, 6)
+FRAMEWORKS = ["pytorch", "tensorflow", "flax"]
+
+
+def make_settings(**overrides: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        github_api_url=BASE_URLS["github"],
+        fwtrend_pypistats_url=BASE_URLS["pypistats"],
+        fwtrend_clickhouse_url=BASE_URLS["clickhouse"],
+        fwtrend_npm_url=BASE_URLS["npm"],
+        fwtrend_stackexchange_url=BASE_URLS["stackexchange"],
+        fwtrend_huggingface_url=BASE_URLS["huggingface"],
+        fwtrend_arxiv_url=BASE_URLS["arxiv"],
+        **overrides,
+    )
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "fwtrend.db")
+    s.migrate()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def replay() -> Replay:
+    return Replay.from_days(BASE_URLS, "day1")
+
+
+class Harness:
+    """Runs refreshes against the replay with a virtual clock, the way every refresh test does."""
+
+    def __init__(self, store: Store, replay: Replay, settings: Settings):
+        self.store = store
+        self.replay = replay
+        self.settings = settings
+        self.clock = VirtualClock()
+        self.router = respx.MockRouter(assert_all_called=False)
+        self.router.route().mock(side_effect=replay.httpx_handler)
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.router.handler), timeout=5)
+
+    def run(self, sources=None, frameworks=FRAMEWORKS, today: date = DAY1, **kw):
+        from bot.refresh import run_refresh
+
+        return run_refresh(
+            self.store,
+            sources,
+            frameworks,
+            client_factory=self.client,
+            settings=self.settings,
+            clock=self.clock,
+            today=today,
+            **kw,
+        )
+
+    def rows(self) -> dict[tuple[str, str, str], tuple]:
+        return {
+            (r[0], r[1], r[2]): tuple(r[3:])
+            for r in self.store.db.execute(
+                "SELECT framework, metric, date, value, source, method FROM observations"
+            ).fetchall()
+        }
+
+
+@pytest.fixture
+def harness(store: Store, replay: Replay, settings: Settings) -> Harness:
+    return Harness(store, replay, settings)
 
 
 @pytest.fixture(scope="session")

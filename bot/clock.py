@@ -1,0 +1,157 @@
+"""The `clock` process: runs the refresh once a day at a fixed UTC hour, and any other registered jobs.
+
+    python -m bot.clock            # forever; REFRESH_HOUR_UTC below, or FWTREND_REFRESH_HOUR
+
+Later features add their own periodic jobs to HOOKS (the digest job: every few minutes):
+
+    from bot.clock import HOOKS, Every
+    HOOKS.append(Every("digest", timedelta(minutes=5), post_due_digests))
+
+A job that raises is logged and tried again at its next due time; the loop itself never stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+log = logging.getLogger("fwtrend.clock")
+
+REFRESH_HOUR_UTC = 4  # after npm and pypistats have crunched the previous UTC day
+REFRESH_TIMEOUT = 6 * 3600
+MAX_SLEEP = 60.0  # wake at least once a minute, so a changed wall clock is noticed soon
+
+
+class Job:
+    name: str
+
+    def due(self, now: datetime) -> bool:
+        raise NotImplementedError
+
+    def ran(self, now: datetime) -> None:
+        raise NotImplementedError
+
+    def next_due(self, now: datetime) -> datetime:
+        raise NotImplementedError
+
+    def run(self, now: datetime) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class Daily(Job):
+    """Once per UTC day, at or after `hour`; a process started after the hour runs it that day straight away."""
+
+    name: str
+    hour: int
+    fn: Callable[[], object]
+    last_day: date | None = None
+
+    def due(self, now: datetime) -> bool:
+        return now.hour >= self.hour and self.last_day != now.date()
+
+    def ran(self, now: datetime) -> None:
+        self.last_day = now.date()
+
+    def next_due(self, now: datetime) -> datetime:
+        today_at = now.replace(hour=self.hour, minute=0, second=0, microsecond=0)
+        return today_at if self.due(now) or now < today_at else today_at + timedelta(days=1)
+
+    def run(self, now: datetime) -> None:
+        self.fn()
+
+
+@dataclass
+class Every(Job):
+    """Every `interval`, first at start."""
+
+    name: str
+    interval: timedelta
+    fn: Callable[[datetime], object]
+    last: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.last is None or now - self.last >= self.interval
+
+    def ran(self, now: datetime) -> None:
+        self.last = now
+
+    def next_due(self, now: datetime) -> datetime:
+        return now if self.last is None else self.last + self.interval
+
+    def run(self, now: datetime) -> None:
+        self.fn(now)
+
+
+HOOKS: list[Job] = []
+"""Extra jobs (digest, …) that `python -m bot.clock` runs alongside the daily refresh."""
+
+
+def refresh_in_subprocess() -> int:
+    """A separate process, so a hung or crashing refresh cannot take the clock down with it."""
+    proc = subprocess.run([sys.executable, "-m", "bot.refresh", "--quiet"], timeout=REFRESH_TIMEOUT, check=False)
+    if proc.returncode != 0:
+        log.warning("daily refresh exited %s (see its stderr for the failed sources)", proc.returncode)
+    return proc.returncode
+
+
+@dataclass
+class Scheduler:
+    jobs: list[Job]
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    sleep: Callable[[float], None] = time.sleep
+
+    def tick(self) -> list[str]:
+        """Run every job that is due now; return their names. Exceptions are logged, never raised."""
+        ran = []
+        for job in list(self.jobs):
+            now = self.now()
+            if not job.due(now):
+                continue
+            try:
+                job.run(now)
+            except Exception:
+                log.exception("job %s failed; it will run again when next due", job.name)
+            # marked as run either way: a job that always fails must not spin the loop
+            job.ran(now)
+            ran.append(job.name)
+        return ran
+
+    def seconds_to_next(self) -> float:
+        now = self.now()
+        soonest = min((job.next_due(now) for job in self.jobs), default=now + timedelta(seconds=MAX_SLEEP))
+        return min(MAX_SLEEP, max(1.0, (soonest - now).total_seconds()))
+
+    def run_forever(self, max_ticks: int | None = None) -> None:
+        ticks = 0
+        while max_ticks is None or ticks < max_ticks:
+            try:
+                self.tick()
+                self.sleep(self.seconds_to_next())
+            except KeyboardInterrupt:
+                raise
+            except Exception:  # even a broken clock or logger must not end the process
+                log.exception("scheduler loop error")
+                self.sleep(MAX_SLEEP)
+            ticks += 1
+
+
+def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:
+    hour = int(os.environ.get("FWTREND_REFRESH_HOUR", REFRESH_HOUR_UTC))
+    return [Daily("refresh", hour, refresh), *HOOKS]
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.info("clock started")
+    Scheduler(default_jobs()).run_forever()
+
+
+if __name__ == "__main__":
+    main()
