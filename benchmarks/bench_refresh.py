@@ -31,9 +31,13 @@ TARGET_SECONDS = 20.0
 def settings_for(server: ReplayServer) -> Settings:
     u = server.base_urls
     return Settings(
-        _env_file=None, github_api_url=u["github"], fwtrend_pypistats_url=u["pypistats"],
-        fwtrend_clickhouse_url=u["clickhouse"], fwtrend_npm_url=u["npm"],
-        fwtrend_stackexchange_url=u["stackexchange"], fwtrend_huggingface_url=u["huggingface"],
+        _env_file=None,
+        github_api_url=u["github"],
+        fwtrend_pypistats_url=u["pypistats"],
+        fwtrend_clickhouse_url=u["clickhouse"],
+        fwtrend_npm_url=u["npm"],
+        fwtrend_stackexchange_url=u["stackexchange"],
+        fwtrend_huggingface_url=u["huggingface"],
         fwtrend_arxiv_url=u["arxiv"],
     )
 
@@ -70,14 +74,17 @@ def main() -> int:
             print("  " + line)
 
         started = time.monotonic()
-        arxiv = run_refresh(store, ["arxiv"], None, settings=settings, today=DAY1,
-                            source_overrides={"arxiv": {"pacing": 0.0}})
+        arxiv = run_refresh(
+            store, ["arxiv"], None, settings=settings, today=DAY1, source_overrides={"arxiv": {"pacing": 0.0}}
+        )
         arxiv_wall = time.monotonic() - started
         n = arxiv.requests.get("arxiv", 0)
         at_pace = n * PACING_SECONDS
-        print(f"\narXiv (reported separately): {n} requests, {arxiv.rows('arxiv')} rows, {arxiv_wall:.2f} s here "
-              f"with pacing off; at arXiv's {PACING_SECONDS:.0f} s/request this run takes about "
-              f"{at_pace / 60:.1f} min (one connection, requests spaced {PACING_SECONDS:.0f} s apart)")
+        print(
+            f"\narXiv (reported separately): {n} requests, {arxiv.rows('arxiv')} rows, {arxiv_wall:.2f} s here "
+            f"with pacing off; at arXiv's {PACING_SECONDS:.0f} s/request this run takes about "
+            f"{at_pace / 60:.1f} min (one connection, requests spaced {PACING_SECONDS:.0f} s apart)"
+        )
         store.close()
         ok = report.ok and arxiv.ok
     return 0 if ok else 1

@@ -73,6 +73,33 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_refresh(argv: list[str]) -> int:
+    from bot import refresh
+
+    return refresh.main(argv)
+
+
+# Subcommands that parse their own arguments: `fwtrend refresh --help` is theirs.
+PASSTHROUGH = {"refresh": run_refresh}
+
+
+def _passthrough(argv: list[str]) -> tuple[str, list[str]] | None:
+    """(command, its arguments) when argv names a self-parsing subcommand, with a global --db handed on."""
+    db: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--db" and i + 1 < len(argv):
+            db, i = ["--db", argv[i + 1]], i + 2
+        elif argv[i].startswith("--db="):
+            db, i = ["--db", argv[i][5:]], i + 1
+        else:
+            break
+    if i < len(argv) and argv[i] in PASSTHROUGH:
+        rest = argv[i + 1 :]
+        return argv[i], (db + rest if db and "--db" not in rest else rest)
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fwtrend",
@@ -98,12 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("frameworks", help="list tracked frameworks (id, name, aliases)").set_defaults(func=cmd_frameworks)
     sub.add_parser("metrics", help="list metrics (id, label, unit, sources)").set_defaults(func=cmd_metrics)
     sub.add_parser("sources", help="where figures come from and how fresh they are").set_defaults(func=cmd_sources)
+
+    sub.add_parser("refresh", help="pull new figures from every source (fwtrend refresh --help)", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.catalog import CatalogError
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough = _passthrough(argv)
+    if passthrough:
+        command, rest = passthrough
+        return PASSTHROUGH[command](rest)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -8,7 +8,6 @@ from bot.answers import Answer, answer_compare, answer_leaderboard, answer_profi
 from bot.article import answer_article, article_source_notes
 from bot.catalog import catalog
 from bot.languages import answer_languages
-from bot.metrics import METRICS
 from bot.pointintime import answer_at
 from bot.query import Query, parse
 from bot.store import Store
@@ -93,27 +92,35 @@ def clarify(query: Query) -> Answer | None:
 
 def sources_answer(store: Store, query: Query) -> Answer:
     """Where each figure comes from, its licence, and how fresh each source is."""
-    rows = list(
-        store.db.query(
-            """SELECT source, COUNT(*) AS n, MAX(date) AS newest, MIN(date) AS oldest
-               FROM observations GROUP BY source ORDER BY newest DESC"""
+    from bot.refresh import sources_status
+
+    held = {
+        row["source"]: row
+        for row in store.db.query(
+            "SELECT source, COUNT(*) AS n, MIN(date) AS oldest, MAX(date) AS newest FROM observations GROUP BY source"
         )
-    )
+    }
     meta = store.sources()
     lines = []
-    for row in rows:
-        info = meta.get(row["source"], {})
-        last = store.last_good_refresh(row["source"])
-        refreshed = f", last refreshed {last[:10]}" if last else ", from the bundled snapshot"
+    for status in sources_status(store):
+        sid = status["source"]
+        info, row = meta.get(sid, {}), held.get(sid)
+        figures = f"{row['n']:,} figures to {row['newest']}" if row else "no figures yet"
+        if status["last_good_refresh"]:
+            state = f"last refreshed {status['last_good_refresh'][:10]}, {'stale' if status['stale'] else 'fresh'}"
+        else:
+            state = "never refreshed (`fwtrend refresh` fetches it)"
+        if status["last_error"]:
+            state += f"; last run failed: {status['last_error'][:120]}"
+        lines.append(f"*{status['name']}*: {figures}; {state}. {info.get('licence', '')}")
+    for sid, row in held.items():
+        if any(s["source"] == sid for s in sources_status(store)):
+            continue
+        info = meta.get(sid, {})
         lines.append(
-            f"*{info.get('name', row['source'])}*: {row['n']:,} figures, {row['oldest']} → {row['newest']}"
-            f"{refreshed}. {info.get('credit', '')} ({info.get('licence', '')})"
+            f"*{info.get('name', sid)}* (bundled snapshot): {row['n']:,} figures, {row['oldest']} → {row['newest']}. "
+            f"{info.get('credit', '')}; {info.get('licence', '')}"
         )
-    never = [info["name"] for sid, info in meta.items() if sid not in {r["source"] for r in rows}]
-    if never:
-        lines.append("Not fetched yet: " + ", ".join(never) + ". `fwtrend refresh` fetches them.")
-    metrics = ", ".join(m.id for m in METRICS.values())
-    lines.append(f"Metrics: {metrics}.")
     title = "Where fwtrend's figures come from"
     return Answer("sources", query, title, "Sources, licences and freshness:", lines=lines)
 

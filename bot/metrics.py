@@ -110,6 +110,16 @@ METRICS: dict[str, Metric] = {
             note="a window's downloads divided by its length in days",
         ),
         Metric(
+            id="pypi_downloads_daily",
+            label="PyPI downloads per day (daily, last 180 days)",
+            short="PyPI daily",
+            unit="downloads/day",
+            kind="rate",
+            sources=("pypistats",),
+            fresh_days=4,
+            note="one day's downloads, mirrors excluded (pypistats.org keeps 180 days)",
+        ),
+        Metric(
             id="npm_downloads",
             label="npm downloads per day",
             short="npm downloads",

@@ -33,17 +33,54 @@ FIXTURE_FRAMEWORKS = ("pytorch", "tensorflow", "flax")
 
 # Rough, plausible scales per framework: repo creation, weekly stars, daily PyPI downloads, SO/arXiv per month.
 PROFILE: dict[str, dict[str, Any]] = {
-    "pytorch": dict(created=date(2016, 8, 13), stars=190, pypi=1_600_000, so=900, so_from=date(2016, 10, 1),
-                    arxiv=260, arxiv_from=date(2017, 1, 1), hf=214_000, commits=None),
-    "tensorflow": dict(created=date(2015, 11, 7), stars=350, pypi=520_000, so=1400, so_from=date(2015, 11, 1),
-                       arxiv=120, arxiv_from=date(2015, 11, 1), hf=14_800, npm=42_000, npm_from=date(2018, 3, 30),
-                       commits=None),
-    "flax": dict(created=date(2020, 1, 10), stars=20, pypi=95_000, so=6, so_from=date(2020, 3, 1),
-                 arxiv=4, arxiv_from=date(2020, 6, 1), commits=40),
+    "pytorch": dict(
+        created=date(2016, 8, 13),
+        stars=190,
+        pypi=1_600_000,
+        so=900,
+        so_from=date(2016, 10, 1),
+        arxiv=260,
+        arxiv_from=date(2017, 1, 1),
+        hf=214_000,
+        commits=None,
+    ),
+    "tensorflow": dict(
+        created=date(2015, 11, 7),
+        stars=350,
+        pypi=520_000,
+        so=1400,
+        so_from=date(2015, 11, 1),
+        arxiv=120,
+        arxiv_from=date(2015, 11, 1),
+        hf=14_800,
+        npm=42_000,
+        npm_from=date(2018, 3, 30),
+        commits=None,
+    ),
+    "flax": dict(
+        created=date(2020, 1, 10),
+        stars=20,
+        pypi=95_000,
+        so=6,
+        so_from=date(2020, 3, 1),
+        arxiv=4,
+        arxiv_from=date(2020, 6, 1),
+        commits=40,
+    ),
 }
-DEFAULT_PROFILE = dict(created=date(2017, 3, 1), stars=60, pypi=150_000, so=120, so_from=date(2016, 1, 1),
-                       arxiv=30, arxiv_from=date(2016, 1, 1), hf=3_000, npm=5_000, npm_from=date(2019, 1, 1),
-                       commits=60)
+DEFAULT_PROFILE = dict(
+    created=date(2017, 3, 1),
+    stars=60,
+    pypi=150_000,
+    so=120,
+    so_from=date(2016, 1, 1),
+    arxiv=30,
+    arxiv_from=date(2016, 1, 1),
+    hf=3_000,
+    npm=5_000,
+    npm_from=date(2019, 1, 1),
+    commits=60,
+)
 
 
 def profile(fid: str) -> dict[str, Any]:
@@ -111,40 +148,88 @@ def github(fw: Framework, today: date) -> list[dict[str, Any]]:
     def ex(path: str, body: Any, status: int = 200, query: dict | None = None, headers: dict | None = None):
         nonlocal remaining
         remaining -= 1
-        out.append({"source": "github", "method": "GET", "path": path, "query": query or {}, "status": status,
-                    "headers": gh_headers(today, remaining, headers), "json": body})
+        out.append(
+            {
+                "source": "github",
+                "method": "GET",
+                "path": path,
+                "query": query or {},
+                "status": status,
+                "headers": gh_headers(today, remaining, headers),
+                "json": body,
+            }
+        )
 
     owner, name = owner_repo.split("/")
-    ex(repo_path, {
-        "id": 65600975 + len(fw.id), "node_id": "MDEwOlJlcG9zaXRvcnk2NTYwMDk3NQ==", "name": name,
-        "full_name": owner_repo, "private": False,
-        "owner": {"login": owner, "id": 21003710, "type": "Organization", "site_admin": False},
-        "html_url": f"https://github.com/{owner_repo}", "description": f"{fw.name} source repository", "fork": False,
-        "url": f"https://api.github.com/repos/{owner_repo}",
-        "created_at": f"{p['created'].isoformat()}T18:43:47Z", "updated_at": f"{today.isoformat()}T06:12:01Z",
-        "pushed_at": f"{today.isoformat()}T05:58:44Z", "homepage": "", "size": 1_000_000 + age * 90,
-        "stargazers_count": stars, "watchers_count": stars, "language": "Python", "has_issues": True,
-        "forks_count": stars // 4 + age // 3, "archived": False, "disabled": False,
-        "open_issues_count": 1800 + age % 700, "license": {"key": "other", "name": "Other", "spdx_id": "NOASSERTION"},
-        "topics": ["machine-learning", "deep-learning", "python"], "visibility": "public",
-        "forks": stars // 4 + age // 3, "open_issues": 1800 + age % 700, "watchers": stars,
-        "default_branch": "main", "network_count": stars // 4 + age // 3, "subscribers_count": stars // 55,
-    })
+    ex(
+        repo_path,
+        {
+            "id": 65600975 + len(fw.id),
+            "node_id": "MDEwOlJlcG9zaXRvcnk2NTYwMDk3NQ==",
+            "name": name,
+            "full_name": owner_repo,
+            "private": False,
+            "owner": {"login": owner, "id": 21003710, "type": "Organization", "site_admin": False},
+            "html_url": f"https://github.com/{owner_repo}",
+            "description": f"{fw.name} source repository",
+            "fork": False,
+            "url": f"https://api.github.com/repos/{owner_repo}",
+            "created_at": f"{p['created'].isoformat()}T18:43:47Z",
+            "updated_at": f"{today.isoformat()}T06:12:01Z",
+            "pushed_at": f"{today.isoformat()}T05:58:44Z",
+            "homepage": "",
+            "size": 1_000_000 + age * 90,
+            "stargazers_count": stars,
+            "watchers_count": stars,
+            "language": "Python",
+            "has_issues": True,
+            "forks_count": stars // 4 + age // 3,
+            "archived": False,
+            "disabled": False,
+            "open_issues_count": 1800 + age % 700,
+            "license": {"key": "other", "name": "Other", "spdx_id": "NOASSERTION"},
+            "topics": ["machine-learning", "deep-learning", "python"],
+            "visibility": "public",
+            "forks": stars // 4 + age // 3,
+            "open_issues": 1800 + age % 700,
+            "watchers": stars,
+            "default_branch": "main",
+            "network_count": stars // 4 + age // 3,
+            "subscribers_count": stars // 55,
+        },
+    )
     contributors = 250 + int(3900 * min(1.0, p["stars"] / 190)) + age // 40
-    ex(f"{repo_path}/contributors", [{
-        "login": "soumith", "id": 1310570, "type": "User", "site_admin": False, "contributions": 3000 + age,
-        "url": "https://api.github.com/users/soumith",
-    }], query={"per_page": "1", "anon": "1"}, headers={
-        "Link": f'<{{base}}{repo_path}/contributors?per_page=1&anon=1&page=2>; rel="next", '
-                f'<{{base}}{repo_path}/contributors?per_page=1&anon=1&page={contributors}>; rel="last"'})
+    ex(
+        f"{repo_path}/contributors",
+        [
+            {
+                "login": "soumith",
+                "id": 1310570,
+                "type": "User",
+                "site_admin": False,
+                "contributions": 3000 + age,
+                "url": "https://api.github.com/users/soumith",
+            }
+        ],
+        query={"per_page": "1", "anon": "1"},
+        headers={
+            "Link": f'<{{base}}{repo_path}/contributors?per_page=1&anon=1&page=2>; rel="next", '
+            f'<{{base}}{repo_path}/contributors?per_page=1&anon=1&page={contributors}>; rel="last"'
+        },
+    )
     total_bytes = 40_000_000 + age * 9_000
     langs = {"Python": 0.58, "C++": 0.3, "Cuda": 0.04, "C": 0.03, "CMake": 0.01, "Shell": 0.005}
     ex(f"{repo_path}/languages", {k: int(total_bytes * v) for k, v in langs.items()})
     if p["commits"] is None:
-        ex(f"{repo_path}/stats/commit_activity", {
-            "message": "This repository has too many commits to compute this statistic.",
-            "documentation_url": "https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity",
-            "status": "422"}, status=422)
+        ex(
+            f"{repo_path}/stats/commit_activity",
+            {
+                "message": "This repository has too many commits to compute this statistic.",
+                "documentation_url": "https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity",
+                "status": "422",
+            },
+            status=422,
+        )
     else:
         last_sunday = today - timedelta(days=(today.weekday() + 1) % 7)
         activity = []
@@ -166,9 +251,14 @@ def github(fw: Framework, today: date) -> list[dict[str, Any]]:
             links.append(f'<{{base}}{hist}?per_page=30&page={number - 1}>; rel="prev"')
             links.append(f'<{{base}}{hist}?per_page=30&page=1>; rel="first"')
         body = [{"week": ts(start), "total": n, "days": split_days(n, ("sd", fw.id, start))} for start, n in page]
-        ex(hist, body, query={"per_page": "30", "page": str(number)},
-           headers={"Link": ", ".join(links), "X-GitHub-Api-Version-Selected": "2026-03-10"} if links else
-           {"X-GitHub-Api-Version-Selected": "2026-03-10"})
+        ex(
+            hist,
+            body,
+            query={"per_page": "30", "page": str(number)},
+            headers={"Link": ", ".join(links), "X-GitHub-Api-Version-Selected": "2026-03-10"}
+            if links
+            else {"X-GitHub-Api-Version-Selected": "2026-03-10"},
+        )
     return out
 
 
@@ -185,14 +275,30 @@ def pypi_day(fid: str, day: date) -> int:
 def pypistats(fw: Framework, today: date) -> list[dict[str, Any]]:
     package = fw.pypi_primary.lower()
     days = [today - timedelta(days=i) for i in range(180, 0, -1)]
-    return [{
-        "source": "pypistats", "method": "GET", "path": f"/packages/{package}/overall", "query": {"mirrors": "false"},
-        "status": 200,
-        "headers": {"Content-Type": "application/json", "Server": "nginx", "Cache-Control": "max-age=3600",
-                    "X-Frame-Options": "DENY", "Strict-Transport-Security": "max-age=31536000"},
-        "json": {"data": [{"category": "without_mirrors", "date": d.isoformat(), "downloads": pypi_day(fw.id, d)}
-                          for d in days], "package": package, "type": "overall_downloads"},
-    }]
+    return [
+        {
+            "source": "pypistats",
+            "method": "GET",
+            "path": f"/packages/{package}/overall",
+            "query": {"mirrors": "false"},
+            "status": 200,
+            "headers": {
+                "Content-Type": "application/json",
+                "Server": "nginx",
+                "Cache-Control": "max-age=3600",
+                "X-Frame-Options": "DENY",
+                "Strict-Transport-Security": "max-age=31536000",
+            },
+            "json": {
+                "data": [
+                    {"category": "without_mirrors", "date": d.isoformat(), "downloads": pypi_day(fw.id, d)}
+                    for d in days
+                ],
+                "package": package,
+                "type": "overall_downloads",
+            },
+        }
+    ]
 
 
 def clickhouse(fw: Framework, today: date, start: date) -> list[dict[str, Any]]:
@@ -206,18 +312,37 @@ def clickhouse(fw: Framework, today: date, start: date) -> list[dict[str, Any]]:
         growth = min(1.0, 0.05 + (month - first_download).days / 3000)
         data.append({"month": month.isoformat(), "downloads": str(int(p["pypi"] * 1.3 * growth * days))})
     sql = ClickHouse.query(package, start, last)
-    return [{
-        "source": "clickhouse", "method": "POST", "path": "/", "query": {"user": "demo", "default_format": "JSON"},
-        "body_match": sql, "status": 200,
-        "headers": {"Content-Type": "application/json; charset=UTF-8", "X-ClickHouse-Format": "JSON",
-                    "X-ClickHouse-Timezone": "UTC", "X-ClickHouse-Server-Display-Name": "sql-clickhouse",
-                    "X-ClickHouse-Query-Id": f"5b2f6c1e-{len(data):04d}-4f7a-9a3e-{ts(today):012d}",
-                    "X-ClickHouse-Summary": json.dumps({"read_rows": str(len(data) * 40), "read_bytes": "1048576",
-                                                        "written_rows": "0", "result_rows": str(len(data))})},
-        "json": {"meta": [{"name": "month", "type": "String"}, {"name": "downloads", "type": "UInt64"}],
-                 "data": data, "rows": len(data),
-                 "statistics": {"elapsed": 0.012, "rows_read": len(data) * 40, "bytes_read": 1048576}},
-    }]
+    return [
+        {
+            "source": "clickhouse",
+            "method": "POST",
+            "path": "/",
+            "query": {"user": "demo", "default_format": "JSON"},
+            "body_match": sql,
+            "status": 200,
+            "headers": {
+                "Content-Type": "application/json; charset=UTF-8",
+                "X-ClickHouse-Format": "JSON",
+                "X-ClickHouse-Timezone": "UTC",
+                "X-ClickHouse-Server-Display-Name": "sql-clickhouse",
+                "X-ClickHouse-Query-Id": f"5b2f6c1e-{len(data):04d}-4f7a-9a3e-{ts(today):012d}",
+                "X-ClickHouse-Summary": json.dumps(
+                    {
+                        "read_rows": str(len(data) * 40),
+                        "read_bytes": "1048576",
+                        "written_rows": "0",
+                        "result_rows": str(len(data)),
+                    }
+                ),
+            },
+            "json": {
+                "meta": [{"name": "month", "type": "String"}, {"name": "downloads", "type": "UInt64"}],
+                "data": data,
+                "rows": len(data),
+                "statistics": {"elapsed": 0.012, "rows_read": len(data) * 40, "bytes_read": 1048576},
+            },
+        }
+    ]
 
 
 # -- npm ----------------------------------------------------------------------------------------------------------
@@ -237,13 +362,27 @@ def npm(fw: Framework, today: date, start: date) -> list[dict[str, Any]]:
             n = 0 if d < p["npm_from"] else int(p["npm"] * (0.7 + 0.6 * noise("npm", fw.id, d)))
             days.append({"downloads": n, "day": d.isoformat()})
             d += timedelta(days=1)
-        out.append({"source": "npm", "method": "GET",
-                    "path": f"/downloads/range/{chunk_start.isoformat()}:{chunk_end.isoformat()}/{package}",
-                    "query": {}, "status": 200,
-                    "headers": {"Content-Type": "application/json; charset=utf-8", "CF-Cache-Status": "MISS",
-                                "Cache-Control": "max-age=3600", "Access-Control-Allow-Origin": "*"},
-                    "json": {"start": chunk_start.isoformat(), "end": chunk_end.isoformat(), "package": package,
-                             "downloads": days}})
+        out.append(
+            {
+                "source": "npm",
+                "method": "GET",
+                "path": f"/downloads/range/{chunk_start.isoformat()}:{chunk_end.isoformat()}/{package}",
+                "query": {},
+                "status": 200,
+                "headers": {
+                    "Content-Type": "application/json; charset=utf-8",
+                    "CF-Cache-Status": "MISS",
+                    "Cache-Control": "max-age=3600",
+                    "Access-Control-Allow-Origin": "*",
+                },
+                "json": {
+                    "start": chunk_start.isoformat(),
+                    "end": chunk_end.isoformat(),
+                    "package": package,
+                    "downloads": days,
+                },
+            }
+        )
         chunk_start = chunk_end + timedelta(days=1)
     return out
 
@@ -251,9 +390,14 @@ def npm(fw: Framework, today: date, start: date) -> list[dict[str, Any]]:
 # -- Stack Exchange --------------------------------------------------------------------------------------------
 
 
-SE_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Content-Encoding": "gzip",
-              "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST",
-              "Cache-Control": "private", "X-Content-Type-Options": "nosniff"}
+SE_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Encoding": "gzip",
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST",
+    "Cache-Control": "private",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def so_month(fid: str, month: date) -> int:
@@ -269,17 +413,49 @@ def so_month(fid: str, month: date) -> int:
 def stackexchange(fw: Framework, today: date, months: list[date]) -> list[dict[str, Any]]:
     tag = fw.stackoverflow[0]
     total = sum(so_month(fw.id, m) for m in month_starts(date(2008, 8, 1), today))
-    out = [{"source": "stackexchange", "method": "GET", "path": f"/tags/{tag}/info",
-            "query": {"site": "stackoverflow"}, "status": 200, "headers": SE_HEADERS,
-            "json": {"items": [{"has_synonyms": True, "is_moderator_only": False, "is_required": False,
-                                "count": total, "name": tag}],
-                     "has_more": False, "quota_max": 300, "quota_remaining": 296}}]
+    out = [
+        {
+            "source": "stackexchange",
+            "method": "GET",
+            "path": f"/tags/{tag}/info",
+            "query": {"site": "stackoverflow"},
+            "status": 200,
+            "headers": SE_HEADERS,
+            "json": {
+                "items": [
+                    {
+                        "has_synonyms": True,
+                        "is_moderator_only": False,
+                        "is_required": False,
+                        "count": total,
+                        "name": tag,
+                    }
+                ],
+                "has_more": False,
+                "quota_max": 300,
+                "quota_remaining": 296,
+            },
+        }
+    ]
     for month in months:
         last_day = calendar.monthrange(month.year, month.month)[1]
-        out.append({"source": "stackexchange", "method": "GET", "path": "/questions",
-                    "query": {"site": "stackoverflow", "tagged": tag, "fromdate": str(epoch(month)),
-                              "todate": str(epoch(month.replace(day=last_day)) + 86_399), "filter": "total"},
-                    "status": 200, "headers": SE_HEADERS, "json": {"total": so_month(fw.id, month)}})
+        out.append(
+            {
+                "source": "stackexchange",
+                "method": "GET",
+                "path": "/questions",
+                "query": {
+                    "site": "stackoverflow",
+                    "tagged": tag,
+                    "fromdate": str(epoch(month)),
+                    "todate": str(epoch(month.replace(day=last_day)) + 86_399),
+                    "filter": "total",
+                },
+                "status": 200,
+                "headers": SE_HEADERS,
+                "json": {"total": so_month(fw.id, month)},
+            }
+        )
     return out
 
 
@@ -289,16 +465,38 @@ def stackexchange(fw: Framework, today: date, months: list[date]) -> list[dict[s
 def huggingface(fw: Framework, today: date) -> list[dict[str, Any]]:
     p = profile(fw.id)
     count = int(p["hf"] * (1 + (today - DAY1).days / 400))
-    models = [{"_id": f"66f0a1b2c3d4e5f6a7b8c9{i:02d}", "id": f"example-org/{fw.huggingface}-model-{i}",
-               "likes": 900 - i * 37, "downloads": 1_200_000 - i * 50_000, "trendingScore": 40 - i,
-               "private": False, "pipeline_tag": "text-generation", "library_name": fw.huggingface,
-               "createdAt": "2025-11-03T10:21:44.000Z", "tags": [fw.huggingface, "safetensors"]}
-              for i in range(3)]
-    return [{"source": "huggingface", "method": "GET", "path": "/models-json", "query": {"library": fw.huggingface},
-             "status": 200,
-             "headers": {"Content-Type": "application/json; charset=utf-8", "x-powered-by": "huggingface-moon",
-                         "ETag": f'W/"{count:x}-{len(fw.id)}"', "Vary": "Origin", "Access-Control-Allow-Origin": "*"},
-             "json": {"models": models, "numItemsPerPage": 30, "numTotalItems": count, "pageIndex": 0}}]
+    models = [
+        {
+            "_id": f"66f0a1b2c3d4e5f6a7b8c9{i:02d}",
+            "id": f"example-org/{fw.huggingface}-model-{i}",
+            "likes": 900 - i * 37,
+            "downloads": 1_200_000 - i * 50_000,
+            "trendingScore": 40 - i,
+            "private": False,
+            "pipeline_tag": "text-generation",
+            "library_name": fw.huggingface,
+            "createdAt": "2025-11-03T10:21:44.000Z",
+            "tags": [fw.huggingface, "safetensors"],
+        }
+        for i in range(3)
+    ]
+    return [
+        {
+            "source": "huggingface",
+            "method": "GET",
+            "path": "/models-json",
+            "query": {"library": fw.huggingface},
+            "status": 200,
+            "headers": {
+                "Content-Type": "application/json; charset=utf-8",
+                "x-powered-by": "huggingface-moon",
+                "ETag": f'W/"{count:x}-{len(fw.id)}"',
+                "Vary": "Origin",
+                "Access-Control-Allow-Origin": "*",
+            },
+            "json": {"models": models, "numItemsPerPage": 30, "numTotalItems": count, "pageIndex": 0},
+        }
+    ]
 
 
 # -- arXiv -------------------------------------------------------------------------------------------------------
@@ -348,24 +546,47 @@ def arxiv(fw: Framework, today: date, months: list[date]) -> list[dict[str, Any]
     for month in months:
         q = search_query(fw.arxiv, month)
         total = arxiv_month(fw.id, month)
-        entry = ENTRY.format(arxiv_id=f"{month:%y%m}.{1000 + int(9000 * noise('id', fw.id, month)):05d}",
-                             day=month.replace(day=14).isoformat(), name=fw.name) if total else ""
-        text = ATOM.format(q=quote(q, safe=""), q_html=q.replace("&", "&amp;").replace('"', "&quot;"),
-                           feed_id=f"{int(noise('feed', fw.id, month) * 1e12):x}", updated=today.isoformat(),
-                           total=total, entry=entry)
-        out.append({"source": "arxiv", "method": "GET", "path": "/query",
-                    "query": {"search_query": q, "start": "0", "max_results": "1"}, "status": 200,
-                    "headers": {"Content-Type": "application/atom+xml; charset=UTF-8", "Server": "Apache",
-                                "Access-Control-Allow-Origin": "*"},
-                    "text": text})
+        entry = (
+            ENTRY.format(
+                arxiv_id=f"{month:%y%m}.{1000 + int(9000 * noise('id', fw.id, month)):05d}",
+                day=month.replace(day=14).isoformat(),
+                name=fw.name,
+            )
+            if total
+            else ""
+        )
+        text = ATOM.format(
+            q=quote(q, safe=""),
+            q_html=q.replace("&", "&amp;").replace('"', "&quot;"),
+            feed_id=f"{int(noise('feed', fw.id, month) * 1e12):x}",
+            updated=today.isoformat(),
+            total=total,
+            entry=entry,
+        )
+        out.append(
+            {
+                "source": "arxiv",
+                "method": "GET",
+                "path": "/query",
+                "query": {"search_query": q, "start": "0", "max_results": "1"},
+                "status": 200,
+                "headers": {
+                    "Content-Type": "application/atom+xml; charset=UTF-8",
+                    "Server": "Apache",
+                    "Access-Control-Allow-Origin": "*",
+                },
+                "text": text,
+            }
+        )
     return out
 
 
 # -- everything ---------------------------------------------------------------------------------------------------
 
 
-def exchanges(frameworks: list[Framework], today: date, so_since: date = date(2008, 8, 1),
-              arxiv_since: date = date(2015, 1, 1)) -> list[dict[str, Any]]:
+def exchanges(
+    frameworks: list[Framework], today: date, so_since: date = date(2008, 8, 1), arxiv_since: date = date(2015, 1, 1)
+) -> list[dict[str, Any]]:
     """Every exchange a first refresh on `today` could ask for, for these frameworks."""
     out: list[dict[str, Any]] = []
     last = last_complete_month(today)
@@ -414,8 +635,12 @@ def file_name(source: str, stem: list[str]) -> str:
         return stem[1]
     if source == "npm":
         return "range_" + stem[-1].replace("@", "")
-    return {"clickhouse": "pypi_downloads_per_month", "stackexchange": "tags_and_questions",
-            "huggingface": "models_json", "arxiv": "query"}[source]
+    return {
+        "clickhouse": "pypi_downloads_per_month",
+        "stackexchange": "tags_and_questions",
+        "huggingface": "models_json",
+        "arxiv": "query",
+    }[source]
 
 
 def write(day: str, items: list[dict[str, Any]]) -> None:

@@ -42,8 +42,10 @@ def test_hooked_jobs_run_every_interval_alongside_the_refresh():
     clock = FakeTime(datetime(2026, 9, 20, 3, 0, tzinfo=UTC))
     digests: list[datetime] = []
     refreshes: list[datetime] = []
-    jobs = [Daily("refresh", 4, lambda: refreshes.append(clock.now())),
-            Every("digest", timedelta(minutes=5), digests.append)]
+    jobs = [
+        Daily("refresh", 4, lambda: refreshes.append(clock.now())),
+        Every("digest", timedelta(minutes=5), digests.append),
+    ]
     sched = Scheduler(jobs, now=clock.now, sleep=clock.sleep)
     while clock.now() < datetime(2026, 9, 20, 5, 0, tzinfo=UTC):
         sched.tick()

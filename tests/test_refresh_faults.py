@@ -9,14 +9,19 @@ import pytest
 from tests.conftest import DAY1, DAY2
 from tests.http_replay import FIXTURES
 
-THROTTLE = json.dumps({
-    "error_id": 502, "error_message": "too many requests from this IP, more requests available in 80123 seconds",
-    "error_name": "throttle_violation",
-}).encode()
-PAGINATION_422 = json.dumps({
-    "message": "In order to keep the API fast for everyone, pagination is limited for this resource.",
-    "documentation_url": "https://docs.github.com/v3/#pagination",
-}).encode()
+THROTTLE = json.dumps(
+    {
+        "error_id": 502,
+        "error_message": "too many requests from this IP, more requests available in 80123 seconds",
+        "error_name": "throttle_violation",
+    }
+).encode()
+PAGINATION_422 = json.dumps(
+    {
+        "message": "In order to keep the API fast for everyone, pagination is limited for this resource.",
+        "documentation_url": "https://docs.github.com/v3/#pagination",
+    }
+).encode()
 
 
 def _truncated(path: str) -> bytes:
@@ -33,23 +38,61 @@ def _renamed_total() -> bytes:
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 FAULTS = {
-    "500": dict(source="stackexchange", path_contains="/questions", status=500, body=b"<html>Server Error</html>",
-                reason="HTTP 500 after 5 tries"),
-    "429 with Retry-After": dict(source="pypistats", path_contains="/overall", status=429,
-                                 headers={"Retry-After": "30"}, reason="HTTP 429 after 5 tries"),
-    "Stack Exchange throttle": dict(source="stackexchange", path_contains="", status=400, body=THROTTLE,
-                                    headers={**JSON}, reason="Stack Exchange error 502 throttle_violation"),
+    "500": dict(
+        source="stackexchange",
+        path_contains="/questions",
+        status=500,
+        body=b"<html>Server Error</html>",
+        reason="HTTP 500 after 5 tries",
+    ),
+    "429 with Retry-After": dict(
+        source="pypistats",
+        path_contains="/overall",
+        status=429,
+        headers={"Retry-After": "30"},
+        reason="HTTP 429 after 5 tries",
+    ),
+    "Stack Exchange throttle": dict(
+        source="stackexchange",
+        path_contains="",
+        status=400,
+        body=THROTTLE,
+        headers={**JSON},
+        reason="Stack Exchange error 502 throttle_violation",
+    ),
     "timeout": dict(source="npm", path_contains="/downloads/range", timeout=True, reason="timed out after 5 tries"),
-    "truncated JSON": dict(source="pypistats", path_contains="/overall", status=200, headers=JSON,
-                           body=_truncated("day2/pypistats/torch.json"),
-                           reason="invalid or truncated JSON"),
-    "changed schema": dict(source="huggingface", path_contains="/models-json", status=200, headers=JSON,
-                           body=_renamed_total(), reason="response shape changed: numTotalItems: Field required"),
-    "GitHub 422 on star history": dict(source="github", path_contains="/stargazers/history", status=422,
-                                       headers=JSON, body=PAGINATION_422,
-                                       reason="GitHub refused page 1 (422: In order to keep the API fast"),
-    "GitHub 202 from stats": dict(source="github", path_contains="google/flax/stats/commit_activity", status=202,
-                                  headers=JSON, body=b"{}", reason="still computing commit stats (202) after 4 tries"),
+    "truncated JSON": dict(
+        source="pypistats",
+        path_contains="/overall",
+        status=200,
+        headers=JSON,
+        body=_truncated("day2/pypistats/torch.json"),
+        reason="invalid or truncated JSON",
+    ),
+    "changed schema": dict(
+        source="huggingface",
+        path_contains="/models-json",
+        status=200,
+        headers=JSON,
+        body=_renamed_total(),
+        reason="response shape changed: numTotalItems: Field required",
+    ),
+    "GitHub 422 on star history": dict(
+        source="github",
+        path_contains="/stargazers/history",
+        status=422,
+        headers=JSON,
+        body=PAGINATION_422,
+        reason="GitHub refused page 1 (422: In order to keep the API fast",
+    ),
+    "GitHub 202 from stats": dict(
+        source="github",
+        path_contains="google/flax/stats/commit_activity",
+        status=202,
+        headers=JSON,
+        body=b"{}",
+        reason="still computing commit stats (202) after 4 tries",
+    ),
 }
 
 
@@ -92,8 +135,14 @@ def test_a_429_is_retried_after_the_seconds_retry_after_asks(harness):
 
 def test_an_exhausted_github_rate_limit_waits_until_x_ratelimit_reset(harness):
     reset = int(harness.clock.time()) + 120
-    harness.replay.fault("github", "/repos/pytorch/pytorch", status=403, times=1, headers={
-        **JSON, "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}, body=b'{"message":"API rate limit"}')
+    harness.replay.fault(
+        "github",
+        "/repos/pytorch/pytorch",
+        status=403,
+        times=1,
+        headers={**JSON, "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        body=b'{"message":"API rate limit"}',
+    )
     report = harness.run(sources=["github"], frameworks=["pytorch"])
     assert report.exit_code == 0
     assert harness.clock.slept[0] == pytest.approx(121, abs=1)
@@ -101,8 +150,13 @@ def test_an_exhausted_github_rate_limit_waits_until_x_ratelimit_reset(harness):
 
 def test_a_rate_limit_reset_hours_away_fails_the_source_instead_of_hanging(harness):
     reset = int(harness.clock.time()) + 5 * 3600
-    harness.replay.fault("github", "/repos/", status=403, headers={
-        **JSON, "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}, body=b'{"message":"API rate limit"}')
+    harness.replay.fault(
+        "github",
+        "/repos/",
+        status=403,
+        headers={**JSON, "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        body=b'{"message":"API rate limit"}',
+    )
     report = harness.run(sources=["github"], frameworks=["pytorch"])
     assert report.exit_code == 1
     assert "asked to wait" in report.reasons()[0]

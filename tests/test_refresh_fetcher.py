@@ -31,8 +31,9 @@ def test_no_more_requests_in_flight_per_source_than_its_policy_allows():
 
     async def go():
         client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-        fetcher = Fetcher(client, policies={"http://same.invalid/a": HostPolicy(2), "http://same.invalid/b":
-                                            HostPolicy(5)})
+        fetcher = Fetcher(
+            client, policies={"http://same.invalid/a": HostPolicy(2), "http://same.invalid/b": HostPolicy(5)}
+        )
         await asyncio.gather(*(fetcher.get(f"http://same.invalid/{k}/x", source=k) for k in "ab" * 12))
         await client.aclose()
         return fetcher
@@ -68,8 +69,9 @@ def test_sources_table_shows_last_good_refresh_and_staleness(harness):
 def test_tokens_are_sent_but_never_printed_or_logged(store, replay, caplog):
     secret = "ghp_SECRET_TOKEN_1234567890"
     se_secret = "SE_KEY_abcdef((("
-    harness = Harness(store, replay, make_settings(github_token=SecretStr(secret),
-                                                    stackexchange_key=SecretStr(se_secret)))
+    harness = Harness(
+        store, replay, make_settings(github_token=SecretStr(secret), stackexchange_key=SecretStr(se_secret))
+    )
     seen = []
     original = replay.httpx_handler
 

@@ -16,8 +16,7 @@ def test_first_run_succeeds_for_every_source_and_records_ok_runs(harness):
     assert report.exit_code == 0
     runs = harness.store.db.execute("SELECT source, framework, status FROM refresh_runs").fetchall()
     assert {r[2] for r in runs} == {"ok"}
-    assert {r[0] for r in runs} == {"github", "pypistats", "clickhouse", "npm", "stackexchange", "huggingface",
-                                    "arxiv"}
+    assert {r[0] for r in runs} == {"github", "pypistats", "clickhouse", "npm", "stackexchange", "huggingface", "arxiv"}
 
 
 def test_first_run_stores_github_snapshots_as_at_the_time_counts(harness):
@@ -39,9 +38,7 @@ def test_retained_star_history_is_its_own_labelled_series_rebuilt_from_the_newes
     pages = json.loads((FIXTURES / "day1/github/pytorch_pytorch_stargazers_history.json").read_text())
     weeks = [w for page in pages for w in page["json"]]  # newest first
     stars_now = harness.rows()[("pytorch", "github_stars", "2026-09-20")][0]
-    retained = {
-        r["date"]: r for r in harness.store.observations("github_stars_retained", ["pytorch"])
-    }
+    retained = {r["date"]: r for r in harness.store.observations("github_stars_retained", ["pytorch"])}
     # the current week (started on DAY1) is incomplete, so the newest point is the week that ended the day before
     assert max(retained) == "2026-09-19"
     assert retained["2026-09-19"]["value"] == stars_now - weeks[0]["total"]
@@ -56,9 +53,11 @@ def test_retained_star_history_is_its_own_labelled_series_rebuilt_from_the_newes
 
 def test_languages_and_weekly_commits_are_stored_where_github_gives_them(harness):
     report = harness.run()
-    langs = dict(harness.store.db.execute(
-        "SELECT language, bytes FROM github_languages WHERE framework = 'pytorch' AND date = '2026-09-20'"
-    ).fetchall())
+    langs = dict(
+        harness.store.db.execute(
+            "SELECT language, bytes FROM github_languages WHERE framework = 'pytorch' AND date = '2026-09-20'"
+        ).fetchall()
+    )
     assert langs["Python"] > langs["C++"] > 0
     commits = harness.store.observations("github_commits", ["flax"])
     assert len(commits) == 51 and all(r["date"] < "2026-09-20" for r in commits)
@@ -73,12 +72,12 @@ def test_pypi_downloads_are_per_day_with_their_counting_method(harness):
     torch = next(ex for ex in recorded if "'torch'" in ex["body_match"])
     march = next(r for r in torch["json"]["data"] if r["month"] == "2026-03-01")
     rows = harness.rows()
-    value, source, method = rows[("pytorch", "pypi_downloads", "2026-03-01")]
-    assert (source, method) == ("clickhouse", "ClickHouse calendar month, all installers")
+    value, source, method = rows[("pytorch", "pypi_downloads", "2026-03-31")]
+    assert (source, method) == ("clickhouse", "all installers, calendar month (ClickHouse)")
     assert value == int(march["downloads"]) / 31
-    daily = rows[("pytorch", "pypi_downloads", "2026-09-19")]
+    daily = rows[("pytorch", "pypi_downloads_daily", "2026-09-19")]
     assert daily[1:] == ("pypistats", "pypistats daily, without mirrors")
-    assert max(r["date"] for r in harness.store.observations("pypi_downloads", ["pytorch"])) < DAY1.isoformat()
+    assert max(r["date"] for r in harness.store.observations("pypi_downloads_daily", ["pytorch"])) < DAY1.isoformat()
 
 
 def test_npm_days_before_the_package_existed_are_not_stored_as_zero(harness):

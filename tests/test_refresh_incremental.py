@@ -26,7 +26,7 @@ def test_second_run_fetches_only_new_periods(after_day1):
     # each source added the periods that ended since day 1
     assert ("pytorch", "github_stars", "2026-10-06") in new
     assert {("pytorch", "github_stars_retained", d) for d in ("2026-09-26", "2026-10-03")} <= new
-    assert ("pytorch", "pypi_downloads", "2026-10-05") in new
+    assert ("pytorch", "pypi_downloads_daily", "2026-10-05") in new
     assert ("tensorflow", "npm_downloads", "2026-10-05") in new
     assert ("pytorch", "so_questions", "2026-09-01") in new
     assert ("pytorch", "arxiv_papers", "2026-09-01") in new

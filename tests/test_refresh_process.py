@@ -32,7 +32,10 @@ def _spawn(server: ReplayServer, db: Path, *args: str, today: str = "2026-10-06"
     env.pop("STACKEXCHANGE_KEY", None)
     return subprocess.Popen(
         [sys.executable, "-m", "bot.refresh", "--quiet", "--today", today, *args],
-        cwd=db.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=db.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -49,8 +52,16 @@ def test_a_refresh_killed_with_sigkill_leaves_an_intact_store_with_no_row_lost(t
     ok_before = store.db.execute("SELECT COUNT(*) FROM refresh_runs WHERE status = 'ok'").fetchone()[0]
     store.close()
     with _server(0.02) as server:
-        proc = _spawn(server, tmp_path / "fwtrend.db", "--framework", "pytorch", "--framework", "tensorflow",
-                      "--framework", "flax")
+        proc = _spawn(
+            server,
+            tmp_path / "fwtrend.db",
+            "--framework",
+            "pytorch",
+            "--framework",
+            "tensorflow",
+            "--framework",
+            "flax",
+        )
         check = sqlite3.connect(tmp_path / "fwtrend.db", timeout=30)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # kill once some units have committed and others are mid-flight
@@ -80,8 +91,23 @@ def test_reads_keep_working_while_a_refresh_writes(tmp_path):
     Store(db).migrate()
     reads = 0
     with _server(0.005, "day1") as server:
-        proc = _spawn(server, db, "--source", "github", "--source", "npm", "--source", "pypi",
-                      "--framework", "pytorch", "--framework", "tensorflow", "--framework", "flax", today="2026-09-20")
+        proc = _spawn(
+            server,
+            db,
+            "--source",
+            "github",
+            "--source",
+            "npm",
+            "--source",
+            "pypi",
+            "--framework",
+            "pytorch",
+            "--framework",
+            "tensorflow",
+            "--framework",
+            "flax",
+            today="2026-09-20",
+        )
         reader = Store(db)
         while proc.poll() is None:
             # any "database is locked" would raise sqlite3.OperationalError here

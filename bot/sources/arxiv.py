@@ -109,14 +109,21 @@ class Arxiv(Source):
                 batch.notes.append(f"{len(missing) - done} months left for later runs (arXiv pacing)")
                 break
             resp = await ctx.fetcher.get(
-                self.url("/query"), source=self.id,
+                self.url("/query"),
+                source=self.id,
                 params={"search_query": search_query(fw.arxiv, month), "start": "0", "max_results": "1"},
             )
             expect(resp, "GET /query")
             feed = parse_feed(resp, "GET /query")
             if feed.error:
                 raise SourceError(f"GET /query: arXiv says: {feed.error[:120]}")
-            batch.add(fw.id, "arxiv_papers", month, feed.total_results, self.id,
-                      method="arXiv API totalResults, title or abstract mentions, submitted in the month",
-                      note="phrases: " + ", ".join(fw.arxiv))
+            batch.add(
+                fw.id,
+                "arxiv_papers",
+                month,
+                feed.total_results,
+                self.id,
+                method="arXiv API totalResults, title or abstract mentions, submitted in the month",
+                note="phrases: " + ", ".join(fw.arxiv),
+            )
         return batch

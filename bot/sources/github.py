@@ -167,7 +167,12 @@ class GitHub(Source):
             batch.add(fw.id, "github_stars", today, repo.stargazers_count, self.id, method=method)
             batch.add(fw.id, "github_forks", today, repo.forks_count, self.id, method=method)
             batch.add(
-                fw.id, "github_open_issues", today, repo.open_issues_count, self.id, method=method,
+                fw.id,
+                "github_open_issues",
+                today,
+                repo.open_issues_count,
+                self.id,
+                method=method,
                 note="includes open pull requests",
             )
             if repo.subscribers_count is not None:
@@ -195,7 +200,11 @@ class GitHub(Source):
             items = parse(Contributors, resp, f"GET {path}").root
             count = last_page(resp) or len(items)
         batch.add(
-            fw.id, "github_contributors", ctx.today, count, self.id,
+            fw.id,
+            "github_contributors",
+            ctx.today,
+            count,
+            self.id,
             method="GitHub /contributors?anon=1 (last page at per_page=1)",
         )
 
@@ -228,7 +237,11 @@ class GitHub(Source):
                 end = week_end(week.week)
                 if end < ctx.today:  # the current week is still counting
                     batch.add(
-                        fw.id, "github_commits", end, week.total, self.id,
+                        fw.id,
+                        "github_commits",
+                        end,
+                        week.total,
+                        self.id,
                         method="GitHub stats/commit_activity (week ending that day, merges excluded)",
                     )
             return
@@ -247,9 +260,7 @@ class GitHub(Source):
         running = stars_now
         page = 1
         while True:
-            resp = await self._get(
-                ctx, path, api_version="2026-03-10", per_page=str(HISTORY_PAGE_SIZE), page=str(page)
-            )
+            resp = await self._get(ctx, path, api_version="2026-03-10", per_page=str(HISTORY_PAGE_SIZE), page=str(page))
             if resp.status_code == 422:
                 message = parse(ApiMessage, resp, f"GET {path}").message or "unprocessable"
                 raise SourceError(f"GET {path}: GitHub refused page {page} (422: {message[:100]})")
@@ -263,8 +274,13 @@ class GitHub(Source):
                     break
                 if end < ctx.today and running >= 0:
                     batch.add(
-                        fw.id, "github_stars_retained", end, running, self.id,
-                        method=RETAINED_METHOD, note=RETAINED_NOTE,
+                        fw.id,
+                        "github_stars_retained",
+                        end,
+                        running,
+                        self.id,
+                        method=RETAINED_METHOD,
+                        note=RETAINED_NOTE,
                     )
                 running -= week.total
             if reached_stored or not weeks or "next" not in resp.links:

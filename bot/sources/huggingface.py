@@ -50,6 +50,7 @@ class HuggingFace(Source):
         resp = await ctx.fetcher.get(self.url("/models-json"), source=self.id, params={"library": fw.huggingface})
         expect(resp, "GET /models-json")
         page = parse(ModelsPage, resp, "GET /models-json")
-        batch.add(fw.id, "hf_models", ctx.today, page.numTotalItems, self.id, method=METHOD,
-                  note=f"library={fw.huggingface}")
+        batch.add(
+            fw.id, "hf_models", ctx.today, page.numTotalItems, self.id, method=METHOD, note=f"library={fw.huggingface}"
+        )
         return batch

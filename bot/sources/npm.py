@@ -62,7 +62,14 @@ class Npm(Source):
                 # Before a package exists npm reports zeros; those days are "no package", not "no interest".
                 seen_downloads = seen_downloads or day.downloads > 0
                 if seen_downloads and start <= day.day <= end:
-                    batch.add(fw.id, "npm_downloads", day.day, day.downloads, self.id, method=METHOD,
-                              note=f"package {package}")
+                    batch.add(
+                        fw.id,
+                        "npm_downloads",
+                        day.day,
+                        day.downloads,
+                        self.id,
+                        method=METHOD,
+                        note=f"package {package}",
+                    )
             chunk_start = chunk_end + timedelta(days=1)
         return batch

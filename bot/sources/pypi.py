@@ -1,9 +1,10 @@
 """PyPI downloads, from two places with different counting methods, each recorded on every row.
 
-- pypistats.org `/overall?mirrors=false`: one figure per day, mirrors excluded, last 180 days only.
-- ClickHouse's public `pypi.pypi_downloads_per_month`: calendar months back to 2016, all installers.
-
-Both are stored as downloads per day (`pypi_downloads` is a rate), so a month's total is divided by its days.
+- pypistats.org `/overall?mirrors=false`: one figure per day, mirrors excluded, last 180 days only,
+  stored as its own metric `pypi_downloads_daily` (a day's figure is not a month's average).
+- ClickHouse's public `pypi.pypi_downloads_per_month`: calendar months back to 2016, all installers,
+  stored in `pypi_downloads` as the month's downloads per day, dated the month's last day with the same
+  counting method as the bundled history's ClickHouse months, so the series continues without a break.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from bot.sources.base import (
 )
 
 PYPISTATS_METHOD = "pypistats daily, without mirrors"
-CLICKHOUSE_METHOD = "ClickHouse calendar month, all installers"
+CLICKHOUSE_METHOD = "all installers, calendar month (ClickHouse)"  # as in bot/seed.py
 SETTLE_DAYS = 3
 _PACKAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -52,7 +53,7 @@ class Overall(BaseModel):
 class PyPIStats(Source):
     id = "pypistats"
     name = "pypistats.org"
-    metrics: ClassVar[tuple[str, ...]] = ("pypi_downloads",)
+    metrics: ClassVar[tuple[str, ...]] = ("pypi_downloads_daily",)
     since = date(2000, 1, 1)  # the API itself only keeps 180 days; we take whatever it has
 
     @property
@@ -68,7 +69,7 @@ class PyPIStats(Source):
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
         yesterday = ctx.today - timedelta(days=1)
-        latest = ctx.store.latest_date(fw.id, "pypi_downloads", self.id)
+        latest = ctx.store.latest_date(fw.id, "pypi_downloads_daily", self.id)
         if latest and latest >= yesterday.isoformat():  # updated once a day: nothing newer to ask for
             batch.skipped = True
             return batch
@@ -83,8 +84,15 @@ class PyPIStats(Source):
                 continue
             if latest and row.date.isoformat() <= latest:
                 continue
-            batch.add(fw.id, "pypi_downloads", row.date, row.downloads, self.id, method=PYPISTATS_METHOD,
-                      note=f"package {package}")
+            batch.add(
+                fw.id,
+                "pypi_downloads_daily",
+                row.date,
+                row.downloads,
+                self.id,
+                method=PYPISTATS_METHOD,
+                note=f"package {package}",
+            )
         return batch
 
 
@@ -141,8 +149,7 @@ class ClickHouse(Source):
         batch = Batch()
         # The table fills in over the following days, so a month counts as complete a few days after it ends.
         last = last_complete_month(ctx.today - timedelta(days=SETTLE_DAYS))
-        # A cursor, not the stored rows, says how far we got: on days pypistats also covers, its daily figure
-        # outranks our monthly one at the same (framework, metric, date) key, so those rows may not survive.
+        # A cursor, not the stored rows, says how far we got: the bundled history also holds ClickHouse months.
         cursor = ctx.store.get_meta(self.cursor_key(fw))
         start = next_month(date.fromisoformat(cursor)) if cursor else self.since
         if start > last:
@@ -163,8 +170,13 @@ class ClickHouse(Source):
                 continue
             days = calendar.monthrange(row.month.year, row.month.month)[1]
             batch.add(
-                fw.id, "pypi_downloads", row.month, row.downloads / days, self.id,
-                method=CLICKHOUSE_METHOD, note=f"package {package}; {row.downloads} in the month / {days} days",
+                fw.id,
+                "pypi_downloads",
+                row.month.replace(day=days),
+                row.downloads / days,
+                self.id,
+                method=CLICKHOUSE_METHOD,
+                note=f"{row.downloads:,} downloads in {days} days; package {package}",
             )
         batch.meta[self.cursor_key(fw)] = last.isoformat()
         return batch

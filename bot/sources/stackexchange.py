@@ -121,10 +121,8 @@ class StackExchange(Source):
         if body.quota_remaining is not None:
             self.quota_remaining = body.quota_remaining
         if resp.status_code != 200 or body.error_id is not None:
-            raise SourceError(
-                f"{what}: Stack Exchange error {body.error_id} {body.error_name or ''}: {body.error_message or ''}"
-                .replace("  ", " ").strip()
-            )
+            detail = " ".join(str(p) for p in (body.error_id, body.error_name) if p)
+            raise SourceError(f"{what}: Stack Exchange error {detail}: {body.error_message or ''}".strip())
         return body
 
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
@@ -138,8 +136,15 @@ class StackExchange(Source):
             spent += 1
             for item in info.items or []:
                 if item.name == tag:
-                    batch.add(fw.id, "so_questions_total", ctx.today, item.count, self.id,
-                              method="Stack Exchange /tags/{tag}/info count", note=f"tag {tag}")
+                    batch.add(
+                        fw.id,
+                        "so_questions_total",
+                        ctx.today,
+                        item.count,
+                        self.id,
+                        method="Stack Exchange /tags/{tag}/info count",
+                        note=f"tag {tag}",
+                    )
         stored = ctx.stored_dates(fw.id, "so_questions", self.id)
         missing = [m for m in month_starts(self.since, last_complete_month(ctx.today)) if m.isoformat() not in stored]
         missing.reverse()  # newest first: recent months matter most, old ones fill in over the next days
@@ -150,13 +155,19 @@ class StackExchange(Source):
                 batch.notes.append(f"{len(missing) - done} months left for later runs (quota {self.daily_quota}/day)")
                 break
             if self.quota_remaining is not None and self.quota_remaining <= RESERVE:
-                batch.notes.append(f"{len(missing) - done} months left: only {self.quota_remaining} requests of "
-                                   "today's quota remain")
+                batch.notes.append(
+                    f"{len(missing) - done} months left: only {self.quota_remaining} requests of today's quota remain"
+                )
                 break
             last_day = calendar.monthrange(month.year, month.month)[1]
             body = await self._call(
-                ctx, "/questions", Total, tagged=tag, fromdate=epoch(month),
-                todate=epoch(month.replace(day=last_day)) + 86_399, filter="total",
+                ctx,
+                "/questions",
+                Total,
+                tagged=tag,
+                fromdate=epoch(month),
+                todate=epoch(month.replace(day=last_day)) + 86_399,
+                filter="total",
             )
             spent += 1
             batch.add(fw.id, "so_questions", month, body.total, self.id, method=METHOD, note=f"tag {tag}")
