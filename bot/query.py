@@ -39,6 +39,7 @@ Intent = Literal[
     "subscriptions",
     "article",
     "languages",
+    "clarify",
     "unknown",
 ]
 
@@ -60,6 +61,14 @@ class Query(BaseModel):
     """The rest of the text for commands that take their own arguments (subscribe)."""
     text: str = ""
     truncated: bool = False
+    corrections: dict[str, str] = Field(default_factory=dict)
+    """Typos read as a framework ("pytroch" → "pytorch"); answers say so rather than guess silently."""
+    question: str | None = None
+    """For intent "clarify": the one-line question to ask ("PyTorch or PyTorch Lightning?")."""
+    alternatives: list[Query] = Field(default_factory=list)
+    """For intent "clarify": the readings to offer as buttons."""
+    followup: bool = False
+    """Built from the previous question in a thread plus this text."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -72,10 +81,12 @@ class Query(BaseModel):
         }
         extra = self.model_dump(mode="json", exclude={"intent", "frameworks", "metric", "since", "until", "text"})
         out.update({k: v for k, v in extra.items() if v not in (None, False, [], {}, "")})
+        if self.alternatives:
+            out["alternatives"] = [a.contract_dict() for a in self.alternatives]
         return out
 
     def cache_key(self) -> str:
-        return self.model_dump_json(exclude={"text", "truncated"})
+        return self.model_dump_json(exclude={"text", "truncated", "followup"})
 
 
 # Words that name a metric. Longer phrases first so "new stars" wins over "stars".
