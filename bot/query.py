@@ -398,7 +398,12 @@ def query_text(query: Query) -> str:
         parts.append("top")
     elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe"}:
         return query.intent
-    parts.append(" vs ".join(query.frameworks))
+    elif query.intent == "crossover" and len(query.frameworks) == 2:
+        parts.append(f"has {query.frameworks[0]} passed {query.frameworks[1]}")
+    elif query.intent == "growth":
+        parts.append("growth of")
+    if not (query.intent == "crossover" and len(query.frameworks) == 2):
+        parts.append(" vs ".join(query.frameworks))
     if query.metric:
         word = METRIC_WORD.get(query.metric, "")
         if query.rate and query.metric in ("github_stars", "github_forks"):
@@ -419,4 +424,6 @@ def query_text(query: Query) -> str:
         parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
     elif query.since:
         parts.append(f"since {query.since:%Y-%m}")
+    elif query.until:
+        parts.append(f"until {query.until.year}")
     return " ".join(p for p in parts if p)
