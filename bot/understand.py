@@ -175,7 +175,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"|\bwhat (?:is|s) the (?:most|best)\b|\bmost popular\b|\bbest\b|\bwinning\b"
     ),
     "help": re.compile(
-        r"^\??$|^help\b|\bhelp\b|\bwhat can you\b|\bhow (?:do i|to|can i) use\b|\bwhat do you (?:do|know|track)\b"
+        r"^help\b|\bhelp\b|\bwhat can you\b|\bhow (?:do i|to|can i) use\b|\bwhat do you (?:do|know|track)\b"
         r"|\bwhat (?:frameworks|metrics|can i ask)\b|\bcommands\b|\bwho are you\b|\bwhat are you\b"
     ),
 }
