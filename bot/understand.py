@@ -73,7 +73,7 @@ STOPWORDS = frozenset(
     want was way we well were what whats when where whether which while who whos why will with win wins
     winning without wonder wondering would yeah yes yet you your yours folks team everybody actually
     framework frameworks library libraries lib libs package packages tool tools ml ai deep learning
-    machine python stack compare comparison compared versus chart graph plot stats statistics figures
+    machine python stack compare comparison compared versus chart graph plot stats statistics figures track tracked
     trend trends trending doing going looks looking seeing much many bigger smaller larger higher lower
     ahead behind popular popularity hype mindshare status state health healthy update updates currently
     now days weeks months years year month week today recent recently these past time times over
@@ -93,7 +93,7 @@ KEY_WORDS = sorted(
         """
         stars forks contributors downloads installs questions models papers survey stackoverflow
         popular popularity growing growth overtake overtaken overtook overtaking surpass surpassed passed
-        leaderboard ranking momentum compare subscribe unsubscribe subscriptions sources between since
+        leaderboard ranking momentum compare subscribe subscribed unsubscribe subscriptions sources between since
         months years weeks faster research arxiv github pypi contributors popularity trending usage
         """.split()
     )
@@ -282,7 +282,7 @@ def _strict_reads_all(strict: Query, cleaned: str, cat: Catalog) -> bool:
         # "help me compare pytorch and tf" starts with a command word but is a question.
         rest = cleaned.partition(" ")[2]
         return not rest or not read(rest, date.today(), cat).mentions
-    if strict.unknown or strict.intent == "unknown":
+    if strict.unknown or strict.intent == "unknown" or any(ch in cleaned for ch in "⭐🌟🤗"):
         return False
     # A name that could mean two things is asked about, even in grammar the parser accepts.
     return not _has_ambiguous_name(_normalise(cleaned))
@@ -449,7 +449,7 @@ def _metric_word_applies(t: str, m: re.Match[str], metric_id: str) -> bool:
     """"used" in "which should I use" or "questions" in "a few questions" are not metrics."""
     word = m.group(0)
     if metric_id == "pypi_downloads" and word in {"used", "users"}:
-        return bool(re.search(r"\b(?:most|more|less|least|widely|commonly) used\b|\busers\b", t))
+        return bool(re.search(r"\b(?:most|more|less|least|widely|commonly) used\b|\bused (?:more|most|less)\b|\busers\b", t))
     if metric_id == "hf_models" and word in {"hub", "the hub"}:
         return True
     return True
@@ -590,17 +590,19 @@ def _intent(reading: Reading, frameworks: list[str]) -> str:
         return "compare"
     if frameworks:
         return "compare" if reading.metric else "profile"
+    if "help" in cues and not reading.metric:
+        return "help"
     if reading.unknown:
         return "unknown"
     if reading.metric:
         return "leaderboard"
-    if "help" in cues or not reading.text:
-        return "help"
     return "unknown"
 
 
 def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
     frameworks = reading.frameworks
+    if not cleaned:
+        return Query(intent="help")
     if reading.passive and len(frameworks) >= 2:
         frameworks = [frameworks[1], frameworks[0], *frameworks[2:]]
     intent = _intent(reading, frameworks)
