@@ -186,7 +186,7 @@ def _instead_pair(t: str, named: list[str]) -> tuple[str, str]:
 
 
 def _remove(current: list[str], named: list[str], t: str, today: date, cat: Catalog) -> list[str]:
-    """"without tf" drops what follows the word; anything named before it ("jax without tf") joins."""
+    """ "without tf" drops what follows the word; anything named before it ("jax without tf") joins."""
     cut = REMOVE.search(t)
     after = re.split(r"\b(?:add|plus|include|but)\b", t[cut.end() :])[0] if cut else ""
     dropped = set(read(after, today, cat).frameworks)

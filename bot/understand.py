@@ -58,7 +58,7 @@ HF_NAMES = {"hugging face", "huggingface", "hf", "hugging-face"}
 TF_KERAS_NAMES = {"tf.keras", "tf keras", "tensorflow keras", "tensorflow.keras"}
 
 # Ordinary English that must never be read as a (misspelt) framework name.
-STOPWORDS = frozenset(
+STOPWORDS = frozenset(  # a word list reads best as text
     """
     a about above after again against all almost also am an and any anyone anything are around as ask at
     be been before being best better between both bro but by can cause could currently data day days
@@ -83,19 +83,19 @@ STOPWORDS = frozenset(
     fastest slowest dying declining growing grows grew growth gaining rising momentum overtake overtaken
     overtook overtaking passed pass surpass surpassed catch caught yet already anymore still again
     which whose whom anybody anyone etc eg ie lol haha thx ty hmm uh um oh wow omg btw fyi imo imho
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 # Words the English reader understands (metric, intent and period words). A word that is a typo of one
 # of these is corrected before anything else reads the text.
 KEY_WORDS = sorted(
-    set(
+    set(  # a word list reads best as text
         """
         stars forks contributors downloads installs questions models papers survey stackoverflow
         popular popularity growing growth overtake overtaken overtook overtaking surpass surpassed passed
         leaderboard ranking momentum compare subscribe subscribed unsubscribe subscriptions sources between since
         months years weeks faster research arxiv github pypi contributors popularity trending usage
-        """.split()
+        """.split()  # noqa: SIM905
     )
 )
 
@@ -114,7 +114,11 @@ METRIC_PHRASES: list[tuple[str, str, bool]] = [
     (r"contributors?|contributions|committers|maintainers|commit(?:s|ters)?", "github_contributors", False),
     (r"open issues|issues|bug reports|bugs", "github_open_issues", False),
     (r"npm(?: downloads| installs)?|javascript|js downloads", "npm_downloads", False),
-    (r"survey usage professional|survey professional|survey pros|professional developers", "survey_usage_professional", False),
+    (
+        r"survey usage professional|survey professional|survey pros|professional developers",
+        "survey_usage_professional",
+        False,
+    ),
     (r"survey loved|most loved|loved", "survey_loved", False),
     (r"(?:developer |dev |stack ?overflow )?survey", "survey_usage", False),
     (
@@ -289,7 +293,7 @@ def _strict_reads_all(strict: Query, cleaned: str, cat: Catalog) -> bool:
 
 
 def _enrich_strict(query: Query, cleaned: str) -> Query:
-    """"tfjs" means TensorFlow's npm package: the parser maps the name, this adds the metric."""
+    """ "tfjs" means TensorFlow's npm package: the parser maps the name, this adds the metric."""
     if query.metric is None and query.frameworks and _mentions_npm_name(_normalise(cleaned)):
         intent = "compare" if query.intent == "profile" else query.intent
         return query.model_copy(update={"metric": "npm_downloads", "intent": intent})
@@ -301,10 +305,8 @@ def _mentions_npm_name(normalised: str) -> bool:
 
 
 def _has_ambiguous_name(normalised: str) -> bool:
-    """"Hugging Face" and "tf.keras" each name two things; only the English reader weighs the context."""
-    return any(
-        re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", normalised) for name in HF_NAMES | TF_KERAS_NAMES
-    )
+    """ "Hugging Face" and "tf.keras" each name two things; only the English reader weighs the context."""
+    return any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", normalised) for name in HF_NAMES | TF_KERAS_NAMES)
 
 
 # -- normalising ------------------------------------------------------------------------------------
@@ -446,10 +448,12 @@ def _take_metric(reading: Reading, t: str) -> str:
 
 
 def _metric_word_applies(t: str, m: re.Match[str], metric_id: str) -> bool:
-    """"used" in "which should I use" or "questions" in "a few questions" are not metrics."""
+    """ "used" in "which should I use" or "questions" in "a few questions" are not metrics."""
     word = m.group(0)
     if metric_id == "pypi_downloads" and word in {"used", "users"}:
-        return bool(re.search(r"\b(?:most|more|less|least|widely|commonly) used\b|\bused (?:more|most|less)\b|\busers\b", t))
+        return bool(
+            re.search(r"\b(?:most|more|less|least|widely|commonly) used\b|\bused (?:more|most|less)\b|\busers\b", t)
+        )
     if metric_id == "hf_models" and word in {"hub", "the hub"}:
         return True
     return True
@@ -522,9 +526,7 @@ def _scan(tokens: list[str], names: dict[str, str], cat: Catalog, offset: int) -
     return mentions, leftover
 
 
-def _extend(
-    tokens: list[str], i: int, key: str, size: int, names: dict[str, str], cat: Catalog
-) -> tuple[Mention, int]:
+def _extend(tokens: list[str], i: int, key: str, size: int, names: dict[str, str], cat: Catalog) -> tuple[Mention, int]:
     """A name followed by a near-miss of a longer name ("pytorch lightnig", "pytorch lite")."""
     fid = names[key]
     typed = " ".join(tokens[i : i + size])
@@ -567,7 +569,9 @@ def _fuzzy_name(word: str, cat: Catalog) -> str | None:
     rivals = {names[k] for k, s, _ in matches if s >= best_score - 5}
     if len(rivals) > 1:
         return None
-    if (len(word) >= 5 and (distance <= 1 or best_score >= 88)) or (len(word) == 4 and distance == 1 and len(best_key) == 4):
+    if (len(word) >= 5 and (distance <= 1 or best_score >= 88)) or (
+        len(word) == 4 and distance == 1 and len(best_key) == 4
+    ):
         return names[best_key]
     return None
 
@@ -642,7 +646,9 @@ def _ask_when_ambiguous(query: Query, reading: Reading, cat: Catalog) -> Query:
         if mention.hf and query.metric == "hf_models" and reading.segments_with_names < 2:
             # "how many models does hf have": the Hub itself, not the Transformers library.
             others = [f for f in query.frameworks if f != "transformers"]
-            return settle(query.model_copy(update={"frameworks": others, "intent": "profile" if others else "leaderboard"}))
+            return settle(
+                query.model_copy(update={"frameworks": others, "intent": "profile" if others else "leaderboard"})
+            )
         if mention.hf and query.metric is None and reading.segments_with_names < 2:
             return _clarify(query, "The Transformers library, or models on the Hugging Face Hub?", _hf_readings(query))
     return query

@@ -49,7 +49,9 @@ def test_growth_rates_over_a_common_window(store):
 def test_growth_answer_says_who_grows_faster_and_when(store):
     answer = answer_text(store, "is jax growing faster than pytorch on stars?", today=TODAY)
     assert answer.kind == "growth"
-    assert answer.headline == "JAX is growing faster than PyTorch on GitHub stars: +60% vs +12% from Jan 2024 to Jan 2025."
+    assert (
+        answer.headline == "JAX is growing faster than PyTorch on GitHub stars: +60% vs +12% from Jan 2024 to Jan 2025."
+    )
     # Cumulative metrics also show the monthly gain.
     assert any("a month on average" in line for line in answer.lines)
 

@@ -26,7 +26,9 @@ WORDS = [
     "-", ".", "&amp;", "<https://x.y|link>", "9999", "0000", "since 1999", "last 0 months", "last 999 years",
 ]  # fmt: skip
 phrases = st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join)
-anything = st.one_of(st.text(max_size=MAX_TEXT + 200), phrases, st.text(alphabet="abcdefghijklmnopqrstuvwxyz .,?", max_size=80))
+anything = st.one_of(
+    st.text(max_size=MAX_TEXT + 200), phrases, st.text(alphabet="abcdefghijklmnopqrstuvwxyz .,?", max_size=80)
+)
 
 
 @pytest.fixture(scope="module")
