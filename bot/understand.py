@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from pydantic import ValidationError
@@ -715,14 +715,3 @@ def query_from_button(value: str, *, today: date | None = None) -> Query:
     except (ValueError, ValidationError):
         pass
     return understand(value[:MAX_TEXT], today=today)
-
-
-def period_phrase(query: Query, today: date) -> str:
-    """How the period reads in a sentence ("since 2020", "over the last 12 months")."""
-    if query.period_label:
-        label = query.period_label
-        return label if label.startswith(("since", "last", "in", "to")) else f"in {label}"
-    if query.since is None and query.until is None:
-        return "over the last 12 months"
-    start = query.since or (query.until - timedelta(days=365) if query.until else today)
-    return f"since {start:%b %Y}"
