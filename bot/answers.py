@@ -551,9 +551,389 @@ def answer_leaderboard(store: Store, query: Query, *, today: date | None = None)
     if len(ranked) > 1:
         headline += f", ahead of {ranked[1].name} ({fmt.human(ranked[1].latest.value, comparison.unit)})"
     headline += "."
+    asked = [f for f in ranked if f.framework in query.frameworks]
+    if asked:
+        # "where does jax rank?": answer for the framework asked about first.
+        f = asked[0]
+        place = ranked.index(f) + 1
+        headline = (
+            f"{f.name} ranks #{place} of {len(ranked)} on {comparison.label} with "
+            f"{fmt.human(f.latest.value, comparison.unit)} ({fmt.day(f.latest.date)})"
+            + (f"; {top.name} leads with {fmt.human(top.latest.value, comparison.unit)}." if place > 1 else ".")
+        )
     answer = Answer("leaderboard", query, f"Top frameworks by {comparison.label}", headline, comparisons=[comparison])
     answer.notes = _notes([comparison], cat)
     if missing:
         answer.notes.append(f"No figures for {', '.join(f.name for f in missing)}.")
     answer.sources = _credits(store, [comparison])
+    return answer
+
+
+# -- growth ----------------------------------------------------------------------------------------
+# Flows (questions per month) and rates (downloads per day) are noisy month to month: their growth is
+# measured between averages of the observations in the 90 days up to each end of the window.
+SMOOTH_DAYS = 90
+
+
+@dataclass
+class GrowthRow:
+    framework: str
+    name: str
+    start_value: float
+    end_value: float
+    pct: float | None
+    """Growth over the window, in percent."""
+    per_year: float | None
+    """The same as a compound yearly rate, for windows longer than about a year."""
+    per_month: float
+    """Average absolute change per month over the window."""
+    momentum: float | None = None
+    """Cumulative metrics: change in the monthly gain (latest 3 months vs the same months a year earlier)."""
+    recent_gain: float | None = None
+
+
+@dataclass
+class Growth:
+    metric: Metric
+    start: date
+    end: date
+    rows: list[GrowthRow]
+    left_out: list[str] = field(default_factory=list)
+    late_start: bool = False
+    """Some series begin after the asked start, so the window was moved to where all have figures."""
+
+    @property
+    def ranked(self) -> list[GrowthRow]:
+        return sorted(self.rows, key=lambda r: r.pct if r.pct is not None else -math.inf, reverse=True)
+
+
+def _common_end(series: dict[str, list[Point]]) -> date:
+    """The newest date most of the series were observed near: one stale series must not drag
+    everyone's window back, and one fresh series must not push the rest out."""
+
+    def covered(day: date) -> int:
+        return sum(any(day - timedelta(days=45) <= p.date <= day for p in pts) for pts in series.values())
+
+    candidates = {pts[-1].date for pts in series.values()}
+    return max(candidates, key=lambda day: (covered(day), day))
+
+
+def _value_at(points: list[Point], day: date, metric: Metric) -> float | None:
+    if metric.kind in ("rate", "flow"):
+        window = [p.value for p in points if day - timedelta(days=SMOOTH_DAYS) < p.date <= day]
+        return sum(window) / len(window) if window else None
+    point = _nearest_on_or_before(points, day)
+    return point.value if point else None
+
+
+def _months(a: date, b: date) -> float:
+    return max((b - a).days / 30.44, 1e-9)
+
+
+def _momentum(points: list[Point], end: date) -> tuple[float | None, float | None]:
+    """Recent monthly gain of a cumulative series, and its change on the same months a year earlier."""
+    gains = per_month([p for p in points if p.date <= end])
+    recent = [g.value for g in gains if end - timedelta(days=SMOOTH_DAYS) < g.date <= end]
+    earlier_end = end - timedelta(days=365)
+    earlier = [g.value for g in gains if earlier_end - timedelta(days=SMOOTH_DAYS) < g.date <= earlier_end]
+    if not recent:
+        return None, None
+    now = sum(recent) / len(recent)
+    if not earlier:
+        return None, now
+    before = sum(earlier) / len(earlier)
+    return (100 * (now - before) / abs(before) if before else None), now
+
+
+def growth(
+    store: Store,
+    frameworks: list[str],
+    metric_id: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    cat: Catalog | None = None,
+) -> Growth | None:
+    """Growth of each framework over one common window (the last 12 months unless asked otherwise).
+
+    Every framework is measured over the same dates, so the rates compare like with like. None when
+    no framework has figures at both ends.
+    """
+    cat = cat or catalog()
+    metric = METRICS[metric_id]
+    raw = load_points(store, metric_id, frameworks)
+    series = {fid: [p for p in raw.get(fid, []) if until is None or p.date <= until] for fid in frameworks}
+    series = {fid: pts for fid, pts in series.items() if pts}
+    if not series:
+        return None
+    end = _common_end(series)
+    left_out = [fid for fid, pts in series.items() if not any(end - timedelta(days=45) <= p.date <= end for p in pts)]
+    series = {fid: pts for fid, pts in series.items() if fid not in left_out}
+    asked_start = since or end - timedelta(days=365)
+    start = max([asked_start, *(pts[0].date for pts in series.values())])
+    if start >= end:
+        return None
+    rows = []
+    for fid, pts in series.items():
+        a, b = _value_at(pts, start, metric), _value_at(pts, end, metric)
+        if a is None or b is None:
+            left_out.append(fid)
+            continue
+        years = (end - start).days / 365.25
+        pct = 100 * (b - a) / abs(a) if a else None
+        per_year = 100 * ((b / a) ** (1 / years) - 1) if years >= 1.2 and a > 0 and b > 0 else None
+        row = GrowthRow(fid, cat[fid].name, a, b, pct, per_year, (b - a) / _months(start, end))
+        if metric.kind == "cumulative":
+            row.momentum, row.recent_gain = _momentum(pts, end)
+        rows.append(row)
+    if not rows:
+        return None
+    return Growth(
+        metric, start, end, rows, [cat[f].name for f in left_out], late_start=start > asked_start + timedelta(days=31)
+    )
+
+
+def _window_phrase(g: Growth) -> str:
+    return f"from {fmt.month(g.start)} to {fmt.month(g.end)}"
+
+
+def _rate_phrase(row: GrowthRow) -> str:
+    text = fmt.pct(row.pct)
+    return text + (f" ({fmt.pct(row.per_year)}/year)" if row.per_year is not None else "")
+
+
+def growth_sentence(g: Growth) -> str:
+    """Who grows faster on one metric, over which window: the direct answer to a growth question."""
+    ranked = [r for r in g.ranked if r.pct is not None]
+    label, window = g.metric.label, _window_phrase(g)
+    if not ranked:
+        return f"I can't compute growth rates on {label} {window} (a series starts at zero)."
+    first = ranked[0]
+    if len(ranked) == 1:
+        verb = "grew" if first.pct >= 0 else "fell"
+        return f"{first.name}'s {label} {verb} {fmt.pct(first.pct)} {window}."
+    second = ranked[1]
+    if abs(first.pct - second.pct) < 0.05:
+        return f"{first.name} and {second.name} grew at the same pace on {label} ({fmt.pct(first.pct)}) {window}."
+    if len(ranked) > 2:
+        return (
+            f"{first.name} is growing fastest on {label}: {_rate_phrase(first)} {window}, "
+            f"ahead of {second.name} ({_rate_phrase(second)})."
+        )
+    if second.pct >= 0:
+        verb = "is growing faster than"
+    elif first.pct >= 0:
+        return (
+            f"{first.name} is growing while {second.name} shrinks on {label}: "
+            f"{_rate_phrase(first)} vs {_rate_phrase(second)} {window}."
+        )
+    else:
+        verb = "is shrinking more slowly than"
+    return f"{first.name} {verb} {second.name} on {label}: {_rate_phrase(first)} vs {_rate_phrase(second)} {window}."
+
+
+def growth_lines(g: Growth) -> list[str]:
+    lines = []
+    unit = g.metric.unit
+    for row in g.ranked:
+        text = (
+            f"*{row.name}*: {fmt.human(row.start_value, unit)} → {fmt.human(row.end_value, unit)} {unit}, "
+            f"{_rate_phrase(row)}"
+        )
+        if g.metric.kind == "cumulative":
+            text += f", {fmt.signed(row.per_month, unit)} a month on average"
+            if row.recent_gain is not None:
+                text += f"; lately {fmt.human(row.recent_gain, unit)}/month"
+                if row.momentum is not None:
+                    text += f" ({fmt.pct(row.momentum)} on a year earlier)"
+        lines.append(text + ".")
+    return lines
+
+
+def growth_notes(g: Growth) -> list[str]:
+    notes = []
+    if g.metric.kind in ("rate", "flow"):
+        notes.append(f"{g.metric.label}: growth compares 3-month averages at each end, to smooth out single months.")
+    if g.late_start:
+        start = fmt.month(g.start)
+        notes.append(
+            f"{g.metric.label}: figures for all of them start only in {start}, so growth is measured from there."
+        )
+    if g.left_out:
+        notes.append(f"{g.metric.label}: no recent or comparable figures for {', '.join(g.left_out)}, left out.")
+    return notes
+
+
+def answer_growth(store: Store, query: Query, *, today: date | None = None) -> Answer:
+    """Growth rates over one window per metric, and which grows faster: the first line says so."""
+    cat = catalog()
+    today = today or date.today()
+    frameworks = query.frameworks or cat.ids()
+    metric_ids = [query.metric] if query.metric else [m for m in OVERVIEW_METRICS if METRICS[m].chartable]
+    results: list[Growth] = []
+    for metric_id in metric_ids:
+        g = growth(store, frameworks, metric_id, since=query.since, until=query.until, cat=cat)
+        if g and (len(g.rows) >= min(2, len(frameworks))):
+            results.append(g)
+        if not query.metric and len(results) >= 3:
+            break
+    names = [cat[f].name for f in query.frameworks]
+    title = ("Growth: " + " vs ".join(names)) if names else "Fastest-growing frameworks"
+    if not results:
+        label = METRICS[query.metric].label if query.metric else "any metric"
+        who = " or ".join(names) or "any framework"
+        return Answer("empty", query, title, f"I don't have enough {label} history for {who} to measure growth.")
+    headline = growth_sentence(results[0])
+    if len(results) > 1 and len(results[0].rows) >= 2:
+        other = results[1]
+        if other.ranked[0].framework != results[0].ranked[0].framework and other.ranked[0].pct is not None:
+            headline = headline[:-1] + (
+                f"; on {other.metric.label} {other.ranked[0].name} grows faster ({fmt.pct(other.ranked[0].pct)} "
+                f"{_window_phrase(other)})."
+            )
+    lines: list[str] = []
+    for g in results:
+        lines.append(f"*{g.metric.label}*, {_window_phrase(g)}:")
+        lines += growth_lines(g)
+    comparisons = [
+        compare(store, [r.framework for r in g.ranked], g.metric.id, since=g.start, until=g.end,
+                period_label=_window_phrase(g), today=today, cat=cat)
+        for g in results
+    ]  # fmt: skip
+    answer = Answer("growth", query, title, headline, comparisons=comparisons, lines=lines)
+    answer.notes = [n for g in results for n in growth_notes(g)] + _notes(comparisons, cat, detail_first_only=True)
+    answer.sources = _credits(store, comparisons)
+    answer.extra["growth"] = results
+    return answer
+
+
+# -- crossover -------------------------------------------------------------------------------------
+@dataclass
+class Race:
+    """Where two frameworks stand on one metric: who passed whom, and whether the gap is closing."""
+
+    metric: Metric
+    challenger: Figure
+    other: Figure
+    crossovers: list[Crossover]
+    gap_now: float | None = None
+    gap_change_per_month: float | None = None
+    """Change of (other - challenger) per month over the last year; negative means closing."""
+    catch_up: date | None = None
+
+
+def _gap_trend(a: list[Point], b: list[Point]) -> tuple[float | None, float | None, date | None]:
+    """The gap b - a now, its change per month over the last year, and where a straight line meets zero."""
+    if not a or not b:
+        return None, None, None
+    end = min(a[-1].date, b[-1].date)
+    va, vb = _nearest_on_or_before(a, end), _nearest_on_or_before(b, end)
+    if va is None or vb is None:
+        return None, None, None
+    gap = vb.value - va.value
+    start = end - timedelta(days=365)
+    sa, sb = _nearest_on_or_before(a, start), _nearest_on_or_before(b, start)
+    if sa is None or sb is None:
+        return gap, None, None
+    change = (gap - (sb.value - sa.value)) / _months(start, end)
+    catch_up = None
+    if gap > 0 and change < 0:
+        months = gap / -change
+        if months <= 120:
+            catch_up = end + timedelta(days=round(months * 30.44))
+    return gap, change, catch_up
+
+
+def race(
+    store: Store, challenger: str, other: str, metric_id: str, query: Query, today: date, cat: Catalog
+) -> Race | None:
+    c = compare(store, [challenger, other], metric_id, rate=query.rate, since=query.since, until=query.until,
+                period_label=query.period_label, today=today, cat=cat)  # fmt: skip
+    a, b = c.figures
+    if not (a.has_data and b.has_data):
+        return None
+    result = Race(c.metric, a, b, c.crossovers)
+    result.gap_now, result.gap_change_per_month, result.catch_up = _gap_trend(a.points, b.points)
+    return result
+
+
+def race_sentence(r: Race) -> str:
+    """The direct answer to "when did X pass Y" / "has X passed Y yet" on one metric."""
+    x, y, label, unit = r.challenger, r.other, r.metric.label, r.metric.unit
+    passes = [c for c in r.crossovers if c.leader == x.framework]
+    backs = [c for c in r.crossovers if c.leader == y.framework]
+    x_leads = x.latest.value > y.latest.value
+    if x_leads:
+        if passes:
+            last = passes[-1]
+            return f"{x.name} passed {y.name} on {label} {fmt.span(last.before, last.after)}, and still leads."
+        first = min(p.date for p in x.points + y.points)
+        return f"{x.name} has been ahead of {y.name} on {label} in all my figures (since {fmt.month(first)})."
+    values = f"{fmt.human(y.latest.value, unit)} vs {fmt.human(x.latest.value, unit)}"
+    head = f"Not yet: {y.name} leads {x.name} on {label}, {values}"
+    if passes:
+        last, back = passes[-1], backs[-1] if backs else None
+        head = f"Not now: {x.name} passed {y.name} on {label} {fmt.span(last.before, last.after)}"
+        if back:
+            head += f", but {y.name} took the lead back {fmt.span(back.before, back.after)}"
+    if r.gap_change_per_month is None:
+        return head + "; too little history to tell whether the gap is closing."
+    per_month = fmt.human(abs(r.gap_change_per_month), unit)
+    if r.gap_change_per_month < 0:
+        text = head + f"; the gap is closing at {per_month} {unit} per month"
+        if r.catch_up:
+            text += f" (at that pace {x.name} would pass around {fmt.month(r.catch_up)}, a straight-line projection)"
+        return text + "."
+    if r.gap_change_per_month > 0:
+        return head + f"; the gap is widening at {per_month} {unit} per month."
+    return head + "; the gap is steady."
+
+
+def _all_crossovers(
+    store: Store, frameworks: list[str], metric_id: str, query: Query, today: date, cat: Catalog
+) -> Answer:
+    """Crossovers involving these frameworks (or any) on one metric, newest first."""
+    c = compare(store, cat.ids(), metric_id, rate=query.rate, since=query.since, until=query.until,
+                period_label=query.period_label, today=today, cat=cat)  # fmt: skip
+    found = [x for x in reversed(c.crossovers) if not frameworks or {x.leader, x.passed} & set(frameworks)]
+    title = f"Crossovers on {c.label}"
+    if not found:
+        who = " or ".join(cat[f].name for f in frameworks) or "any framework"
+        return Answer(
+            "crossover", query, title, f"No crossovers on {c.label} for {who} in my figures.", comparisons=[c]
+        )
+    lines = [f"{cat[x.leader].name} passed {cat[x.passed].name} {fmt.span(x.before, x.after)}." for x in found[:8]]
+    newest = found[0]
+    when = fmt.span(newest.before, newest.after)
+    headline = f"Most recently, {cat[newest.leader].name} passed {cat[newest.passed].name} on {c.label} {when}."
+    return Answer("crossover", query, title, headline, comparisons=[c], lines=lines[1:])
+
+
+def answer_crossover(store: Store, query: Query, *, today: date | None = None) -> Answer:
+    """When X passed Y (or "not yet", with whether the gap is closing), per metric; the first line answers."""
+    cat = catalog()
+    today = today or date.today()
+    if len(query.frameworks) != 2:
+        return _all_crossovers(store, query.frameworks, query.metric or "github_stars", query, today, cat)
+    x, y = query.frameworks
+    metric_ids = [query.metric] if query.metric else list(OVERVIEW_METRICS)
+    races = [r for m in metric_ids if (r := race(store, x, y, m, query, today, cat))]
+    title = f"{cat[x].name} vs {cat[y].name}: who passed whom"
+    if not races:
+        label = METRICS[query.metric].label if query.metric else "any metric"
+        return Answer("empty", query, title, f"I have no {label} figures for both {cat[x].name} and {cat[y].name}.")
+    if not query.metric:
+        # Lead with a metric where the challenger did pass: that is what "when did X overtake Y" asks.
+        races.sort(key=lambda r: not any(c.leader == x for c in r.crossovers))
+        races = races[:4]
+    lines = [race_sentence(r) for r in races[1:]]
+    comparisons = [
+        compare(store, [x, y], r.metric.id, rate=query.rate, since=query.since, until=query.until,
+                period_label=query.period_label, today=today, cat=cat)
+        for r in races
+    ]  # fmt: skip
+    answer = Answer("crossover", query, title, race_sentence(races[0]), comparisons=comparisons, lines=lines)
+    answer.notes = _notes(comparisons, cat, detail_first_only=True)
+    answer.sources = _credits(store, comparisons)
+    answer.extra["races"] = races
     return answer

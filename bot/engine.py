@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from bot.answers import Answer, answer_compare, answer_leaderboard, answer_profile
+from bot.answers import (
+    Answer,
+    answer_compare,
+    answer_crossover,
+    answer_growth,
+    answer_leaderboard,
+    answer_profile,
+)
 from bot.article import answer_article, article_source_notes
 from bot.catalog import catalog
 from bot.languages import answer_languages
+from bot.metrics import METRICS
 from bot.pointintime import answer_at
-from bot.query import Query, parse
+from bot.query import MAX_TEXT, Query, parse, query_text
 from bot.store import Store
+from bot.understand import understand
 
 HELP_LINES = [
     "*Compare*: `/fwtrend pytorch vs tensorflow` · `/fwtrend jax, flax and pytorch stars since 2020`",
     "*One framework*: `/fwtrend jax` shows every metric with its trend",
     "*Rank*: `/fwtrend top downloads` · `/fwtrend top new stars last 6 months`",
+    "*Ask*: `is jax growing faster than pytorch?` · `when did pytorch overtake tensorflow?` · "
+    "`which has more stackoverflow questions, keras or tensorflow`",
+    "*In a thread*: follow up with `what about jax?`, `and downloads?`, `since 2020?`, `add keras`",
     "*Metrics*: stars, new stars, forks, contributors, downloads, npm, questions, models, papers, survey",
     "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`",
     "*Data*: `/fwtrend sources` says where every figure comes from and how fresh it is",
@@ -26,14 +39,42 @@ def answer_query(store: Store, query: Query, *, today: date | None = None) -> An
     """Answer a parsed query (cached per query and data version, so repeated questions cost nothing)."""
     # Today is part of the key: staleness marks and relative periods change with the date.
     key = ("answer", query.cache_key(), today or date.today())
-    return store.cached(key, lambda: _answer(store, query, today=today))
+    answer = store.cached(key, lambda: _answer(store, query, today=today))
+    return _with_reading_notes(answer, query)
 
 
-def answer_text(store: Store, text: str, *, today: date | None = None) -> Answer:
+def answer_text(store: Store, text: str, *, today: date | None = None, context: Query | None = None) -> Answer:
+    """Answer what a user typed: slash grammar or plain English; `context` is the thread's last question."""
+    return answer_query(store, understand(text, today=today, context=context), today=today)
+
+
+def strict_answer_text(store: Store, text: str, *, today: date | None = None) -> Answer:
+    """The slash grammar alone, without the English reader (for comparisons and debugging)."""
     return answer_query(store, parse(text, today=today), today=today)
 
 
+def _with_reading_notes(answer: Answer, query: Query) -> Answer:
+    """Say how the text was read (typos, truncation, follow-ups) so no reading passes as fact unseen.
+
+    Added per call, outside the cache: the cached answer is shared by every wording of the same query.
+    """
+    notes = []
+    cat = catalog()
+    for typed, fid in query.corrections.items():
+        if fid in cat.frameworks:
+            notes.append(f"I read “{typed}” as {cat[fid].name}.")
+    if query.followup:
+        notes.append(f"Following up on the earlier question in this thread: `{query_text(query)}`.")
+    if query.truncated:
+        notes.append(f"Your message was long: I read only its first {MAX_TEXT} characters.")
+    if not notes:
+        return answer
+    return replace(answer, query=query, notes=[*notes, *answer.notes])
+
+
 def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
+    if query.intent == "clarify" and query.alternatives:
+        return clarify_reading(query)
     if query.unknown:
         clarification = clarify(query)
         if clarification:
@@ -50,11 +91,31 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
         return answer_leaderboard(store, query, today=today)
     if query.intent == "languages":
         return answer_languages(store, query)
+    if query.intent == "growth":
+        return answer_growth(store, query, today=today)
+    if query.intent == "crossover":
+        return answer_crossover(store, query, today=today)
     if query.intent == "sources":
         return sources_answer(store, query)
     if query.intent == "help":
         return help_answer(query)
     return help_answer(query, unknown=True)
+
+
+def clarify_reading(query: Query) -> Answer:
+    """A name that means two things: ask, with one button per reading. Never pick one silently."""
+    question = query.question or "Which did you mean?"
+    lines = [f"• {_describe(alt)}" for alt in query.alternatives]
+    return Answer("clarify", query, "Which one?", question, lines=lines, suggestions=list(query.alternatives))
+
+
+def _describe(query: Query) -> str:
+    cat = catalog()
+    names = " vs ".join(cat[f].name for f in query.frameworks if f in cat.frameworks)
+    metric = METRICS[query.metric].label if query.metric in METRICS else ""
+    if query.intent == "leaderboard":
+        return f"top frameworks by {metric or 'GitHub stars'}"
+    return ", ".join(p for p in (names, metric) if p) or query_text(query)
 
 
 def help_answer(query: Query, *, unknown: bool = False) -> Answer:

@@ -39,6 +39,7 @@ Intent = Literal[
     "subscriptions",
     "article",
     "languages",
+    "clarify",
     "unknown",
 ]
 
@@ -62,6 +63,14 @@ class Query(BaseModel):
     """The rest of the text for commands that take their own arguments (subscribe)."""
     text: str = ""
     truncated: bool = False
+    corrections: dict[str, str] = Field(default_factory=dict)
+    """Typos read as a framework ("pytroch" → "pytorch"); answers say so rather than guess silently."""
+    question: str | None = None
+    """For intent "clarify": the one-line question to ask ("PyTorch or PyTorch Lightning?")."""
+    alternatives: list[Query] = Field(default_factory=list)
+    """For intent "clarify": the readings to offer as buttons."""
+    followup: bool = False
+    """Built from the previous question in a thread plus this text."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -74,10 +83,12 @@ class Query(BaseModel):
         }
         extra = self.model_dump(mode="json", exclude={"intent", "frameworks", "metric", "since", "until", "text"})
         out.update({k: v for k, v in extra.items() if v not in (None, False, [], {}, "")})
+        if self.alternatives:
+            out["alternatives"] = [a.contract_dict() for a in self.alternatives]
         return out
 
     def cache_key(self) -> str:
-        return self.model_dump_json(exclude={"text", "truncated"})
+        return self.model_dump_json(exclude={"text", "truncated", "followup"})
 
 
 # Words that name a metric. Longer phrases first so "new stars" wins over "stars".
@@ -450,7 +461,12 @@ def query_text(query: Query) -> str:
         parts.append("top")
     elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe"}:
         return query.intent
-    parts.append(" vs ".join(query.frameworks))
+    elif query.intent == "crossover" and len(query.frameworks) == 2:
+        parts.append(f"has {query.frameworks[0]} passed {query.frameworks[1]}")
+    elif query.intent == "growth":
+        parts.append("growth of")
+    if not (query.intent == "crossover" and len(query.frameworks) == 2):
+        parts.append(" vs ".join(query.frameworks))
     if query.intent == "languages":
         parts.append("languages")
     if query.metric:
@@ -473,6 +489,8 @@ def query_text(query: Query) -> str:
         parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
     elif query.since:
         parts.append(f"since {query.since:%Y-%m}")
+    elif query.until:
+        parts.append(f"until {query.until.year}")
     if query.at:
         parts.append(f"as of {query.at:%Y-%m}" if query.at_month else f"on {query.at.isoformat()}")
     return " ".join(p for p in parts if p)

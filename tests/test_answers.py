@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.answers import compare, find_gaps, per_month
-from bot.engine import answer_text
+from bot.engine import answer_text, strict_answer_text
 from bot.store import Store
 
 TODAY = date(2024, 1, 15)
@@ -141,8 +141,14 @@ def test_no_figures_is_said_plainly(empty_store):
     assert "no Stack Overflow questions per month figures" in answer.headline
 
 
-def test_unknown_name_gets_a_clarification_with_a_corrected_query(store):
+def test_a_clear_typo_is_read_and_said_so(store):
     answer = answer_text(store, "pytorch vs tensorflw", today=TODAY)
+    assert answer.kind == "compare"
+    assert "I read “tensorflw” as TensorFlow." in answer.notes
+
+
+def test_the_strict_grammar_asks_about_a_typo_with_a_corrected_query(store):
+    answer = strict_answer_text(store, "pytorch vs tensorflw", today=TODAY)
     assert answer.kind == "clarify"
     assert "Did you mean *TensorFlow*" in answer.headline
     assert answer.suggestions[0].frameworks == ["pytorch", "tensorflow"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.engine import answer_text
+from bot.engine import answer_text, strict_answer_text
 from bot.render.blocks import decode_query, render_blocks
 from bot.render.chart import render_chart, use_log_scale
 from bot.render.terminal import render_text
@@ -97,9 +97,16 @@ def test_private_answers_offer_share_in_channel(seeded_store):
 
 
 def test_clarification_offers_the_corrected_question_as_a_button(seeded_store):
-    message = render_blocks(answer_text(seeded_store, "pytorch vs tenserflow", today=TODAY), today=TODAY)
+    message = render_blocks(strict_answer_text(seeded_store, "pytorch vs tenserflow", today=TODAY), today=TODAY)
     [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
     assert actions["elements"][0]["text"]["text"] == "PyTorch vs TensorFlow"
+
+
+def test_an_ambiguous_name_offers_one_button_per_reading(seeded_store):
+    message = render_blocks(answer_text(seeded_store, "how is hf doing", today=TODAY), today=TODAY)
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    assert len(actions["elements"]) >= 2
+    assert all(decode_query(e["value"]) for e in actions["elements"])
 
 
 def test_the_chart_embeds_when_uploaded(seeded_store):
