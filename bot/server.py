@@ -131,6 +131,8 @@ def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[
         "loglevel": "info",
         "worker_exit": _worker_exit,
         "proc_name": "fwtrend",
+        # gunicorn >= 24 opens a control socket under ~/.gunicorn; the app has no use for it.
+        "control_socket_disable": True,
     }
 
 
@@ -141,7 +143,8 @@ def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
     class Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                    self.cfg.set(key, value)
 
         def load(self):
             return factory()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryState
@@ -61,6 +62,19 @@ class RedactTokens(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, None
         return True
+
+
+class _DropBoltTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client (which carries it) wins; that is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def quiet_bolt_token_warning() -> None:
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _DropBoltTokenWarning) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_DropBoltTokenWarning())
 
 
 def install_log_redaction() -> None:
