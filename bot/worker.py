@@ -109,6 +109,7 @@ class AnswerWorker:
                 initargs=(str(self.db_path), RENDER_NICE),
             )
         self._cache: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._inflight: dict[tuple, Future] = {}
         self._lock = threading.Lock()
         self.ready = threading.Event()
 
@@ -150,6 +151,7 @@ class AnswerWorker:
         return self._pool.submit(fn, *args).result(timeout=RENDER_TIMEOUT_S)
 
     def render(self, query: Query, *, private: bool = False, today: date | None = None) -> Rendered:
+        """The rendered answer, from the cache, from a render already under way, or rendered now."""
         from bot.store import open_store
 
         today = today or date.today()
@@ -159,11 +161,25 @@ class AnswerWorker:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        rendered: Rendered = self._call(render_answer, str(self.db_path), query, private, today)
+            pending = self._inflight.get(key)
+            owner = pending is None
+            if owner:
+                pending = self._inflight[key] = Future()
+        if not owner:  # the same question is being rendered for another request: share it
+            return pending.result(timeout=RENDER_TIMEOUT_S)
+        try:
+            rendered: Rendered = self._call(render_answer, str(self.db_path), query, private, today)
+        except BaseException as exc:
+            with self._lock:
+                self._inflight.pop(key, None)
+            pending.set_exception(exc)
+            raise
         with self._lock:
+            self._inflight.pop(key, None)
             self._cache[key] = rendered
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+        pending.set_result(rendered)
         return rendered
 
     def home(self, today: date | None = None) -> dict[str, Any]:
