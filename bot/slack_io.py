@@ -46,7 +46,6 @@ MAX_RETRY_AFTER_S = 10
 
 # -- safety ------------------------------------------------------------------------------------------
 _TOKEN = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
@@ -82,12 +81,6 @@ def install_log_redaction() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, RedactTokens) for f in handler.filters):
             handler.addFilter(redactor)
-
-
-def escape_user_text(text: str) -> str:
-    """User text made safe to echo: no mention, link or @channel/@here/@everyone can survive."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), text)
 
 
 # -- errors --------------------------------------------------------------------------------------------
