@@ -73,6 +73,24 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from bot import server
+    from bot.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # name the setting, never echo its value
+        names = ", ".join(str(err["loc"][0]).upper() for err in exc.errors() if err.get("loc"))
+        raise SystemExit(f"fwtrend: invalid setting {names}") from None
+    if args.db:
+        settings = settings.model_copy(update={"fwtrend_db": args.db})
+    if args.http:
+        return server.run_http(settings, port=args.port, host=args.host)
+    return server.run_socket_mode(settings)
+
+
 def run_refresh(argv: list[str]) -> int:
     from bot import refresh
 
@@ -125,6 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("frameworks", help="list tracked frameworks (id, name, aliases)").set_defaults(func=cmd_frameworks)
     sub.add_parser("metrics", help="list metrics (id, label, unit, sources)").set_defaults(func=cmd_metrics)
     sub.add_parser("sources", help="where figures come from and how fresh they are").set_defaults(func=cmd_sources)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the Slack app (Socket Mode; --http for HTTP mode)",
+        description="Run the Slack app. Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
+        "--http needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves POST /slack/events and GET /healthz.",
+    )
+    serve.add_argument("--http", action="store_true", help="HTTP mode behind gunicorn instead of Socket Mode")
+    serve.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default: 127.0.0.1)")
+    serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("refresh", help="pull new figures from every source (fwtrend refresh --help)", add_help=False)
     return parser

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
 
     port: int = Field(default=3000, ge=1, le=65535)
 
+    fwtrend_render_processes: int | None = Field(default=None, ge=0, le=32)
+    """Chart-rendering processes for the Slack app (default: one per CPU, at most 2; 0 renders in-process)."""
+    fwtrend_slack_threads: int = Field(default=8, ge=1, le=64)
+    """Threads that talk to Slack for answers (outside Bolt's listener pool)."""
+
     @property
     def db_path(self) -> Path:
         from bot.store import default_db_path

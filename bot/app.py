@@ -1,0 +1,21 @@
+"""The Bolt app: settings and a Web API client in, listeners from `handlers/` registered. Wiring only."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.settings import Settings
+from bot.slack_flows import Services
+from bot.slack_io import drop_duplicate_events, inject, quiet_bolt_token_warning, slack_client
+from handlers import register_all
+
+
+def create_app(settings: Settings, services: Services, *, client: WebClient | None = None) -> App:
+    quiet_bolt_token_warning()
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = App(client=client or slack_client(settings), signing_secret=secret, name="fwtrend")
+    app.use(drop_duplicate_events(services.deduper))
+    app.use(inject("fwtrend", services))
+    register_all(app)
+    return app

@@ -1,0 +1,163 @@
+"""Running the Slack app: Socket Mode (`fwtrend serve`) or HTTP behind gunicorn (`fwtrend serve --http`).
+
+HTTP mode serves a small Flask app in one gunicorn worker process with threads:
+`POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
+once the store is open and the chart-rendering processes are warm (503 until then). One worker
+process on purpose: the answer cache and the event de-duplication live in its memory, and the
+CPU-heavy work already runs in the worker's own render processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from bot.settings import Settings, require
+
+log = logging.getLogger("fwtrend.server")
+
+DEFAULT_HOST = "127.0.0.1"
+HTTP_THREADS = 32
+EVENTS_PATH = "/slack/events"
+
+
+def setup_logging() -> None:
+    from bot.slack_io import install_log_redaction
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+
+
+def build_services(settings: Settings):
+    from bot.slack_flows import Services
+    from bot.worker import AnswerWorker, default_processes
+
+    worker = AnswerWorker(
+        settings.db_path,
+        processes=default_processes(settings.fwtrend_render_processes),
+        threads=settings.fwtrend_slack_threads,
+    )
+    return Services(settings=settings, worker=worker)
+
+
+def check_token(settings: Settings) -> None:
+    """Fail at start, in one line, when Slack rejects the bot token (never printing it)."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack_io import error_code, slack_client
+
+    try:
+        slack_client(settings).auth_test()
+    except SlackApiError as exc:
+        raise SystemExit(f"fwtrend: Slack rejected SLACK_BOT_TOKEN ({error_code(exc)})") from None
+    except OSError as exc:
+        raise SystemExit(f"fwtrend: cannot reach the Slack API at SLACK_API_URL ({type(exc).__name__})") from None
+
+
+# -- Socket Mode ------------------------------------------------------------------------------------------
+def run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    setup_logging()
+    check_token(settings)
+    services = build_services(settings)
+    services.worker.warm_up()
+    app = create_app(settings, services)
+    assert settings.slack_app_token is not None
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    log.info("fwtrend is connected in Socket Mode")
+    try:
+        handler.start()
+    finally:
+        services.worker.shutdown()
+    return 0
+
+
+# -- HTTP -----------------------------------------------------------------------------------------------
+_services: Any = None
+
+
+def create_flask_app(settings: Settings):
+    """The WSGI app: Bolt at POST /slack/events, readiness at GET /healthz. Warms up in the background."""
+    from flask import Flask, make_response, request
+    from slack_bolt.adapter.flask import SlackRequestHandler
+
+    from bot.app import create_app
+
+    global _services
+    setup_logging()
+    services = _services = build_services(settings)
+    bolt = create_app(settings, services)
+    handler = SlackRequestHandler(bolt)
+    web = Flask("fwtrend")
+
+    @web.post(EVENTS_PATH)
+    def slack_events():
+        return handler.handle(request)
+
+    @web.get("/healthz")
+    def healthz():
+        if services.worker.ready.is_set():
+            return make_response("ok\n", 200, {"Content-Type": "text/plain"})
+        return make_response("starting\n", 503, {"Content-Type": "text/plain"})
+
+    threading.Thread(target=services.worker.warm_up, name="fwtrend-warm-up", daemon=True).start()
+    return web
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    if _services is not None:
+        _services.worker.shutdown()
+
+
+def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "worker_exit": _worker_exit,
+        "proc_name": "fwtrend",
+        # gunicorn >= 24 opens a control socket under ~/.gunicorn; the app has no use for it.
+        "control_socket_disable": True,
+    }
+
+
+def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
+    """Serve the WSGI app made by `factory` (called in the worker process) with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return factory()
+
+    sys.argv = sys.argv[:1]  # gunicorn parses argv for its own flags; ours are already read
+    Application().run()
+    return 0
+
+
+def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) -> int:
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    setup_logging()
+    check_token(settings)
+    port = port or settings.port
+    log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
+    return run_gunicorn(lambda: create_flask_app(settings), gunicorn_options(host, port))

@@ -1,0 +1,171 @@
+"""What happens after `ack()`: payload → Query → answer → renderer → Slack, one function per interaction.
+
+Handlers in `handlers/` acknowledge, pick the fields they need from the payload and hand one of
+these functions to the answer worker (`Services.worker.submit`). Each one catches Slack's errors
+and tells the user in plain words; tokens never reach a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.engine import understand_text
+from bot.query import Query
+from bot.render.blocks import decode_query
+from bot.settings import Settings
+from bot.slack_io import (
+    INVITE_HINT,
+    PRIVATE_KINDS,
+    EventDeduper,
+    Where,
+    error_code,
+    log_slack_error,
+    plain_message,
+    post_answer,
+    private_answer,
+    tell,
+    upload_chart,
+    with_note,
+)
+from bot.worker import AnswerWorker
+
+log = logging.getLogger("fwtrend.flows")
+
+# Posting failed because of where we were asked, not because of Slack or us: answer privately instead.
+CANNOT_POST_HERE = frozenset(
+    {
+        "not_in_channel",
+        "channel_not_found",
+        "method_not_supported_for_channel_type",
+        "missing_scope",
+        "restricted_action",
+        "is_archived",
+    }
+)
+STALE_BUTTON = "That button belongs to an answer I can no longer read. Ask again with `/fwtrend`."
+
+
+@dataclass
+class Services:
+    """What the handlers need, put into every Bolt request's `context["fwtrend"]`."""
+
+    settings: Settings
+    worker: AnswerWorker
+    deduper: EventDeduper = field(default_factory=EventDeduper)
+
+
+Respond = Callable[..., Any]
+
+
+def _can_not_post_reason(code: str) -> str:
+    if code == "channel_not_found":
+        return f"I'm not in this conversation, so I can't post here. {INVITE_HINT}"
+    if code == "is_archived":
+        return "This channel is archived, so I can't post in it."
+    return f"I couldn't join this channel to post here. {INVITE_HINT}"
+
+
+def answer_command(services: Services, client: WebClient, respond: Respond, text: str, where: Where) -> None:
+    """`/fwtrend TEXT`: the answer in the channel with its chart, or privately where that can't be."""
+    query = understand_text(text)
+    rendered = services.worker.render(query)
+    if rendered.kind in PRIVATE_KINDS:
+        payload = rendered.payload
+        respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
+        return
+    try:
+        post_answer(client, where, rendered)
+    except SlackApiError as exc:
+        code = error_code(exc)
+        log_slack_error("posting an answer", exc, channel=where.channel)
+        if code in CANNOT_POST_HERE:
+            private = services.worker.render(query, private=True)
+            private_answer(respond, client, where.user, private, reason=_can_not_post_reason(code))
+        else:
+            tell(respond, client, where, plain_message(exc))
+
+
+def answer_message(services: Services, client: WebClient, text: str, where: Where) -> None:
+    """An @mention (answered in its thread) or a DM to the app (answered in the DM)."""
+    query = understand_text(text)
+    rendered = services.worker.render(query)
+    try:
+        post_answer(client, where, rendered)
+    except SlackApiError as exc:
+        log_slack_error("answering a message", exc, channel=where.channel)
+        tell(None, client, where, plain_message(exc))
+
+
+def _button_query(action: dict[str, Any]) -> Query | None:
+    return decode_query(str(action.get("value") or ""))
+
+
+def update_answer(services: Services, client: WebClient, respond: Respond, body: dict[str, Any]) -> None:
+    """A metric, period or suggestion button: the same message, redrawn for the new query."""
+    action = body["actions"][0]
+    container = body.get("container") or {}
+    where = Where(channel=str(container.get("channel_id", "")), user=body["user"]["id"])
+    query = _button_query(action)
+    if query is None:
+        tell(respond, client, where, STALE_BUTTON)
+        return
+    if container.get("is_ephemeral"):
+        rendered = services.worker.render(query, private=True)
+        note = ":lock: Only you can see this."
+        if rendered.png is not None:
+            note += " Slack can't attach charts to private replies: press *Share in channel* to post it with its chart."
+        payload = with_note(rendered.payload, note)
+        respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
+        return
+    rendered = services.worker.render(query)
+    message_ts = str(container["message_ts"])
+    thread_ts = container.get("thread_ts") or message_ts
+    try:
+        client.chat_update(
+            channel=where.channel, ts=message_ts, text=rendered.payload["text"], blocks=rendered.payload["blocks"]
+        )
+        upload_chart(client, rendered, where.channel, thread_ts)
+    except SlackApiError as exc:
+        log_slack_error("updating an answer", exc, channel=where.channel)
+        tell(respond, client, where, plain_message(exc))
+
+
+def share_answer(services: Services, client: WebClient, respond: Respond, body: dict[str, Any]) -> None:
+    """ "Share in channel" on a private answer: post it publicly with its chart, remove the private copy."""
+    action = body["actions"][0]
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+    where = Where(
+        channel=str(channel), user=body["user"]["id"], thread_ts=(body.get("container") or {}).get("thread_ts")
+    )
+    query = _button_query(action)
+    if query is None:
+        tell(respond, client, where, STALE_BUTTON)
+        return
+    rendered = services.worker.render(query)
+    try:
+        post_answer(client, where, rendered)
+    except SlackApiError as exc:
+        code = error_code(exc)
+        log_slack_error("sharing an answer", exc, channel=where.channel)
+        text = f"I still can't post in this channel. {INVITE_HINT}" if code in CANNOT_POST_HERE else plain_message(exc)
+        tell(respond, client, where, text)
+        return
+    respond(delete_original=True)
+
+
+def publish_home(services: Services, client: WebClient, user: str) -> None:
+    try:
+        client.views_publish(user_id=user, view=services.worker.home())
+    except SlackApiError as exc:
+        log_slack_error("publishing the App Home", exc, user=user)
+
+
+def answer_in_dm(services: Services, client: WebClient, user: str, text: str) -> None:
+    """A question asked from the App Home's modal: answered in the user's DM with the app, with its chart."""
+    answer_message(services, client, text, Where(channel=user, user=user))

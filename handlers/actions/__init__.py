@@ -1,0 +1,16 @@
+import re
+
+from slack_bolt import App
+
+from bot.render.blocks import ACTION_METRIC, ACTION_PERIOD, ACTION_SHARE, ACTION_SUGGEST
+from handlers.actions.answer_buttons import change_answer, share_in_channel
+from handlers.actions.home_ask import open_ask_modal
+from handlers.views.app_home import ACTION_ASK
+
+SWITCHES = re.compile(rf"^(?:{re.escape(ACTION_METRIC)}|{re.escape(ACTION_PERIOD)}|{re.escape(ACTION_SUGGEST)})\..+$")
+
+
+def register(app: App) -> None:
+    app.action(SWITCHES)(change_answer)
+    app.action(ACTION_SHARE)(share_in_channel)
+    app.action(ACTION_ASK)(open_ask_modal)

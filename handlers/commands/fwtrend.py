@@ -1,0 +1,20 @@
+"""`/fwtrend TEXT`: acknowledge with nothing at once; the answer follows from the worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.slack_flows import Services, answer_command
+from bot.slack_io import Where
+
+
+def fwtrend_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    services: Services = context["fwtrend"]
+    where = Where(channel=command["channel_id"], user=command["user_id"])
+    services.worker.submit(answer_command, services, client, respond, command.get("text", ""), where)

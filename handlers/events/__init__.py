@@ -1,0 +1,14 @@
+from slack_bolt import App
+
+from handlers.events.app_home_opened import app_home_opened
+from handlers.events.app_mention import app_mention
+from handlers.events.message_im import ignore_message, message_im
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(app_mention)
+    app.event("app_home_opened")(app_home_opened)
+    # Only DMs to the app: message.im is the one message event the manifest subscribes to.
+    app.event({"type": "message", "channel_type": "im"})(message_im)
+    # Edits, joins and other message subtypes are not questions; let Bolt ack them quietly.
+    app.event("message")(ignore_message)

@@ -1,0 +1,78 @@
+"""Small pieces at Slack's edges: log redaction, de-duplication, rate-limit retries, error wording."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack_io import EventDeduper, RedactTokens, plain_message, slack_client
+from tests.support.fake_slack import FakeSlack
+
+
+def test_log_lines_never_carry_slack_tokens(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("fwtrend.test-redaction")
+    logger.addFilter(RedactTokens())
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        logger.info("calling with %s and %s", "xoxb-123-456-abcdef", "xapp-1-A1-2-zz")
+    assert "xoxb-123" not in caplog.text and "xapp-1" not in caplog.text and "[redacted]" in caplog.text
+
+
+def test_event_ids_are_answered_once_then_forgotten_after_their_ttl() -> None:
+    deduper = EventDeduper(ttl_s=0.05)
+    assert deduper.first_time("Ev1") and not deduper.first_time("Ev1") and deduper.first_time("Ev2")
+    time.sleep(0.08)
+    assert deduper.first_time("Ev1")
+
+
+def test_event_deduper_stays_bounded() -> None:
+    deduper = EventDeduper(limit=10)
+    for i in range(100):
+        deduper.first_time(f"Ev{i}")
+    assert len(deduper._seen) <= 11
+
+
+def _client(fake: FakeSlack):
+    return slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake.base_url))
+
+
+def test_client_retries_a_short_rate_limit_once(fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", "ratelimited", headers={"Retry-After": "0"})
+    assert _client(fake_slack).chat_postMessage(channel="C1", text="x")["ok"]
+    assert len(fake_slack.calls("chat.postMessage")) == 2
+
+
+def test_client_does_not_sleep_through_a_long_rate_limit(fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", "ratelimited", headers={"Retry-After": "30"})
+    started = time.monotonic()
+    with pytest.raises(SlackApiError) as err:
+        _client(fake_slack).chat_postMessage(channel="C1", text="x")
+    assert time.monotonic() - started < 5 and len(fake_slack.calls("chat.postMessage")) == 1
+    assert plain_message(err.value) == "Slack is rate-limiting me right now. Please ask again in 30 seconds."
+
+
+def test_client_uses_slack_api_url_and_never_the_real_slack(fake_slack: FakeSlack) -> None:
+    client = _client(fake_slack)
+    assert client.base_url == fake_slack.base_url
+    client.auth_test()
+    assert fake_slack.calls("auth.test")
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("invalid_auth", "reinstall"),
+        ("not_in_channel", "/invite @fwtrend"),
+        ("channel_not_found", "/invite @fwtrend"),
+        ("is_archived", "archived"),
+        ("fatal_error", "fatal_error"),
+    ],
+)
+def test_slack_errors_read_as_plain_sentences(fake_slack: FakeSlack, error: str, words: str) -> None:
+    fake_slack.fail("chat.postMessage", error)
+    with pytest.raises(SlackApiError) as err:
+        _client(fake_slack).chat_postMessage(channel="C1", text="x")
+    assert words in plain_message(err.value)
