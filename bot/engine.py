@@ -187,5 +187,5 @@ def sources_answer(store: Store, query: Query) -> Answer:
 
 
 def understand_text(text: str, *, today: date | None = None) -> Query:
-    """How a text is understood (what `fwtrend parse` prints)."""
-    return parse(text, today=today)
+    """How a text is understood (what `fwtrend parse` prints): the grammar, then plain English."""
+    return understand(text, today=today)

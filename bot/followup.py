@@ -219,7 +219,7 @@ def answer_message(
     previous = recall(store, key, now=now)
     query = understand(text, today=today, context=previous)
     answer = answer_query(store, query, today=today)
-    _keep(store, key, query, answer, now=now)
+    keep(store, key, query, answer.kind, now=now)
     return answer
 
 
@@ -229,13 +229,14 @@ def answer_choice(
     """Answer a clicked clarifying button (its value from `bot.understand.button_value`)."""
     query = query_from_button(value, today=today)
     answer = answer_query(store, query, today=today)
-    _keep(store, key, query, answer, now=now)
+    keep(store, key, query, answer.kind, now=now)
     return answer
 
 
-def _keep(store: Store, key: ThreadKey, query: Query, answer: Answer, *, now: float | None) -> None:
+def keep(store: Store, key: ThreadKey, query: Query, answer_kind: str, *, now: float | None = None) -> None:
+    """Remember `query` as the thread's question when it was answered (not a clarification or help)."""
     # Only questions that were answered become context: a clarification or help text is not one.
-    if query.intent in ANSWERABLE and answer.kind not in {"clarify", "help"}:
+    if query.intent in ANSWERABLE and answer_kind not in {"clarify", "help"}:
         remember(store, key, query.model_copy(update={"corrections": {}, "unknown": [], "suggestions": {}}), now=now)
 
 

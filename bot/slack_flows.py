@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.engine import understand_text
+from bot.followup import keep, recall
 from bot.query import Query
 from bot.render.blocks import decode_query
 from bot.settings import Settings
@@ -24,6 +25,7 @@ from bot.slack_io import (
     PRIVATE_KINDS,
     EventDeduper,
     Where,
+    embed_chart,
     error_code,
     log_slack_error,
     plain_message,
@@ -33,6 +35,8 @@ from bot.slack_io import (
     upload_chart,
     with_note,
 )
+from bot.store import Store, open_store
+from bot.understand import understand
 from bot.worker import AnswerWorker
 
 log = logging.getLogger("fwtrend.flows")
@@ -71,6 +75,10 @@ def _can_not_post_reason(code: str) -> str:
     return f"I couldn't join this channel to post here. {INVITE_HINT}"
 
 
+def _thread_store(services: Services) -> Store:
+    return open_store(services.worker.db_path)
+
+
 def answer_command(services: Services, client: WebClient, respond: Respond, text: str, where: Where) -> None:
     """`/fwtrend TEXT`: the answer in the channel with its chart, or privately where that can't be."""
     query = understand_text(text)
@@ -80,7 +88,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
     try:
-        post_answer(client, where, rendered)
+        ts = post_answer(client, where, rendered)
+        # Replies in the answer's thread ("@fwtrend what about jax?") follow up on this question.
+        keep(_thread_store(services), (where.team, where.channel, ts), query, rendered.kind)
     except SlackApiError as exc:
         code = error_code(exc)
         log_slack_error("posting an answer", exc, channel=where.channel)
@@ -92,11 +102,17 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
 
 
 def answer_message(services: Services, client: WebClient, text: str, where: Where) -> None:
-    """An @mention (answered in its thread) or a DM to the app (answered in the DM)."""
-    query = understand_text(text)
+    """An @mention (answered in its thread) or a DM to the app (answered in the DM).
+
+    Read against the thread's previous question, so "what about jax?" or "since 2020?" follow up on it.
+    """
+    store = _thread_store(services)
+    key = (where.team, where.channel, where.thread_ts or "")
+    query = understand(text, context=recall(store, key))
     rendered = services.worker.render(query)
     try:
         post_answer(client, where, rendered)
+        keep(store, key, query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("answering a message", exc, channel=where.channel)
         tell(None, client, where, plain_message(exc))
@@ -126,11 +142,15 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     rendered = services.worker.render(query)
     message_ts = str(container["message_ts"])
     thread_ts = container.get("thread_ts") or message_ts
+    team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
     try:
         client.chat_update(
             channel=where.channel, ts=message_ts, text=rendered.payload["text"], blocks=rendered.payload["blocks"]
         )
-        upload_chart(client, rendered, where.channel, thread_ts)
+        file_id = upload_chart(client, rendered, where.channel, thread_ts)
+        if file_id:
+            embed_chart(client, where.channel, message_ts, rendered, file_id)
+        keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("updating an answer", exc, channel=where.channel)
         tell(respond, client, where, plain_message(exc))

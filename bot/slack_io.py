@@ -175,6 +175,7 @@ class Where:
     channel: str
     user: str
     thread_ts: str | None = None
+    team: str = ""
 
 
 def _post(client: WebClient, where: Where, payload: dict[str, Any]) -> tuple[str, str]:
@@ -213,11 +214,32 @@ def upload_chart(client: WebClient, rendered: Rendered, channel: str, thread_ts:
     return str(response["file"]["id"])
 
 
+def embed_chart(client: WebClient, channel: str, ts: str, rendered: Rendered, file_id: str) -> bool:
+    """Show the uploaded chart inside the answer itself (an image block), not only in its thread.
+
+    The file is shared in the answer's thread first, so everyone who sees the answer may see the file.
+    Slack processes uploads asynchronously; if it refuses the block, the chart stays in the thread.
+    """
+    from bot.render.blocks import with_chart
+
+    payload = with_chart(rendered.payload, file_id, rendered.chart_title)
+    try:
+        client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
+        return True
+    except SlackApiError as exc:
+        log_slack_error("embedding the chart", exc, channel=channel)
+        return False
+
+
 def post_answer(client: WebClient, where: Where, rendered: Rendered) -> str:
-    """The answer in the channel (or thread), then its chart in the answer's thread. Returns the answer's ts."""
+    """The answer in the channel (or thread), its chart in the answer's thread and then inside the answer.
+
+    Returns the answer's ts."""
     channel, ts = post_joining(client, where, rendered.payload)
     try:
-        upload_chart(client, rendered, channel, where.thread_ts or ts)
+        file_id = upload_chart(client, rendered, channel, where.thread_ts or ts)
+        if file_id:
+            embed_chart(client, channel, ts, rendered, file_id)
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log_slack_error("chart upload", exc, channel=channel)
         client.chat_postMessage(

@@ -56,6 +56,14 @@ class Bot:
         fields.setdefault("response_url", self.fake.hook_url("actions/T111/1/x"))
         return post(self.url, block_actions_body(action_id, value, **fields), SECRET)
 
+    def answered(self) -> list[Any]:
+        """Wait until the chart is uploaded and embedded in its answer (the last Slack call of an answer)."""
+        completes = self.fake.wait_for("files.completeUploadExternal")
+        last = completes[-1]
+        earlier_updates = [c for c in self.fake.calls("chat.update") if c.ts < last.ts]
+        self.fake.wait_for("chat.update", count=len(earlier_updates) + 1)
+        return completes
+
     def settle(self, seconds: float = 0.4) -> None:
         """Let the worker finish anything it might (wrongly) still do."""
         time.sleep(seconds)
@@ -116,7 +124,7 @@ def test_slash_command_acks_empty_then_posts_blocks_and_uploads_the_png_into_the
     resp = bot.command("pytorch vs tensorflow", channel_id="C111")
     assert resp.status_code == 200 and resp.text == ""
 
-    (complete,) = bot.fake.wait_for("files.completeUploadExternal")
+    (complete,) = bot.answered()
     (posted,) = bot.fake.calls("chat.postMessage")
     assert posted.params["channel"] == "C111" and "thread_ts" not in posted.params
     assert posted.params["blocks"][0]["type"] == "header" and "PyTorch" in posted.params["text"]
@@ -134,12 +142,12 @@ def test_slash_command_acks_empty_then_posts_blocks_and_uploads_the_png_into_the
 
 def test_slash_command_in_a_dm_with_the_bot_answers_there(bot: Bot) -> None:
     bot.command("jax", channel_id="D111")
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.fake.calls("chat.postMessage")[0].params["channel"] == "D111"
     assert bot.fake.file(bot.fake.uploaded_files()[0][0]).channel_id == "D111"
 
 
-@pytest.mark.parametrize("text", ["help", "", "pytorhc vs tensorfow", "zebra vs giraffe"])
+@pytest.mark.parametrize("text", ["help", "", "caffe vs theano", "zebra vs giraffe", "how is hf doing"])
 def test_help_and_unknown_names_answer_ephemerally_and_post_nothing(bot: Bot, text: str) -> None:
     bot.command(text)
     (reply,) = bot.fake.wait_for("response_url")
@@ -151,11 +159,12 @@ def test_help_and_unknown_names_answer_ephemerally_and_post_nothing(bot: Bot, te
 def test_public_channel_the_bot_is_not_in_is_joined_then_answered(bot: Bot) -> None:
     bot.fake.set_channel("CPUB", is_member=False)
     bot.command("pytorch vs jax", channel_id="CPUB")
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert [c.method for c in bot.fake.calls() if c.method.startswith(("chat.", "conversations."))] == [
         "chat.postMessage",
         "conversations.join",
         "chat.postMessage",
+        "chat.update",  # the uploaded chart, embedded in the answer
     ]
     assert bot.fake.file(bot.fake.uploaded_files()[0][0]).channel_id == "CPUB"
 
@@ -202,7 +211,7 @@ def test_share_button_on_a_private_answer_posts_it_in_the_channel_and_deletes_th
     bot.fake.reset()
     bot.fake.set_channel("GPRIV3", is_private=True, is_member=True)  # someone ran /invite @fwtrend
     bot.click(ACTION_SHARE, share["value"], channel_id="GPRIV3", is_ephemeral=True)
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     (posted,) = bot.fake.calls("chat.postMessage")
     assert posted.params["channel"] == "GPRIV3" and ACTION_SHARE not in action_ids(posted.params["blocks"])
     assert bot.fake.wait_for("response_url")[0].params["delete_original"] is True
@@ -221,7 +230,7 @@ def test_share_button_where_the_bot_still_cannot_post_says_how_to_invite_it(bot:
 def test_mention_in_a_channel_answers_in_a_thread_with_the_chart(bot: Bot) -> None:
     resp = bot.event(app_mention_event("pytorch vs jax", channel="C222", ts="1700000000.000222"))
     assert resp.status_code == 200
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     (posted,) = bot.fake.calls("chat.postMessage")
     assert posted.params["channel"] == "C222" and posted.params["thread_ts"] == "1700000000.000222"
     record = bot.fake.file(bot.fake.uploaded_files()[0][0])
@@ -232,14 +241,14 @@ def test_mention_inside_a_thread_answers_in_that_thread(bot: Bot) -> None:
     event = app_mention_event("tensorflow vs keras", channel="C222", ts="1700000000.000999")
     event["thread_ts"] = "1700000000.000500"
     bot.event(event)
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.fake.calls("chat.postMessage")[0].params["thread_ts"] == "1700000000.000500"
     assert bot.fake.file(bot.fake.uploaded_files()[0][0]).thread_ts == "1700000000.000500"
 
 
 def test_direct_message_to_the_app_is_answered_in_the_dm_and_its_own_messages_are_ignored(bot: Bot) -> None:
     bot.event(im_message_event("pytorch vs tensorflow", channel="D333"))
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.fake.calls("chat.postMessage")[0].params["channel"] == "D333"
     bot.fake.reset()
     own = im_message_event("PyTorch vs TensorFlow", channel="D333") | {"bot_id": "BBOT"}
@@ -252,7 +261,7 @@ def test_direct_message_to_the_app_is_answered_in_the_dm_and_its_own_messages_ar
 def test_a_retried_event_gets_no_second_reply(bot: Bot) -> None:
     event = app_mention_event("jax vs flax", channel="C444")
     assert bot.event(event, event_id="EvRetry1").status_code == 200
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.event(event, event_id="EvRetry1", retry_num=1).status_code == 200
     assert bot.event(event, event_id="EvRetry1", retry_num=2).status_code == 200
     assert bot.event(event, event_id="EvRetry1").status_code == 200  # redelivered without the header too
@@ -274,13 +283,15 @@ def test_metric_button_updates_the_message_in_place_and_adds_the_new_chart_to_it
     (posted,) = bot.fake.wait_for("chat.postMessage")
     button = next(e for b in posted.params["blocks"] if b["type"] == "actions" for e in b["elements"]
                   if e["action_id"] == "fwtrend.metric.github_stars")  # fmt: skip
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     bot.fake.reset()
 
     assert bot.click(button["action_id"], button["value"], channel_id="C555", message_ts="1700000000.000555").text == ""
-    bot.fake.wait_for("files.completeUploadExternal")
-    (update,) = bot.fake.calls("chat.update")
+    bot.answered()
+    update, embed = bot.fake.calls("chat.update")
     assert (update.params["channel"], update.params["ts"]) == ("C555", "1700000000.000555")
+    assert embed.params["ts"] == "1700000000.000555"
+    assert any(b["type"] == "image" for b in embed.params["blocks"])
     assert "stars" in update.params["text"].lower()
     assert bot.fake.calls("chat.postMessage") == []  # updated, not re-posted
     record = bot.fake.file(bot.fake.uploaded_files()[0][0])
@@ -290,7 +301,7 @@ def test_metric_button_updates_the_message_in_place_and_adds_the_new_chart_to_it
 def test_period_button_on_an_answer_in_a_thread_keeps_the_chart_in_that_thread(bot: Bot) -> None:
     value = encode_query(decode_query(_value("jax vs pytorch stars")).model_copy(update={"period_label": "x"}))
     bot.click("fwtrend.period.all", value, channel_id="C556", message_ts="1700000000.000601", thread_ts="1700000000.6")
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.fake.calls("chat.update")[0].params["ts"] == "1700000000.000601"
     assert bot.fake.file(bot.fake.uploaded_files()[0][0]).thread_ts == "1700000000.6"
 
@@ -346,7 +357,7 @@ def test_ask_button_on_app_home_opens_a_modal_whose_answer_arrives_in_the_dm(bot
                "token": "t", "trigger_id": "1.2.3", "view": view}  # fmt: skip
     resp = post(bot.url, "payload=" + quote(json.dumps(payload)), SECRET)
     assert resp.status_code == 200 and resp.text == ""
-    bot.fake.wait_for("files.completeUploadExternal")
+    bot.answered()
     assert bot.fake.calls("chat.postMessage")[0].params["channel"] == "U888"
     assert bot.fake.file(bot.fake.uploaded_files()[0][0]).channel_id == "D888"
 
@@ -372,7 +383,7 @@ def test_a_bad_or_stale_signature_gets_401_and_makes_no_slack_call(bot: Bot, how
 
 
 def test_user_text_echoed_back_cannot_ping_anyone(bot: Bot) -> None:
-    bot.command("<!channel> @here <@U999|boss> <!subteam^S1> vs pytorch")
+    bot.command("<!channel> @here <@U999|boss> <!subteam^S1> vs caffe")
     bot.fake.wait_for("response_url")
     bot.settle()
     sent = json.dumps([c.params for c in bot.fake.calls()])
@@ -407,3 +418,73 @@ def test_chart_upload_failure_still_leaves_the_answer_and_says_so(bot: Bot) -> N
     posts = bot.fake.wait_for("chat.postMessage", count=2)
     assert posts[0].params["blocks"] and "couldn't attach the chart" in posts[1].params["text"]
     assert posts[1].params["thread_ts"]
+
+
+# -- plain English and follow-ups in threads ---------------------------------------------------------------
+
+
+def _mention_in_thread(bot: Bot, text: str, *, channel: str, thread_ts: str, ts: str) -> dict[str, Any]:
+    event = app_mention_event(text, channel=channel, ts=ts)
+    if thread_ts != ts:
+        event["thread_ts"] = thread_ts
+    bot.event(event)
+    bot.answered()
+    (posted,) = bot.fake.calls("chat.postMessage")
+    return posted.params
+
+
+def test_a_plain_english_mention_is_answered_in_its_thread_with_a_direct_first_line(bot: Bot) -> None:
+    posted = _mention_in_thread(
+        bot, "is jax growing faster than pytorch?", channel="C700", thread_ts="1700000070.1", ts="1700000070.1"
+    )
+    assert posted["thread_ts"] == "1700000070.1"
+    assert posted["text"].startswith("Growth: JAX vs PyTorch: JAX is growing faster than PyTorch")
+
+
+def test_a_follow_up_in_the_same_thread_keeps_the_earlier_question(bot: Bot) -> None:
+    first = _mention_in_thread(
+        bot, "pytorch vs tensorflow stars", channel="C701", thread_ts="1700000071.1", ts="1700000071.1"
+    )
+    assert "JAX" not in first["text"]
+    bot.fake.reset()
+    follow = _mention_in_thread(bot, "what about jax?", channel="C701", thread_ts="1700000071.1", ts="1700000071.9")
+    assert follow["thread_ts"] == "1700000071.1"
+    header = next(b for b in follow["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "PyTorch vs TensorFlow vs JAX"
+    assert "GitHub stars" in follow["text"]
+    assert "Following up on the earlier question" in texts(follow["blocks"])
+
+
+def test_a_follow_up_in_another_thread_is_read_on_its_own(bot: Bot) -> None:
+    _mention_in_thread(bot, "pytorch vs tensorflow stars", channel="C702", thread_ts="1700000072.1", ts="1700000072.1")
+    bot.fake.reset()
+    other = _mention_in_thread(bot, "what about jax?", channel="C702", thread_ts="1700000072.5", ts="1700000072.5")
+    header = next(b for b in other["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "JAX"
+
+
+def test_a_reply_in_the_thread_of_a_slash_command_answer_follows_up_on_it(bot: Bot) -> None:
+    bot.command("pytorch vs tensorflow stars", channel_id="C703")
+    (complete,) = bot.answered()
+    answer_ts = complete.params["thread_ts"]  # the chart went into the answer's thread
+    bot.fake.reset()
+    follow = _mention_in_thread(bot, "and forks?", channel="C703", thread_ts=answer_ts, ts="1700000073.9")
+    assert follow["text"].startswith("PyTorch vs TensorFlow: TensorFlow leads on GitHub forks")
+
+
+def test_a_clarifying_button_when_clicked_produces_the_answer(bot: Bot) -> None:
+    bot.event(app_mention_event("how is hf doing", channel="C704", ts="1700000074.1"))
+    (question,) = bot.fake.wait_for("chat.postMessage")
+    assert "Transformers library, or models on the Hugging Face Hub?" in question.params["text"]
+    buttons = [e for b in question.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    library = next(e for e in buttons if e["text"]["text"] == "Transformers")
+    bot.settle(0.2)
+    bot.fake.reset()
+
+    bot.click(library["action_id"], library["value"], channel_id="C704", message_ts="1700000074.2",
+              thread_ts="1700000074.1")  # fmt: skip
+    bot.answered()
+    update = bot.fake.calls("chat.update")[0]
+    assert update.params["ts"] == "1700000074.2"
+    header = next(b for b in update.params["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "Transformers"

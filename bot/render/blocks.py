@@ -178,3 +178,15 @@ def fallback_text(answer: Answer) -> str:
     """The notification and screen-reader text: the direct answer in one line."""
     text = answer.headline if answer.headline.startswith(answer.title) else f"{answer.title}: {answer.headline}"
     return _clip(escape(text), MAX_FALLBACK)
+
+
+def with_chart(payload: dict[str, Any], file_id: str, title: str) -> dict[str, Any]:
+    """The message with its uploaded chart as an image block, placed after the figures, before notes."""
+    image = ImageBlock(slack_file={"id": file_id}, alt_text=_clip(f"Chart: {title}", 2000)).to_dict()
+    blocks = [b for b in payload["blocks"] if b.get("type") != "image"]
+    at = next((i for i, b in enumerate(blocks) if b.get("type") in ("context", "divider", "actions")), len(blocks))
+    # The table's legend (a context block right after it) belongs with the table.
+    if at < len(blocks) and blocks[at].get("type") == "context" and at > 0 and blocks[at - 1].get("type") == "section":
+        at += 1
+    blocks.insert(at, image)
+    return {**payload, "blocks": blocks[:MAX_BLOCKS]}

@@ -13,5 +13,10 @@ from bot.slack_io import Where
 
 def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services: Services = context["fwtrend"]
-    where = Where(channel=event["channel"], user=event.get("user", ""), thread_ts=event.get("thread_ts") or event["ts"])
+    where = Where(
+        channel=event["channel"],
+        user=event.get("user", ""),
+        thread_ts=event.get("thread_ts") or event["ts"],
+        team=context.team_id or "",
+    )
     services.worker.submit(answer_message, services, client, event.get("text", ""), where)

@@ -15,7 +15,9 @@ def message_im(event: dict[str, Any], client: WebClient, context: BoltContext) -
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return  # edits, deletions and the bot's own messages are not questions
     services: Services = context["fwtrend"]
-    where = Where(channel=event["channel"], user=event["user"], thread_ts=event.get("thread_ts"))
+    where = Where(
+        channel=event["channel"], user=event["user"], thread_ts=event.get("thread_ts"), team=context.team_id or ""
+    )
     services.worker.submit(answer_message, services, client, event.get("text", ""), where)
 
 
