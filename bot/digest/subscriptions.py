@@ -29,7 +29,10 @@ DEFAULT_FRAMEWORKS = ("pytorch", "tensorflow", "jax")
 MAX_FRAMEWORKS = 5
 DEFAULT_TIME = time(9, 0)
 DEFAULT_WEEKDAY = 0
-USAGE = "`/fwtrend subscribe [weekly|daily] [day] [time] [frameworks…]`, e.g. `/fwtrend subscribe weekly friday 16:30 pytorch jax`"
+USAGE = (
+    "`/fwtrend subscribe [weekly|daily] [day] [time] [frameworks…]`, "
+    "e.g. `/fwtrend subscribe weekly friday 16:30 pytorch jax`"
+)
 CONTENTS = (
     "the {period}'s biggest moves on each metric (vs the previous {period} and the 4-{period} average), "
     "round-number milestones and new leaders, new crossovers, one chart, and how fresh the data is"
