@@ -314,6 +314,10 @@ def _open_decisions(store: Store, sub: Subscription, now: datetime) -> list[Deci
         row = _post_row(store, sub.key, decision.slot.key)
         if row is None or (row["status"] in ("failed", "claimed") and decision.action == "post"):
             out.append(decision)
+        elif row["status"] == "failed" and decision.action == "skip":
+            # Retried until the late window closed: record the give-up, once, with a log line.
+            log.warning("gave up on digest for %s %s: %s", _where(sub), decision.slot.key, row["error"])
+            _mark(store, sub.key, decision.slot.key, None, status="skipped")
         elif row["status"] == "sending":
             # A run stopped between sending and recording: the post may exist, so never send again.
             log.warning(
