@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot import format as fmt
 from bot.answers import Comparison, Point, compare, load_points
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
@@ -161,6 +160,14 @@ def round_numbers_crossed(before: float, after: float) -> list[float]:
     return out
 
 
+def round_label(mark: float) -> str:
+    """100000 → '100k', 2500000 → '2.5M' (fmt.human would say '1.00k')."""
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if mark >= threshold:
+            return f"{mark / threshold:g}{suffix}"
+    return f"{mark:g}"
+
+
 def _level_before(points: list[Point], start: date, period: timedelta) -> Point | None:
     older = [p for p in points if start - 3 * period < p.date <= start]
     return older[-1] if older else None
@@ -225,7 +232,7 @@ def compose(store: Store, frameworks: list[str], cadence: str, end: date, *, cha
                 if metric.kind != "flow":
                     marks = round_numbers_crossed(old.value, new.value)
                     if marks:
-                        digest.milestones.append(f"{cat[fw].name} passed {fmt.human(marks[-1])} {metric.label}")
+                        digest.milestones.append(f"{cat[fw].name} passed {round_label(marks[-1])} {metric.label}")
         if moves:
             digest.metrics.append(MetricMoves(metric, gains, moves))
         _order_changes(digest, metric, before, after)
