@@ -83,7 +83,8 @@ def freshness_line(digest: Digest) -> str:
 def quiet_line(digest: Digest) -> str:
     """The whole digest when nothing moved: one line, naming any stale source (the reason may be ours)."""
     what = "nothing moved much" if digest.metrics else "no new figures"
-    line = f"{title(digest)}: {what} this {digest.period_word} ({period_text(digest)})."
+    when = f"this week ({period_text(digest)})" if digest.cadence == "weekly" else f"on {period_text(digest)}"
+    line = f"{title(digest)}: {what} {when}."
     stale = digest.stale
     if stale:
         line += " Stale: " + ", ".join(f"{s.name} (newest {fmt.day(s.newest)})" for s in stale) + "."
