@@ -1,0 +1,159 @@
+"""A digest as a Slack message (Block Kit + fallback text), a chart PNG, and plain text for the terminal.
+
+Short by construction: at most MAX_METRIC_LINES metric lines of at most MAX_MOVERS movers each,
+three lines of milestones/leaders/crossovers, and one freshness line. A quiet period is one line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import format as fmt
+from bot.digest.compose import MAX_METRIC_LINES, Digest, MetricMoves, Move
+from bot.render.blocks import MAX_FALLBACK, MAX_HEADER, MAX_SECTION, escape
+from bot.render.chart import render_comparison
+
+MAX_MOVERS = 3
+MAX_EVENTS = 3
+FOOTER = "Change this digest: `/fwtrend subscribe …` here · stop it: `/fwtrend unsubscribe`"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def title(digest: Digest) -> str:
+    kind = "Weekly" if digest.cadence == "weekly" else "Daily"
+    return f"{kind} trend: {', '.join(digest.names)}"
+
+
+def period_text(digest: Digest) -> str:
+    if digest.cadence == "weekly":
+        return f"week to {digest.end:%a %-d %b %Y}"
+    return f"{digest.end:%a %-d %b %Y}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _vs(pct: float | None, what: str) -> str | None:
+    return None if pct is None else f"{fmt.pct(pct)} vs {what}"
+
+
+def mover_text(metric: MetricMoves, move: Move, period: str) -> str:
+    unit = metric.metric.unit
+    value = fmt.signed(move.current, unit) if metric.gains else fmt.human(move.current, unit)
+    parts = [
+        _vs(move.vs_previous_pct, f"last {period}"),
+        _vs(move.vs_average_pct, f"4-{period} avg"),
+    ]
+    detail = ", ".join(p for p in parts if p)
+    return f"{move.name} {value}" + (f" ({detail})" if detail else "")
+
+
+def metric_line(metric: MetricMoves, period: str) -> str:
+    label = f"{metric.metric.label} gained" if metric.gains else metric.metric.label
+    movers = "; ".join(mover_text(metric, m, period) for m in metric.movers[:MAX_MOVERS])
+    return f"{label}: {movers}"
+
+
+def event_lines(digest: Digest) -> list[str]:
+    events = digest.milestones + digest.leaders + digest.crossovers
+    out = events[:MAX_EVENTS]
+    if len(events) > MAX_EVENTS:
+        out.append(f"…and {len(events) - MAX_EVENTS} more")
+    return out
+
+
+def freshness_line(digest: Digest) -> str:
+    if not digest.freshness:
+        return "No figures yet for these frameworks."
+    parts = []
+    for s in digest.freshness:
+        text = f"{s.name} to {fmt.day(s.newest)}"
+        if s.stale:
+            text += " (stale)"
+        if s.last_refresh_failed:
+            text += " (last refresh failed)"
+        parts.append(text)
+    return "Data: " + " · ".join(parts)
+
+
+def quiet_line(digest: Digest) -> str:
+    """The whole digest when nothing moved: one line, naming any stale source (the reason may be ours)."""
+    what = "nothing moved much" if digest.metrics else "no new figures"
+    when = f"this week ({period_text(digest)})" if digest.cadence == "weekly" else f"on {period_text(digest)}"
+    line = f"{title(digest)}: {what} {when}."
+    stale = digest.stale
+    if stale:
+        line += " Stale: " + ", ".join(f"{s.name} (newest {fmt.day(s.newest)})" for s in stale) + "."
+    return line
+
+
+def fallback_text(digest: Digest) -> str:
+    if digest.quiet:
+        return _clip(escape(quiet_line(digest)), MAX_FALLBACK)
+    firsts = [metric_line(m, digest.period_word) for m in digest.movers[:1]] + event_lines(digest)[:1]
+    return _clip(escape(f"{title(digest)} ({period_text(digest)}): " + "; ".join(firsts)), MAX_FALLBACK)
+
+
+def chart_title(digest: Digest) -> str:
+    return " vs ".join(digest.names)
+
+
+def chart_alt(digest: Digest) -> str:
+    c = digest.chart
+    return f"Chart of {c.label} for {chart_title(digest)}, {c.period_label}" if c else chart_title(digest)
+
+
+def render_chart(digest: Digest) -> bytes | None:
+    if digest.chart is None:
+        return None
+    used = {p.source for f in digest.chart.figures for p in f.points}
+    names = [s.name for s in digest.freshness if s.source in used] or sorted(used)
+    return render_comparison(digest.chart, title=chart_title(digest), sources=names)
+
+
+def render_blocks(digest: Digest) -> dict[str, Any]:
+    """{"text", "blocks"}: the chart goes in the message's thread (see post.py), like answers' charts."""
+    mrkdwn = lambda text: {"type": "mrkdwn", "text": _clip(text, MAX_SECTION)}  # noqa: E731
+    if digest.quiet:
+        return {
+            "text": fallback_text(digest),
+            "blocks": [{"type": "section", "text": mrkdwn(escape(quiet_line(digest)))}],
+        }
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(title(digest), MAX_HEADER)}},
+        {"type": "context", "elements": [mrkdwn(escape(_capital(period_text(digest))))]},
+    ]
+    lines = [f"• {escape(metric_line(m, digest.period_word))}" for m in digest.movers[:MAX_METRIC_LINES]]
+    if lines:
+        blocks.append({"type": "section", "text": mrkdwn("*Movers*\n" + "\n".join(lines))})
+    events = event_lines(digest)
+    if events:
+        text = "*Milestones and crossovers*\n" + "\n".join(f"• {escape(e)}" for e in events)
+        blocks.append({"type": "section", "text": mrkdwn(text)})
+    if digest.chart is not None:
+        blocks.append({"type": "context", "elements": [mrkdwn(f"Chart of {escape(digest.chart.label)} in the thread")]})
+    blocks.append({"type": "context", "elements": [mrkdwn(escape(freshness_line(digest))), mrkdwn(FOOTER)]})
+    return {"text": fallback_text(digest), "blocks": blocks}
+
+
+def render_text(digest: Digest) -> str:
+    """The digest as a person reads it in a terminal (`fwtrend digest --dry-run`)."""
+    if digest.quiet:
+        return quiet_line(digest) + "\n"
+    out = [f"{title(digest)} — {period_text(digest)}", ""]
+    movers = digest.movers[:MAX_METRIC_LINES]
+    if movers:
+        out.append("Movers")
+        out += [f"  • {metric_line(m, digest.period_word)}" for m in movers]
+    events = event_lines(digest)
+    if events:
+        out.append("Milestones and crossovers")
+        out += [f"  • {e}" for e in events]
+    if digest.chart is not None:
+        out.append(f"Chart: {digest.chart.label}, {digest.chart.period_label}")
+    out.append(freshness_line(digest))
+    return "\n".join(out) + "\n"

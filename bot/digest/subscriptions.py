@@ -1,0 +1,393 @@
+"""`/fwtrend subscribe | unsubscribe | subscriptions`: the subscription table and the command replies.
+
+Subscriptions are keyed by (enterprise, team, channel): every read and write here takes all three,
+so no workspace can see or change another's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.catalog import catalog
+from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
+from bot.digest.tables import NO_ENTERPRISE, ensure_schema, most_asked
+from bot.render.blocks import escape
+from bot.store import Store
+
+log = logging.getLogger("fwtrend.digest")
+
+DEFAULT_FRAMEWORKS = ("pytorch", "tensorflow", "jax")
+MAX_FRAMEWORKS = 5
+DEFAULT_TIME = time(9, 0)
+DEFAULT_WEEKDAY = 0
+USAGE = (
+    "`/fwtrend subscribe [weekly|daily] [day] [time] [frameworks…]`, "
+    "e.g. `/fwtrend subscribe weekly friday 16:30 pytorch jax`"
+)
+CONTENTS = (
+    "the {period}'s biggest moves on each metric (vs the previous {period} and the 4-{period} average), "
+    "round-number milestones and new leaders, new crossovers, one chart, and how fresh the data is"
+)
+
+
+@dataclass
+class Subscription:
+    enterprise_id: str
+    team_id: str
+    channel_id: str
+    schedule: Schedule
+    frameworks: list[str]
+    created_by: str
+    created_at: datetime
+    active_from: datetime
+    paused: bool = False
+    paused_reason: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.enterprise_id, self.team_id, self.channel_id)
+
+
+# -- table --------------------------------------------------------------------------------------------
+def _row_to_sub(row: dict[str, Any]) -> Subscription:
+    hh, mm = row["time"].split(":")
+    return Subscription(
+        enterprise_id=row["enterprise_id"],
+        team_id=row["team_id"],
+        channel_id=row["channel_id"],
+        schedule=Schedule(row["cadence"], int(row["weekday"]), time(int(hh), int(mm)), row["tz"]),
+        frameworks=json.loads(row["frameworks"]),
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        active_from=datetime.fromisoformat(row["active_from"]),
+        paused=bool(row["paused"]),
+        paused_reason=row["paused_reason"],
+    )
+
+
+def get_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> Subscription | None:
+    ensure_schema(store)
+    rows = list(
+        store.db.query(
+            "SELECT * FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
+            [enterprise_id or NO_ENTERPRISE, team_id, channel_id],
+        )
+    )
+    return _row_to_sub(rows[0]) if rows else None
+
+
+def list_subscriptions(
+    store: Store, enterprise_id: str | None = None, team_id: str | None = None, *, include_paused: bool = True
+) -> list[Subscription]:
+    """All subscriptions, or one workspace's when team_id is given."""
+    ensure_schema(store)
+    sql = "SELECT * FROM subscriptions WHERE 1 = 1"
+    args: list[Any] = []
+    if team_id is not None:
+        sql += " AND enterprise_id = ? AND team_id = ?"
+        args += [enterprise_id or NO_ENTERPRISE, team_id]
+    if not include_paused:
+        sql += " AND paused = 0"
+    sql += " ORDER BY enterprise_id, team_id, channel_id"
+    return [_row_to_sub(r) for r in store.db.query(sql, args)]
+
+
+def save_subscription(store: Store, sub: Subscription) -> None:
+    ensure_schema(store)
+    with store.transaction() as conn:
+        conn.execute(
+            """INSERT INTO subscriptions (enterprise_id, team_id, channel_id, cadence, weekday, time, tz, frameworks,
+                   created_by, paused, paused_reason, created_at, active_from)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (enterprise_id, team_id, channel_id) DO UPDATE SET
+                   cadence = excluded.cadence, weekday = excluded.weekday, time = excluded.time, tz = excluded.tz,
+                   frameworks = excluded.frameworks, created_by = excluded.created_by, paused = excluded.paused,
+                   paused_reason = excluded.paused_reason, active_from = excluded.active_from""",
+            [
+                sub.enterprise_id or NO_ENTERPRISE,
+                sub.team_id,
+                sub.channel_id,
+                sub.schedule.cadence,
+                sub.schedule.weekday,
+                f"{sub.schedule.at:%H:%M}",
+                sub.schedule.tz,
+                json.dumps(sub.frameworks),
+                sub.created_by,
+                int(sub.paused),
+                sub.paused_reason,
+                sub.created_at.isoformat(),
+                sub.active_from.isoformat(),
+            ],
+        )
+
+
+def delete_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> bool:
+    ensure_schema(store)
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "DELETE FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
+            [enterprise_id or NO_ENTERPRISE, team_id, channel_id],
+        )
+    return cur.rowcount > 0
+
+
+def pause_subscription(store: Store, key: tuple[str, str, str], reason: str) -> None:
+    ensure_schema(store)
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE subscriptions SET paused = 1, paused_reason = ? "
+            "WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
+            [reason, *key],
+        )
+
+
+# -- arguments ----------------------------------------------------------------------------------------
+@dataclass
+class SubscribeArgs:
+    cadence: str | None = None
+    weekday: int | None = None
+    at: time | None = None
+    tz: str | None = None
+    frameworks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+_DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
+_DAY_NAMES |= {name.lower()[:3]: i for i, name in enumerate(WEEKDAYS)}
+_DAY_NAMES |= {"tues": 1, "wednes": 2, "thur": 3, "thurs": 3}
+_TIME = re.compile(r"^(?:at)?(\d{1,2})(?::?(\d{2}))?\s*(am|pm|h)?$")
+_FILLER = {"on", "at", "every", "each", "in", "and", "for", "of", "the", "digest", "a", "me", "us", "weekly,"}
+
+
+def parse_time(token: str) -> time | None:
+    token = token.lower().replace(".", ":")
+    if token == "noon":
+        return time(12, 0)
+    match = _TIME.match(token)
+    if not match:
+        return None
+    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if suffix in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None and suffix is None:
+        return None  # a bare number is too ambiguous to be a time ("3" frameworks?)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_subscribe_args(args: str) -> SubscribeArgs:
+    """'weekly friday 4:30pm pytorch jax' → cadence, day, time, frameworks. Unknown words become errors."""
+    from bot.query import _names_in, suggest
+
+    cat = catalog()
+    out = SubscribeArgs()
+    words: list[str] = []
+    text = re.sub(r"\s+(am|pm)\b", r"\1", args.strip(), flags=re.I)  # "9 am" → "9am"
+    for token in re.split(r"[\s,;+&/]+", text):
+        low = token.lower().rstrip(".")
+        if not low or low in _FILLER:
+            continue
+        if low in ("weekly", "week", "weekly.") or low == "weeks":
+            out.cadence = "weekly"
+        elif low in ("daily", "day", "days", "everyday"):
+            out.cadence = "daily"
+        elif low.rstrip("s") in _DAY_NAMES:
+            out.weekday = _DAY_NAMES[low.rstrip("s")]
+        elif (parsed := parse_time(low)) is not None:
+            out.at = parsed
+        elif "/" in token or low == "utc":
+            try:
+                ZoneInfo("UTC" if low == "utc" else token)
+                out.tz = "UTC" if low == "utc" else token
+            except (ZoneInfoNotFoundError, ValueError):
+                out.errors.append(f"I don't know the time zone `{escape(token)}`")
+        else:
+            words.append(low)
+    found, leftover = _names_in(" ".join(words), cat)
+    out.frameworks = list(dict.fromkeys(found))
+    for word in leftover:
+        hint = suggest(word, cat)
+        did_you_mean = f" (did you mean {' or '.join(cat[h].name for h in hint)}?)" if hint else ""
+        out.errors.append(f"I don't understand `{escape(word[:40])}`{did_you_mean}")
+    if out.weekday is not None and out.cadence == "daily":
+        out.errors.append("a daily digest can't also have a weekday")
+    if len(out.frameworks) > MAX_FRAMEWORKS:
+        out.errors.append(f"a digest covers at most {MAX_FRAMEWORKS} frameworks, so the chart stays readable")
+    return out
+
+
+# -- replies ------------------------------------------------------------------------------------------
+def _message(text: str, *lines: str) -> dict[str, Any]:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
+    for line in lines:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line[:3000]}]})
+    return {"text": text[:3000], "blocks": blocks}
+
+
+def slack_date(moment: datetime, tz: str) -> str:
+    """Slack shows <!date…> in each reader's own zone; the fallback names the subscriber's."""
+    local = moment.astimezone(ZoneInfo(tz))
+    fallback = f"{local:%A %-d %B %Y at %H:%M} ({tz})"
+    return f"<!date^{int(moment.timestamp())}^{{date_long_pretty}} at {{time}}|{fallback}>"
+
+
+def plain_date(moment: datetime, tz: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(tz)):%a %-d %b %Y %H:%M} {tz}"
+
+
+def _user_tz(client: WebClient, user_id: str) -> tuple[str, str | None]:
+    """The user's IANA zone from users.info, or UTC with a note saying why."""
+    try:
+        tz = client.users_info(user=user_id)["user"].get("tz")
+        ZoneInfo(tz)
+        return tz, None
+    except (SlackApiError, SlackRequestError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as exc:
+        log.warning("users.info gave no usable time zone for %s: %s", user_id, type(exc).__name__)
+        return "UTC", "I couldn't read your time zone, so times are in UTC; add one, e.g. `Europe/Berlin`."
+
+
+def describe(sub: Subscription) -> str:
+    names = ", ".join(catalog()[f].name for f in sub.frameworks)
+    return f"{names}, {sub.schedule.describe()}"
+
+
+def subscribe(
+    store: Store,
+    client: WebClient,
+    *,
+    enterprise_id: str | None,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    args: str,
+    now: datetime,
+) -> dict[str, Any]:
+    parsed = parse_subscribe_args(args)
+    if parsed.errors:
+        return _message("Not subscribed: " + "; ".join(parsed.errors) + ".", f"Usage: {USAGE}")
+    existing = get_subscription(store, enterprise_id, team_id, channel_id)
+    notes: list[str] = []
+    tz = parsed.tz
+    if tz is None:
+        tz, note = _user_tz(client, user_id)
+        if note:
+            notes.append(note)
+    # What the command leaves out keeps its current value on an update, else takes the default.
+    if parsed.cadence:
+        cadence = parsed.cadence
+    elif parsed.weekday is not None or existing is None:
+        cadence = "weekly"
+    else:
+        cadence = existing.schedule.cadence
+    frameworks = parsed.frameworks
+    chosen_by = ""
+    if not frameworks and existing:
+        frameworks = existing.frameworks
+    if not frameworks:
+        frameworks = most_asked(store, team_id)
+        chosen_by = " (the frameworks this workspace asks about most)"
+    if not frameworks:
+        frameworks = list(DEFAULT_FRAMEWORKS)
+        chosen_by = " (a default set: name frameworks to choose your own)"
+    weekday = parsed.weekday
+    if weekday is None:
+        weekday = existing.schedule.weekday if existing else DEFAULT_WEEKDAY
+    at = parsed.at or (existing.schedule.at if existing else DEFAULT_TIME)
+    schedule = Schedule(cadence=cadence, weekday=weekday, at=at, tz=tz)  # type: ignore[arg-type]
+    sub = Subscription(
+        enterprise_id=enterprise_id or NO_ENTERPRISE,
+        team_id=team_id,
+        channel_id=channel_id,
+        schedule=schedule,
+        frameworks=frameworks,
+        created_by=user_id,
+        created_at=existing.created_at if existing else now,
+        # A new or changed schedule starts with its next slot: no "late" post for a slot that
+        # passed before the command was typed.
+        active_from=now,
+    )
+    save_subscription(store, sub)
+    first = next_slot(schedule, now)
+    verb = "Resumed and updated" if existing and existing.paused else "Updated" if existing else "Subscribed"
+    period = "week" if cadence == "weekly" else "day"
+    names = ", ".join(catalog()[f].name for f in frameworks)
+    text = (
+        f"{verb}: <#{channel_id}> gets a {cadence} fwtrend digest {schedule.describe()} "
+        f"about {names}{chosen_by}. Each post has {CONTENTS.format(period=period)}. "
+        f"If nothing moved, it says so in one line. First digest: {slack_date(first.at, tz)}."
+    )
+    notes.append("Change it: run `/fwtrend subscribe …` again here. Stop it: `/fwtrend unsubscribe`.")
+    log.info("subscription saved %s/%s/%s: %s", enterprise_id or "-", team_id, channel_id, schedule.describe())
+    return _message(text, *notes)
+
+
+def unsubscribe(store: Store, *, enterprise_id: str | None, team_id: str, channel_id: str) -> dict[str, Any]:
+    if delete_subscription(store, enterprise_id, team_id, channel_id):
+        log.info("subscription removed %s/%s/%s", enterprise_id or "-", team_id, channel_id)
+        return _message(f"Unsubscribed: <#{channel_id}> gets no more fwtrend digests.")
+    return _message(f"<#{channel_id}> has no fwtrend digest subscription, so there is nothing to stop.")
+
+
+def subscriptions_list(store: Store, *, enterprise_id: str | None, team_id: str, now: datetime) -> dict[str, Any]:
+    subs = list_subscriptions(store, enterprise_id, team_id)
+    if not subs:
+        return _message("No channel in this workspace has a digest subscription yet.", f"Start one: {USAGE}")
+    lines = []
+    for sub in subs:
+        if sub.paused:
+            state = f"*paused* ({escape(sub.paused_reason or 'unknown reason')}); `/fwtrend subscribe` there resumes it"
+        else:
+            state = f"next {slack_date(next_slot(sub.schedule, max(now, sub.active_from)).at, sub.schedule.tz)}"
+        lines.append(f"• <#{sub.channel_id}>: {describe(sub)}; {state}")
+    text = f"Digest subscriptions in this workspace ({len(subs)}):\n" + "\n".join(lines)
+    return _message(text)
+
+
+def handle_subscription_command(
+    store: Store,
+    client: WebClient,
+    *,
+    enterprise_id: str | None,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    intent: str,
+    args: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Answer `/fwtrend subscribe|unsubscribe|subscriptions …` with a {"text", "blocks"} payload.
+
+    `intent` and `args` are `Query.intent` and `Query.args` from `bot.query.parse`. Subscribe calls
+    `users.info` (users:read) for the time zone; the channel is not probed (that would need
+    channels:read): a channel the bot can't post in pauses the subscription at its first digest.
+    """
+    now = now or datetime.now(UTC)
+    if intent == "subscribe":
+        return subscribe(
+            store,
+            client,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            args=args,
+            now=now,
+        )
+    if intent == "unsubscribe":
+        return unsubscribe(store, enterprise_id=enterprise_id, team_id=team_id, channel_id=channel_id)
+    if intent == "subscriptions":
+        return subscriptions_list(store, enterprise_id=enterprise_id, team_id=team_id, now=now)
+    raise ValueError(f"not a subscription command: {intent!r}")
