@@ -47,17 +47,8 @@ def _migration_threads(db) -> None:
 register_migration(_migration_threads)
 
 
-def _ensure_table(store: Store) -> None:
-    # Migrations are numbered by registration order, which differs between processes that import
-    # feature modules in a different order; creating the table idempotently here keeps that harmless.
-    if not getattr(store, "_thread_table_ready", False):
-        _migration_threads(store.db)
-        store._thread_table_ready = True  # type: ignore[attr-defined]
-
-
 def remember(store: Store, key: ThreadKey, query: Query, *, now: float | None = None) -> None:
     """Keep `query` as the thread's question; drop expired threads and the oldest beyond the cap."""
-    _ensure_table(store)
     now = time.time() if now is None else now
     team, channel, thread_ts = (str(k) for k in key)
     payload = query.model_dump_json(exclude={"alternatives", "question"})
@@ -78,7 +69,6 @@ def remember(store: Store, key: ThreadKey, query: Query, *, now: float | None = 
 
 def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> Query | None:
     """The thread's last question, or None when there is none, it expired, or it no longer reads."""
-    _ensure_table(store)
     now = time.time() if now is None else now
     team, channel, thread_ts = (str(k) for k in key)
     row = store.db.execute(
@@ -94,7 +84,6 @@ def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> Query |
 
 
 def forget(store: Store, key: ThreadKey) -> None:
-    _ensure_table(store)
     team, channel, thread_ts = (str(k) for k in key)
     store.db.execute(
         "DELETE FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?", [team, channel, thread_ts]

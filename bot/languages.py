@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import sqlite_utils
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.answers import Answer, SourceCredit
 from bot.catalog import catalog
 from bot.query import Query
-from bot.store import Store, register_migration
+from bot.store import Store
 
 TOP_LANGUAGES = 5
 OTHER = "other"
@@ -29,21 +28,6 @@ Share = tuple[str, int, float]
 """(language, bytes, share of the repository's bytes in percent)."""
 
 
-def ensure_languages_table(db: sqlite_utils.Database) -> None:
-    # The same table the refresh job writes (bot/sources/github.py); idempotent whoever creates it first.
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS github_languages (
-            framework TEXT NOT NULL,
-            date TEXT NOT NULL,
-            language TEXT NOT NULL,
-            bytes INTEGER NOT NULL,
-            source TEXT NOT NULL DEFAULT 'github',
-            PRIMARY KEY (framework, date, language)
-        ) WITHOUT ROWID"""
-    )
-
-
-register_migration(ensure_languages_table)
 
 
 @dataclass

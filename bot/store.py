@@ -86,13 +86,27 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_2(db: sqlite_utils.Database) -> None:
+    # Bytes per language of each framework's repository (GitHub /languages), one make-up per day.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS github_languages (
+            framework TEXT NOT NULL,
+            date TEXT NOT NULL,
+            language TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'github',
+            PRIMARY KEY (framework, date, language)
+        ) WITHOUT ROWID"""
+    )
+
+
 # Each entry moves the core schema one version forward; never edit a released one, append a new one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
 
 # Feature modules own their tables (thread context, digests, languages). Their migrations are named,
 # recorded once applied, and must be idempotent; migrate() imports these modules first so every
 # process creates the same tables whatever it happened to import.
-FEATURE_MODULES: tuple[str, ...] = ("bot.languages",)
+FEATURE_MODULES: tuple[str, ...] = ("bot.followup", "bot.digest.tables")
 FEATURE_MIGRATIONS: dict[str, Callable[[sqlite_utils.Database], None]] = {}
 
 

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.digest.post import claim, main, run_digests
 from bot.digest.subscriptions import get_subscription, handle_subscription_command, list_subscriptions
-from bot.digest.tables import ensure_schema, record_asked
+from bot.digest.tables import record_asked
 from bot.query import parse
 from bot.store import Store, open_store
 from tests.support.fake_slack import FakeSlack
@@ -84,7 +84,6 @@ def slash(app: App, text: str, **fields: str) -> dict:
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "digest.db", seed=False)
-    ensure_schema(store)
     return store
 
 

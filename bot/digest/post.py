@@ -34,7 +34,6 @@ from bot.digest.compose import compose
 from bot.digest.render import chart_alt, chart_title, render_blocks, render_chart, render_text
 from bot.digest.schedule import Decision, decide
 from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
-from bot.digest.tables import ensure_schema
 from bot.store import Store
 
 log = logging.getLogger("fwtrend.digest")
@@ -264,7 +263,6 @@ def run_digests(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    ensure_schema(store)
     report = DigestReport()
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if dry_run:

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.catalog import catalog
 from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
-from bot.digest.tables import NO_ENTERPRISE, ensure_schema, most_asked
+from bot.digest.tables import NO_ENTERPRISE, most_asked
 from bot.render.blocks import escape
 from bot.store import Store
 
@@ -76,7 +76,6 @@ def _row_to_sub(row: dict[str, Any]) -> Subscription:
 
 
 def get_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> Subscription | None:
-    ensure_schema(store)
     rows = list(
         store.db.query(
             "SELECT * FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
@@ -90,7 +89,6 @@ def list_subscriptions(
     store: Store, enterprise_id: str | None = None, team_id: str | None = None, *, include_paused: bool = True
 ) -> list[Subscription]:
     """All subscriptions, or one workspace's when team_id is given."""
-    ensure_schema(store)
     sql = "SELECT * FROM subscriptions WHERE 1 = 1"
     args: list[Any] = []
     if team_id is not None:
@@ -103,7 +101,6 @@ def list_subscriptions(
 
 
 def save_subscription(store: Store, sub: Subscription) -> None:
-    ensure_schema(store)
     with store.transaction() as conn:
         conn.execute(
             """INSERT INTO subscriptions (enterprise_id, team_id, channel_id, cadence, weekday, time, tz, frameworks,
@@ -132,7 +129,6 @@ def save_subscription(store: Store, sub: Subscription) -> None:
 
 
 def delete_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> bool:
-    ensure_schema(store)
     with store.transaction() as conn:
         cur = conn.execute(
             "DELETE FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
@@ -142,7 +138,6 @@ def delete_subscription(store: Store, enterprise_id: str | None, team_id: str, c
 
 
 def pause_subscription(store: Store, key: tuple[str, str, str], reason: str) -> None:
-    ensure_schema(store)
     with store.transaction() as conn:
         conn.execute(
             "UPDATE subscriptions SET paused = 1, paused_reason = ? "

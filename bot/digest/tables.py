@@ -1,10 +1,5 @@
-"""The digest tables, added to the store through `register_migration`.
-
-Every statement is CREATE … IF NOT EXISTS so `ensure_schema` can also run it directly: the store
-numbers migrations by their position in a list filled at import time, so a process that imported
-feature modules in another order (or opened the store before importing this one) could otherwise
-believe these tables exist when they do not.
-"""
+"""The digest tables, added to the store through `register_migration` (a named migration that
+`Store.migrate()` applies once, whatever modules a process imported first)."""
 
 from __future__ import annotations
 
@@ -74,17 +69,6 @@ def migrate_digest_tables(db: sqlite_utils.Database) -> None:
 
 register_migration(migrate_digest_tables)
 
-_ENSURED: set[tuple[int, str]] = set()
-
-
-def ensure_schema(store: Store) -> None:
-    """Make sure the digest tables exist in this store (cheap after the first call)."""
-    key = (id(store), str(store.path))
-    if key in _ENSURED:
-        return
-    with store.transaction():
-        migrate_digest_tables(store.db)
-    _ENSURED.add(key)
 
 
 def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
@@ -92,7 +76,6 @@ def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
     names = list(dict.fromkeys(frameworks))
     if not names:
         return
-    ensure_schema(store)
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO asked_frameworks (team_id, framework, n) VALUES (?, ?, 1) "
@@ -102,7 +85,6 @@ def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
 
 
 def most_asked(store: Store, team_id: str, limit: int = 3) -> list[str]:
-    ensure_schema(store)
     rows = store.db.execute(
         "SELECT framework FROM asked_frameworks WHERE team_id = ? ORDER BY n DESC, framework LIMIT ?",
         [team_id, limit],

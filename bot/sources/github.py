@@ -16,7 +16,6 @@ from pydantic import BaseModel, RootModel
 
 from bot.catalog import Framework
 from bot.sources.base import Batch, Context, HostPolicy, Source, SourceError, expect, parse
-from bot.store import register_migration
 
 HISTORY_PAGE_SIZE = 30  # the endpoint's maximum
 HISTORY_MAX_PAGE = 100  # GitHub answers 422 past page 100
@@ -66,25 +65,10 @@ class ApiMessage(BaseModel):
 # -- storage of language make-up --------------------------------------------------------------------------
 
 
-def ensure_languages_table(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS github_languages (
-            framework TEXT NOT NULL,
-            date TEXT NOT NULL,
-            language TEXT NOT NULL,
-            bytes INTEGER NOT NULL,
-            source TEXT NOT NULL DEFAULT 'github',
-            PRIMARY KEY (framework, date, language)
-        ) WITHOUT ROWID"""
-    )
-
-
-register_migration(ensure_languages_table)
 
 
 def write_languages(db: sqlite_utils.Database, rows: list[dict]) -> int:
     """Replace one day's language make-up per framework (inside the caller's transaction)."""
-    ensure_languages_table(db)  # idempotent: safe whatever order other modules registered migrations in
     for fw, day in {(r["framework"], r["date"]) for r in rows}:
         db.execute("DELETE FROM github_languages WHERE framework = ? AND date = ?", [fw, day])
     db.conn.executemany(
