@@ -88,7 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"fwtrend_db": args.db})
     if args.http:
         return server.run_http(settings, port=args.port, host=args.host)
-    return server.run_socket_mode(settings)
+    return server.run_socket_mode(settings, digests=args.digests)
 
 
 def run_refresh(argv: list[str]) -> int:
@@ -97,8 +97,14 @@ def run_refresh(argv: list[str]) -> int:
     return refresh.main(argv)
 
 
+def run_digest(argv: list[str]) -> int:
+    from bot.digest import post
+
+    return post.main(argv)
+
+
 # Subcommands that parse their own arguments: `fwtrend refresh --help` is theirs.
-PASSTHROUGH = {"refresh": run_refresh}
+PASSTHROUGH = {"refresh": run_refresh, "digest": run_digest}
 
 
 def _passthrough(argv: list[str]) -> tuple[str, list[str]] | None:
@@ -153,9 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="HTTP mode behind gunicorn instead of Socket Mode")
     serve.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default: 127.0.0.1)")
+    serve.add_argument(
+        "--digests", action="store_true", help="also post due digests from this process (Socket Mode; no clock needed)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("refresh", help="pull new figures from every source (fwtrend refresh --help)", add_help=False)
+    sub.add_parser("digest", help="post the digests that are due (fwtrend digest --help)", add_help=False)
     return parser
 
 

@@ -89,6 +89,7 @@ class Every(Job):
         self.fn(now)
 
 
+DIGEST_EVERY = timedelta(minutes=5)
 HOOKS: list[Job] = []
 """Extra jobs (digest, …) that `python -m bot.clock` runs alongside the daily refresh."""
 
@@ -142,9 +143,17 @@ class Scheduler:
             ticks += 1
 
 
+def post_due_digests(now: datetime) -> object:
+    """Post every digest that is due; the store's lock keeps a second scheduler from posting too."""
+    from bot.digest.post import clock_job
+    from bot.store import open_store
+
+    return clock_job(open_store(), now)
+
+
 def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:
     hour = int(os.environ.get("FWTREND_REFRESH_HOUR", REFRESH_HOUR_UTC))
-    return [Daily("refresh", hour, refresh), *HOOKS]
+    return [Daily("refresh", hour, refresh), Every("digest", DIGEST_EVERY, post_due_digests), *HOOKS]
 
 
 def main() -> None:

@@ -28,8 +28,6 @@ Share = tuple[str, int, float]
 """(language, bytes, share of the repository's bytes in percent)."""
 
 
-
-
 @dataclass
 class Make:
     """One framework's language make-up on one day."""

@@ -59,7 +59,7 @@ def check_token(settings: Settings) -> None:
 
 
 # -- Socket Mode ------------------------------------------------------------------------------------------
-def run_socket_mode(settings: Settings) -> int:
+def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import create_app
@@ -72,6 +72,12 @@ def run_socket_mode(settings: Settings) -> int:
     app = create_app(settings, services)
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    if digests:
+        from bot.digest.post import start_in_process
+        from bot.store import open_store
+
+        start_in_process(open_store(settings.db_path), lambda _enterprise, _team: app.client)
+        log.info("posting due digests from this process every few minutes")
     log.info("fwtrend is connected in Socket Mode")
     try:
         handler.start()

@@ -15,6 +15,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.digest.subscriptions import handle_subscription_command
+from bot.digest.tables import record_asked
 from bot.engine import understand_text
 from bot.followup import keep, recall
 from bot.query import Query
@@ -79,9 +81,39 @@ def _thread_store(services: Services) -> Store:
     return open_store(services.worker.db_path)
 
 
+SUBSCRIPTION_INTENTS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
+
+
+def subscription_reply(services: Services, client: WebClient, query: Query, where: Where) -> dict[str, Any]:
+    """`subscribe`, `unsubscribe`, `subscriptions`: the confirmation or list to send back."""
+    return handle_subscription_command(
+        _thread_store(services),
+        client,
+        enterprise_id=where.enterprise,
+        team_id=where.team,
+        channel_id=where.channel,
+        user_id=where.user,
+        intent=query.intent,
+        args=query.args,
+    )
+
+
+def _count_asked(services: Services, where: Where, query: Query) -> None:
+    # A subscription without names defaults to what this workspace asks about most.
+    if query.frameworks and where.team:
+        record_asked(_thread_store(services), where.team, query.frameworks)
+
+
 def answer_command(services: Services, client: WebClient, respond: Respond, text: str, where: Where) -> None:
     """`/fwtrend TEXT`: the answer in the channel with its chart, or privately where that can't be."""
     query = understand_text(text)
+    if query.intent in SUBSCRIPTION_INTENTS:
+        payload = subscription_reply(services, client, query, where)
+        # The channel sees what it signed up for; the list of subscriptions is for the asker only.
+        visibility = "ephemeral" if query.intent == "subscriptions" else "in_channel"
+        respond(response_type=visibility, text=payload["text"], blocks=payload["blocks"])
+        return
+    _count_asked(services, where, query)
     rendered = services.worker.render(query)
     if rendered.kind in PRIVATE_KINDS:
         payload = rendered.payload
@@ -109,6 +141,16 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     store = _thread_store(services)
     key = (where.team, where.channel, where.thread_ts or "")
     query = understand(text, context=recall(store, key))
+    if query.intent in SUBSCRIPTION_INTENTS:
+        payload = subscription_reply(services, client, query, where)
+        try:
+            client.chat_postMessage(
+                channel=where.channel, thread_ts=where.thread_ts, text=payload["text"], blocks=payload["blocks"]
+            )
+        except SlackApiError as exc:
+            log_slack_error("answering a subscription", exc, channel=where.channel)
+        return
+    _count_asked(services, where, query)
     rendered = services.worker.render(query)
     try:
         post_answer(client, where, rendered)

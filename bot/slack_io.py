@@ -176,6 +176,7 @@ class Where:
     user: str
     thread_ts: str | None = None
     team: str = ""
+    enterprise: str | None = None
 
 
 def _post(client: WebClient, where: Where, payload: dict[str, Any]) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Posting digests end to end: a signed /fwtrend subscribe through a Bolt app, `fwtrend digest --now`
+"""Posting digests end to end: a signed /fwtrend subscribe through fwtrend's Bolt app, `fwtrend digest --now`
 at the due time, against the local fake Slack Web API, with time travel. No real sleeps."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 import time_machine
 from slack_bolt import App, BoltRequest
-from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
+from bot.app import create_app
 from bot.digest.post import claim, main, run_digests
 from bot.digest.subscriptions import get_subscription, handle_subscription_command, list_subscriptions
 from bot.digest.tables import record_asked
-from bot.query import parse
+from bot.server import build_services
+from bot.settings import Settings
 from bot.store import Store, open_store
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import signed_headers, slash_command_body
@@ -46,39 +47,26 @@ def add_series(store: Store, end: date = date(2026, 11, 30)) -> None:
 
 
 def bolt_app(fake: FakeSlack, store: Store) -> App:
-    """A minimal app whose /fwtrend handler does what the real router will do for these intents."""
-
-    def authorize(enterprise_id, team_id, user_id, logger):
-        return AuthorizeResult(
-            enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-test", bot_id="BBOT", bot_user_id="UBOT"
-        )
-
-    app = App(signing_secret=SECRET, authorize=authorize, client=WebClient(base_url=fake.base_url))
-
-    @app.command("/fwtrend")
-    def fwtrend(ack, command, client, context):
-        query = parse(command["text"])
-        ack(
-            **handle_subscription_command(
-                store,
-                client,
-                enterprise_id=context.enterprise_id,
-                team_id=context.team_id,
-                channel_id=command["channel_id"],
-                user_id=command["user_id"],
-                intent=query.intent,
-                args=query.args,
-            )
-        )
-
-    return app
+    """fwtrend's own Bolt app (the one `fwtrend serve` runs), pointed at the fake Slack and this store."""
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.base_url,
+        fwtrend_db=store.path,
+        fwtrend_render_processes=0,
+    )
+    return create_app(settings, build_services(settings))
 
 
-def slash(app: App, text: str, **fields: str) -> dict:
+def slash(app: App, fake: FakeSlack, text: str, **fields: str) -> dict:
+    """A signed /fwtrend command; returns what the app sent back through the command's response_url."""
+    before = len(fake.calls("response_url"))
+    fields.setdefault("response_url", fake.hook_url())
     body = slash_command_body(text, **fields)
     response = app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
     assert response.status == 200, response.body
-    return json.loads(response.body)
+    return fake.wait_for("response_url", count=before + 1)[-1].params
 
 
 @pytest.fixture
@@ -118,8 +106,9 @@ def test_subscribe_then_post_once_with_chart(env: FakeSlack, store: Store, tmp_p
     add_series(store)
     app = bolt_app(fake, store)
     with time_machine.travel(SUBSCRIBED_AT, tick=False):
-        reply = slash(app, "subscribe pytorch tensorflow")
+        reply = slash(app, fake, "subscribe pytorch tensorflow")
     assert "Subscribed" in reply["text"]
+    assert reply["response_type"] == "in_channel"  # the channel sees what it signed up for
     assert "every Monday at 09:00 (America/New_York)" in reply["text"]
     assert "PyTorch, TensorFlow" in reply["text"]
     assert f"<!date^{int(DUE.timestamp())}^" in reply["text"]  # first digest: Monday 30 Nov, 09:00 EST
@@ -153,14 +142,14 @@ def test_second_workspace_is_untouched(env: FakeSlack, store: Store):
     fake = env
     app = bolt_app(fake, store)
     with time_machine.travel(SUBSCRIBED_AT, tick=False):
-        slash(app, "subscribe daily 08:00 jax", team_id="T111", channel_id="C111")
-        slash(app, "subscribe weekly tuesday 10:00 pytorch", team_id="T222", channel_id="C111")
+        slash(app, fake, "subscribe daily 08:00 jax", team_id="T111", channel_id="C111")
+        slash(app, fake, "subscribe weekly tuesday 10:00 pytorch", team_id="T222", channel_id="C111")
         # Same channel id in another workspace: unsubscribing in T111 must not touch T222's.
-        reply = slash(app, "unsubscribe", team_id="T111", channel_id="C111")
+        reply = slash(app, fake, "unsubscribe", team_id="T111", channel_id="C111")
         assert reply["text"].startswith("Unsubscribed")
-        listing = slash(app, "subscriptions", team_id="T111")
+        listing = slash(app, fake, "subscriptions", team_id="T111")
         assert "No channel in this workspace" in listing["text"]
-        other = slash(app, "subscriptions", team_id="T222")
+        other = slash(app, fake, "subscriptions", team_id="T222")
     assert "PyTorch, every Tuesday at 10:00" in other["text"]
     [remaining] = list_subscriptions(store)
     assert (remaining.team_id, remaining.channel_id, remaining.frameworks) == ("T222", "C111", ["pytorch"])

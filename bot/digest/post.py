@@ -431,17 +431,16 @@ def settings_client_for_team() -> ClientForTeam:
 
     Raises MissingSetting (one line, exit 2) without a token."""
     from bot.settings import get_settings, require
+    from bot.slack_io import slack_client
 
     settings = get_settings()
     require(settings, "slack_bot_token")
-    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_base)
+    client = slack_client(settings)
     return lambda _enterprise_id, _team_id: client
 
 
 def clock_job(store: Store, now: datetime) -> DigestReport | None:
-    """For the clock process, every few minutes:
-
-        HOOKS.append(Every("digest", timedelta(minutes=5), lambda now: clock_job(open_store(), now)))
+    """For the clock process (`bot.clock`), every few minutes.
 
     Without a bot token it logs one line and does nothing, so the refresh keeps running."""
     from bot.settings import MissingSetting

@@ -70,7 +70,6 @@ def migrate_digest_tables(db: sqlite_utils.Database) -> None:
 register_migration(migrate_digest_tables)
 
 
-
 def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
     """Count the frameworks a workspace asks about, so a subscription without names can default to them."""
     names = list(dict.fromkeys(frameworks))

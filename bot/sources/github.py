@@ -65,8 +65,6 @@ class ApiMessage(BaseModel):
 # -- storage of language make-up --------------------------------------------------------------------------
 
 
-
-
 def write_languages(db: sqlite_utils.Database, rows: list[dict]) -> int:
     """Replace one day's language make-up per framework (inside the caller's transaction)."""
     for fw, day in {(r["framework"], r["date"]) for r in rows}:

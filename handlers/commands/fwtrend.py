@@ -16,5 +16,10 @@ def fwtrend_command(
 ) -> None:
     ack()
     services: Services = context["fwtrend"]
-    where = Where(channel=command["channel_id"], user=command["user_id"], team=command.get("team_id", ""))
+    where = Where(
+        channel=command["channel_id"],
+        user=command["user_id"],
+        team=command.get("team_id", ""),
+        enterprise=command.get("enterprise_id") or None,
+    )
     services.worker.submit(answer_command, services, client, respond, command.get("text", ""), where)

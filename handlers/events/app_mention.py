@@ -18,5 +18,6 @@ def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
         user=event.get("user", ""),
         thread_ts=event.get("thread_ts") or event["ts"],
         team=context.team_id or "",
+        enterprise=context.enterprise_id,
     )
     services.worker.submit(answer_message, services, client, event.get("text", ""), where)
