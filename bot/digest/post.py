@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from slack_sdk import WebClient
@@ -496,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --dry-run: print the digest for these frameworks (comma-separated), subscribed or not",
     )
     parser.add_argument("--cadence", choices=("weekly", "daily"), default="weekly", help="with --frameworks")
+    parser.add_argument("--chart", metavar="PATH", help="with --frameworks: also write the digest's chart as a PNG")
     return parser
 
 
@@ -538,8 +540,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if None in ids:
             print(f"fwtrend digest: unknown framework in {args.frameworks!r}", file=sys.stderr)
             return 2
-        local = now.date()
-        out.write(render_text(compose(store, [i for i in ids if i], args.cadence, local)))
+        digest = compose(store, [i for i in ids if i], args.cadence, now.date())
+        out.write(render_text(digest))
+        if args.chart:
+            png = render_chart(digest)
+            if png is None:
+                print(f"fwtrend digest: this digest has no chart; {args.chart} not written", file=sys.stderr)
+            else:
+                Path(args.chart).write_bytes(png)
         return 0
     report = run_digests(store, now, client_for_team=client_for_team, dry_run=args.dry_run, out=out)
     if not args.dry_run:
