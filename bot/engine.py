@@ -73,6 +73,26 @@ def _with_reading_notes(answer: Answer, query: Query) -> Answer:
 
 
 def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
+    answer = _dispatch(store, query, today=today)
+    if answer.kind in ("compare", "profile", "leaderboard", "growth", "crossover", "point_in_time", "empty"):
+        # Buttons offer only metrics that have figures for these frameworks.
+        answer.extra.setdefault("metrics_with_data", metrics_with_data(store, query.frameworks))
+    return answer
+
+
+def metrics_with_data(store: Store, frameworks: list[str]) -> list[str]:
+    def compute() -> list[str]:
+        sql = "SELECT DISTINCT metric FROM observations"
+        args: list[str] = []
+        if frameworks:
+            sql += f" WHERE framework IN ({', '.join('?' for _ in frameworks)})"
+            args = list(frameworks)
+        return sorted(row[0] for row in store.db.execute(sql, args).fetchall())
+
+    return store.cached(("metrics_with_data", tuple(frameworks)), compute)
+
+
+def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "clarify" and query.alternatives:
         return clarify_reading(query)
     if query.unknown:

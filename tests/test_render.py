@@ -85,10 +85,17 @@ def test_buttons_carry_the_query_they_answer(seeded_store):
         for b in message["blocks"]
         if b["type"] == "actions"
         for e in b["elements"]
-        if e["action_id"] == "fwtrend.metric.so_questions"
+        if e["action_id"] == "fwtrend.metric.github_forks"
     )
     query = decode_query(button["value"])
-    assert (query.frameworks, query.metric) == (["pytorch", "tensorflow"], "so_questions")
+    assert (query.frameworks, query.metric) == (["pytorch", "tensorflow"], "github_forks")
+
+
+def test_no_button_offers_a_metric_without_figures(seeded_store):
+    # The bundle has no Stack Overflow counts: a button for them would only lead to "no figures yet".
+    message = render_blocks(answer_text(seeded_store, "pytorch vs tensorflow", today=TODAY), today=TODAY)
+    assert "fwtrend.metric.so_questions" not in json.dumps(message)
+    assert "fwtrend.metric.pypi_downloads" in json.dumps(message)
 
 
 def test_private_answers_offer_share_in_channel(seeded_store):

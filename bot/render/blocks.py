@@ -91,11 +91,14 @@ def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock
             for i, s in enumerate(answer.suggestions[:5])
         ]
         blocks.append(ActionsBlock(block_id="suggest", elements=elements))
-    if answer.kind in ("compare", "profile", "leaderboard"):
+    if answer.kind in ("compare", "profile", "leaderboard", "growth", "crossover", "point_in_time", "empty"):
         current = query.metric
         metric_buttons = []
+        available = answer.extra.get("metrics_with_data")
         for metric_id in BUTTON_METRICS:
             if metric_id == current and not query.rate:
+                continue
+            if available is not None and metric_id not in available:
                 continue
             metric = METRICS[metric_id]
             variant = query.model_copy(update={"metric": metric_id, "rate": False, "intent": _intent_for(query)})
