@@ -340,6 +340,23 @@ def compare(
     return comparison
 
 
+def compare_query(
+    store: Store, frameworks: list[str], metric_id: str, query: Query, *, today: date | None, cat: Catalog
+) -> Comparison:
+    """`compare` over the query's period and per-period form."""
+    return compare(
+        store,
+        frameworks,
+        metric_id,
+        rate=query.rate,
+        since=query.since,
+        until=query.until,
+        period_label=query.period_label,
+        today=today,
+        cat=cat,
+    )
+
+
 def verdict(c: Comparison, cat: Catalog) -> str:
     """One sentence: who leads, by how much, and who is growing faster."""
     figs = c.with_data
@@ -456,20 +473,7 @@ def answer_compare(store: Store, query: Query, *, today: date | None = None) -> 
     today = today or date.today()
     names = [cat[f].name for f in query.frameworks]
     metric_ids = [query.metric] if query.metric else list(OVERVIEW_METRICS)
-    comparisons = [
-        compare(
-            store,
-            query.frameworks,
-            m,
-            rate=query.rate,
-            since=query.since,
-            until=query.until,
-            period_label=query.period_label,
-            today=today,
-            cat=cat,
-        )
-        for m in metric_ids
-    ]
+    comparisons = [compare_query(store, query.frameworks, m, query, today=today, cat=cat) for m in metric_ids]
     if not query.metric:
         comparisons = [c for c in comparisons if c.with_data]
     title = " vs ".join(names)
@@ -493,20 +497,7 @@ def answer_compare(store: Store, query: Query, *, today: date | None = None) -> 
 def answer_profile(store: Store, query: Query, *, today: date | None = None) -> Answer:
     cat = catalog()
     fid = query.frameworks[0]
-    comparisons = [
-        compare(
-            store,
-            [fid],
-            m.id,
-            rate=query.rate,
-            since=query.since,
-            until=query.until,
-            period_label=query.period_label,
-            today=today,
-            cat=cat,
-        )
-        for m in METRICS.values()
-    ]
+    comparisons = [compare_query(store, [fid], m.id, query, today=today, cat=cat) for m in METRICS.values()]
     comparisons = [c for c in comparisons if c.with_data]
     # Chart the metric with the longest history first: it tells the story best.
     comparisons.sort(key=lambda c: (not c.metric.chartable, -len(c.figures[0].points) if c.metric.chartable else 0))
@@ -527,17 +518,7 @@ def answer_profile(store: Store, query: Query, *, today: date | None = None) -> 
 def answer_leaderboard(store: Store, query: Query, *, today: date | None = None) -> Answer:
     cat = catalog()
     metric_id = query.metric or "github_stars"
-    comparison = compare(
-        store,
-        cat.ids(),
-        metric_id,
-        rate=query.rate,
-        since=query.since,
-        until=query.until,
-        period_label=query.period_label,
-        today=today,
-        cat=cat,
-    )
+    comparison = compare_query(store, cat.ids(), metric_id, query, today=today, cat=cat)
     ranked = sorted(comparison.with_data, key=lambda f: f.latest.value, reverse=True)
     missing = [f for f in comparison.figures if not f.has_data]
     comparison.figures = ranked + missing
@@ -847,8 +828,7 @@ def _gap_trend(a: list[Point], b: list[Point]) -> tuple[float | None, float | No
 def race(
     store: Store, challenger: str, other: str, metric_id: str, query: Query, today: date, cat: Catalog
 ) -> Race | None:
-    c = compare(store, [challenger, other], metric_id, rate=query.rate, since=query.since, until=query.until,
-                period_label=query.period_label, today=today, cat=cat)  # fmt: skip
+    c = compare_query(store, [challenger, other], metric_id, query, today=today, cat=cat)
     a, b = c.figures
     if not (a.has_data and b.has_data):
         return None
@@ -893,8 +873,7 @@ def _all_crossovers(
     store: Store, frameworks: list[str], metric_id: str, query: Query, today: date, cat: Catalog
 ) -> Answer:
     """Crossovers involving these frameworks (or any) on one metric, newest first."""
-    c = compare(store, cat.ids(), metric_id, rate=query.rate, since=query.since, until=query.until,
-                period_label=query.period_label, today=today, cat=cat)  # fmt: skip
+    c = compare_query(store, cat.ids(), metric_id, query, today=today, cat=cat)
     found = [x for x in reversed(c.crossovers) if not frameworks or {x.leader, x.passed} & set(frameworks)]
     title = f"Crossovers on {c.label}"
     if not found:
@@ -927,11 +906,7 @@ def answer_crossover(store: Store, query: Query, *, today: date | None = None) -
         races.sort(key=lambda r: not any(c.leader == x for c in r.crossovers))
         races = races[:4]
     lines = [race_sentence(r) for r in races[1:]]
-    comparisons = [
-        compare(store, [x, y], r.metric.id, rate=query.rate, since=query.since, until=query.until,
-                period_label=query.period_label, today=today, cat=cat)
-        for r in races
-    ]  # fmt: skip
+    comparisons = [compare_query(store, [x, y], r.metric.id, query, today=today, cat=cat) for r in races]
     answer = Answer("crossover", query, title, race_sentence(races[0]), comparisons=comparisons, lines=lines)
     answer.notes = _notes(comparisons, cat, detail_first_only=True)
     answer.sources = _credits(store, comparisons)
