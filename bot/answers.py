@@ -127,7 +127,8 @@ class SourceCredit:
 @dataclass
 class Answer:
     kind: str
-    """compare, profile, leaderboard, help, sources, clarify, unknown, empty, languages, article."""
+    """compare, profile, leaderboard, growth, crossover, point_in_time, languages, article, sources,
+    help, clarify or empty (no figures for what was asked)."""
     query: Query
     title: str
     headline: str

@@ -31,14 +31,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_text(answer))
     if args.chart:
-        from bot.render.chart import render_chart
+        from bot.render.chart import render_chart, write_chart
 
-        png = render_chart(answer)
-        if png is None:
-            print(f"fwtrend: no chart for this answer; {args.chart} not written", file=sys.stderr)
-        else:
-            Path(args.chart).write_bytes(png)
-            print(f"fwtrend: chart written to {args.chart}", file=sys.stderr)
+        write_chart(render_chart(answer), args.chart)
     return 0
 
 

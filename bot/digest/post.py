@@ -25,7 +25,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TextIO
 
 from slack_sdk import WebClient
@@ -543,11 +542,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         digest = compose(store, [i for i in ids if i], args.cadence, now.date())
         out.write(render_text(digest))
         if args.chart:
-            png = render_chart(digest)
-            if png is None:
-                print(f"fwtrend digest: this digest has no chart; {args.chart} not written", file=sys.stderr)
-            else:
-                Path(args.chart).write_bytes(png)
+            from bot.render.chart import write_chart
+
+            write_chart(render_chart(digest), args.chart, prog="fwtrend digest")
         return 0
     report = run_digests(store, now, client_for_team=client_for_team, dry_run=args.dry_run, out=out)
     if not args.dry_run:

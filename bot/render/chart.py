@@ -171,3 +171,16 @@ def _label_line_ends(ax, ends: list[tuple[float, Figure]]) -> None:
             va="center",
             annotation_clip=False,
         )
+
+
+def write_chart(png: bytes | None, path: str, *, prog: str = "fwtrend") -> bool:
+    """Write a chart for `--chart PATH`; with no chart, write nothing and say so on stderr."""
+    import sys
+    from pathlib import Path
+
+    if png is None:
+        print(f"{prog}: no chart for this answer; {path} not written", file=sys.stderr)
+        return False
+    Path(path).write_bytes(png)
+    print(f"{prog}: chart written to {path}", file=sys.stderr)
+    return True
