@@ -59,7 +59,9 @@ class MissingSetting(SystemExit):
     """Raised to stop the program with one line naming the setting, never a traceback."""
 
     def __init__(self, *names: str):
-        super().__init__(f"fwtrend: missing setting {' and '.join(names)} (set it in the environment or .env)")
+        them = "it" if len(names) == 1 else "them"
+        noun = "setting" if len(names) == 1 else "settings"
+        super().__init__(f"fwtrend: missing {noun} {' and '.join(names)} (set {them} in the environment or .env)")
 
 
 def require(settings: Settings, *names: str) -> None:
