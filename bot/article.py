@@ -259,22 +259,24 @@ def _ours_text(ours: list[Ours], metric: Metric, *, short: bool = False) -> str:
 
 
 def claim_lines(check: ClaimCheck, number: int) -> list[str]:
-    """Four or five lines: the claim, our figure then, our figure today, (context), the verdict."""
+    """The claim, then our figures at the time and today where we have them, then the verdict.
+
+    A claim we cannot check gets two lines: repeating "no figure then, no figure now" says nothing
+    the verdict does not.
+    """
     metric = check.metric
     lines = [f"*{number}. {_quotes_text(check)}.*"]
     if check.then:
         agreement = f": {check.agreement}" if check.agreement else ""
         lines.append(f"  Then, in our store: {_ours_text(check.then, metric)}{agreement}.")
-    else:
-        lines.append("  Then, in our store: only the article's own figures, no independent count.")
     if check.now:
         lines.append(f"  Today: {_ours_text(check.now, metric)}.")
-    elif check.related and check.related_metric:
-        related = _ours_text(check.related, check.related_metric, short=True)
-        lines.append(f"  Today: no newer figure. Related, not a check: {check.related_metric.label}, {related}.")
-    else:
+    elif check.then:
         lines.append("  Today: no newer figure.")
     lines.append(f"  → *{check.verdict.capitalize()}*: {check.why}.")
+    if not check.now and check.related and check.related_metric:
+        related = _ours_text(check.related, check.related_metric, short=True)
+        lines.append(f"  Related, not a check: {check.related_metric.label}, {related}.")
     return lines
 
 
