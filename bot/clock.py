@@ -1,6 +1,6 @@
 """The `clock` process: runs the refresh once a day at a fixed UTC hour, and any other registered jobs.
 
-    python -m bot.clock            # forever; REFRESH_HOUR_UTC below, or FWTREND_REFRESH_HOUR
+    python -m bot.clock            # forever; the refresh at FWTREND_REFRESH_HOUR (UTC, default 4)
 
 Later features add their own periodic jobs to HOOKS (the digest job: every few minutes):
 
@@ -13,7 +13,6 @@ A job that raises is logged and tried again at its next due time; the loop itsel
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -23,7 +22,6 @@ from datetime import UTC, date, datetime, timedelta
 
 log = logging.getLogger("fwtrend.clock")
 
-REFRESH_HOUR_UTC = 4  # after npm and pypistats have crunched the previous UTC day
 REFRESH_TIMEOUT = 6 * 3600
 MAX_SLEEP = 60.0  # wake at least once a minute, so a changed wall clock is noticed soon
 
@@ -152,7 +150,9 @@ def post_due_digests(now: datetime) -> object:
 
 
 def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:
-    hour = int(os.environ.get("FWTREND_REFRESH_HOUR", REFRESH_HOUR_UTC))
+    from bot.settings import get_settings
+
+    hour = get_settings().fwtrend_refresh_hour
     return [Daily("refresh", hour, refresh), Every("digest", DIGEST_EVERY, post_due_digests), *HOOKS]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     """Chart-rendering processes for the Slack app (default: one per CPU, at most 2; 0 renders in-process)."""
     fwtrend_slack_threads: int = Field(default=8, ge=1, le=64)
     """Threads that talk to Slack for answers (outside Bolt's listener pool)."""
+    fwtrend_refresh_hour: int = Field(default=4, ge=0, le=23)
+    """UTC hour of the clock process's daily refresh (after npm and pypistats have counted the day)."""
 
     @property
     def db_path(self) -> Path:
@@ -50,9 +52,25 @@ class Settings(BaseSettings):
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
 
 
+class InvalidSetting(SystemExit):
+    """A setting that does not parse stops the program with one line naming it (never its value)."""
+
+    def __init__(self, exc: ValidationError):
+        names = sorted({str(err["loc"][0]).upper() for err in exc.errors() if err.get("loc")})
+        problems = sorted({err["msg"] for err in exc.errors()})
+        super().__init__(f"fwtrend: invalid setting {', '.join(names)} ({'; '.join(problems)})")
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise InvalidSetting(exc) from None
+
+
 @cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
 
 
 class MissingSetting(SystemExit):

@@ -77,3 +77,15 @@ def test_python_dash_m_bot_runs_the_same_cli():
         [sys.executable, "-m", "bot", "frameworks"], capture_output=True, text=True, check=True, cwd=root
     )
     assert result.stdout.startswith("pytorch")
+
+
+def test_a_malformed_setting_is_named_in_one_line_without_its_value(monkeypatch):
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("PORT", "abc123secret")
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "jax"])
+    message = str(exc.value.code)
+    assert message.startswith("fwtrend: invalid setting PORT")
+    assert "abc123secret" not in message and "\n" not in message
