@@ -261,7 +261,8 @@ def build_figure(
     current = until is None or until >= today
     figure.stale = current and (today - latest.date).days > metric.fresh_days + (31 if rate else 0)
     if since is not None:
-        start = points[0]
+        # "Since X" is measured from the figure standing at X (the last one on or before it), else the first after.
+        start = _nearest_on_or_before(series, since) or points[0]
     else:
         start = _nearest_on_or_before(points, latest.date - timedelta(days=DEFAULT_CHANGE_DAYS))
     if start is not None and start.date < latest.date:
@@ -552,9 +553,9 @@ def answer_leaderboard(store: Store, query: Query, *, today: date | None = None)
 
 
 # -- growth ----------------------------------------------------------------------------------------
-# Flows (questions per month) and rates (downloads per day) are noisy month to month: their growth is
-# measured between averages of the observations in the 90 days up to each end of the window.
-SMOOTH_DAYS = 90
+# Growth is measured between stored figures at each end of the window (never averages, so the prose
+# and the table agree); momentum compares the monthly gains of the latest 3 months with a year earlier.
+MOMENTUM_DAYS = 90
 
 
 @dataclass
@@ -600,10 +601,8 @@ def _common_end(series: dict[str, list[Point]]) -> date:
     return max(candidates, key=lambda day: (covered(day), day))
 
 
-def _value_at(points: list[Point], day: date, metric: Metric) -> float | None:
-    if metric.kind in ("rate", "flow"):
-        window = [p.value for p in points if day - timedelta(days=SMOOTH_DAYS) < p.date <= day]
-        return sum(window) / len(window) if window else None
+def _value_at(points: list[Point], day: date) -> float | None:
+    """The stored figure on or nearest before `day` (within 45 days), never an interpolation."""
     point = _nearest_on_or_before(points, day)
     return point.value if point else None
 
@@ -615,9 +614,9 @@ def _months(a: date, b: date) -> float:
 def _momentum(points: list[Point], end: date) -> tuple[float | None, float | None]:
     """Recent monthly gain of a cumulative series, and its change on the same months a year earlier."""
     gains = per_month([p for p in points if p.date <= end])
-    recent = [g.value for g in gains if end - timedelta(days=SMOOTH_DAYS) < g.date <= end]
+    recent = [g.value for g in gains if end - timedelta(days=MOMENTUM_DAYS) < g.date <= end]
     earlier_end = end - timedelta(days=365)
-    earlier = [g.value for g in gains if earlier_end - timedelta(days=SMOOTH_DAYS) < g.date <= earlier_end]
+    earlier = [g.value for g in gains if earlier_end - timedelta(days=MOMENTUM_DAYS) < g.date <= earlier_end]
     if not recent:
         return None, None
     now = sum(recent) / len(recent)
@@ -657,7 +656,7 @@ def growth(
         return None
     rows = []
     for fid, pts in series.items():
-        a, b = _value_at(pts, start, metric), _value_at(pts, end, metric)
+        a, b = _value_at(pts, start), _value_at(pts, end)
         if a is None or b is None:
             left_out.append(fid)
             continue
@@ -734,8 +733,6 @@ def growth_lines(g: Growth) -> list[str]:
 
 def growth_notes(g: Growth) -> list[str]:
     notes = []
-    if g.metric.kind in ("rate", "flow"):
-        notes.append(f"{g.metric.label}: growth compares 3-month averages at each end, to smooth out single months.")
     if g.late_start:
         start = fmt.month(g.start)
         notes.append(

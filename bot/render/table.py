@@ -41,8 +41,12 @@ def overview_rows(comparisons: list[Comparison]) -> list[list[str]]:
     rows = [["", *[f.name for f in figs]]]
     for c in comparisons:
         cells = []
-        for f in c.figures:
-            if not f.latest:
+        # Each comparison may list its frameworks in its own order (a growth answer ranks them):
+        # cells are looked up by framework, never by position.
+        by_framework = {f.framework: f for f in c.figures}
+        for column in figs:
+            f = by_framework.get(column.framework)
+            if f is None or not f.latest:
                 cells.append("–")
                 continue
             cell = _value(f, c.unit)
@@ -66,7 +70,7 @@ def answer_rows(answer: Answer) -> list[list[str]]:
     if answer.kind == "leaderboard":
         return leaderboard_rows(answer.comparisons[0])
     if answer.kind == "profile":
-        rows = [["metric", "latest", "as of", "12-month change"]]
+        rows = [["metric", "latest", "as of", answer.comparisons[0].change_label]]
         for c in answer.comparisons:
             f = c.figures[0]
             rows.append([c.label, _value(f, c.unit), fmt.day(f.latest.date) if f.latest else "–", _change(f)])
@@ -85,7 +89,7 @@ def legend(answer: Answer) -> list[str]:
         out.append(f"{STALE_MARK} older than the source's usual freshness")
     if any("!" in cell for cell in cells):
         out.append("! the change spans a change of counting method")
-    if answer.kind == "compare" and len(answer.comparisons) > 1:
+    if answer.kind not in ("profile", "leaderboard") and len(answer.comparisons) > 1:
         out.append(f"(…) {answer.comparisons[0].change_label}")
     return out
 
