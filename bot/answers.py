@@ -399,7 +399,7 @@ def verdict(c: Comparison, cat: Catalog) -> str:
 
 
 # -- whole answers ---------------------------------------------------------------------------------
-def _credits(store: Store, comparisons: list[Comparison]) -> list[SourceCredit]:
+def source_credits(store: Store, comparisons: list[Comparison]) -> list[SourceCredit]:
     known = store.cached(("sources",), store.sources)
     latest: dict[str, date] = {}
     for c in comparisons:
@@ -492,7 +492,7 @@ def answer_compare(store: Store, query: Query, *, today: date | None = None) -> 
     headline = comparisons[0].verdict if query.metric else overview_headline(comparisons, cat)
     answer = Answer("compare", query, title, headline, comparisons=comparisons)
     answer.notes = _notes(comparisons, cat, detail_first_only=not query.metric)
-    answer.sources = _credits(store, comparisons)
+    answer.sources = source_credits(store, comparisons)
     return answer
 
 
@@ -513,7 +513,7 @@ def answer_profile(store: Store, query: Query, *, today: date | None = None) -> 
         headline = headline.replace("(12-month change)", f"(change {query.period_label})")
     answer = Answer("profile", query, name, headline, comparisons=comparisons)
     answer.notes = _notes(comparisons, cat, detail_first_only=True)
-    answer.sources = _credits(store, comparisons)
+    answer.sources = source_credits(store, comparisons)
     return answer
 
 
@@ -548,7 +548,7 @@ def answer_leaderboard(store: Store, query: Query, *, today: date | None = None)
     answer.notes = _notes([comparison], cat)
     if missing:
         answer.notes.append(f"No figures for {', '.join(f.name for f in missing)}.")
-    answer.sources = _credits(store, [comparison])
+    answer.sources = source_credits(store, [comparison])
     return answer
 
 
@@ -781,7 +781,7 @@ def answer_growth(store: Store, query: Query, *, today: date | None = None) -> A
     ]  # fmt: skip
     answer = Answer("growth", query, title, headline, comparisons=comparisons, lines=lines)
     answer.notes = [n for g in results for n in growth_notes(g)] + _notes(comparisons, cat, detail_first_only=True)
-    answer.sources = _credits(store, comparisons)
+    answer.sources = source_credits(store, comparisons)
     answer.extra["growth"] = results
     return answer
 
@@ -907,6 +907,6 @@ def answer_crossover(store: Store, query: Query, *, today: date | None = None) -
     comparisons = [compare_query(store, [x, y], r.metric.id, query, today=today, cat=cat) for r in races]
     answer = Answer("crossover", query, title, race_sentence(races[0]), comparisons=comparisons, lines=lines)
     answer.notes = _notes(comparisons, cat, detail_first_only=True)
-    answer.sources = _credits(store, comparisons)
+    answer.sources = source_credits(store, comparisons)
     answer.extra["races"] = races
     return answer

@@ -19,11 +19,12 @@ from bot.answers import (
     Comparison,
     Figure,
     Point,
-    _credits,
+    find_gaps,
     load_points,
     per_month,
     rate_label,
     rate_unit,
+    source_credits,
 )
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
@@ -202,7 +203,7 @@ def _comparisons(metric: Metric, figs: list[AtFigure], label: str, today: date) 
     then_rows = [Figure(f.framework, f.name, f.colour, [f.then] if f.then else [], latest=f.then) for f in figs]
     now_rows = []
     for f in figs:
-        row = Figure(f.framework, f.name, f.colour, f.series, latest=f.now)
+        row = Figure(f.framework, f.name, f.colour, f.series, latest=f.now, gaps=find_gaps(f.series))
         if f.moved and metric.kind != "share":  # a change of a percentage is in points, said in the lines
             row.start, row.change, row.change_pct = f.then, f.change, f.change_pct
         row.stale = f.now is not None and (today - f.now.date).days > metric.fresh_days + 31
@@ -257,7 +258,10 @@ def _headline(metric: Metric, figs: list[AtFigure], label: str) -> str:
     if not have:
         return f"I have no {metric.label} figures for {label}."
     then = ", ".join(f"{f.name} {exact(f.then.value, metric.unit)}" for f in have)
-    text = f"{metric.label}, {label}: {then}"
+    dates = sorted({f.then.date for f in have})
+    # Say which day the figure is from: the nearest observation may fall outside the asked month.
+    when = fmt.day(dates[0]) if len(dates) == 1 else f"{fmt.day(dates[0])} to {fmt.day(dates[-1])}"
+    text = f"{metric.label}, {label} (figure of {when}): {then}"
     moved = [f for f in have if f.moved]
     if moved:
         now = ", ".join(f"{f.name} {exact(f.now.value, metric.unit)}" for f in moved)
@@ -342,6 +346,6 @@ def answer_at(store: Store, query: Query, *, today: date | None = None) -> Answe
         for f in fs
     ]
     answer.notes = _notes(store, metric, figs, query)
-    answer.sources = _credits(store, comparisons)
+    answer.sources = source_credits(store, comparisons)
     answer.extra["at"] = query.at.isoformat()
     return answer
