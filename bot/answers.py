@@ -470,6 +470,39 @@ def overview_headline(comparisons: list[Comparison], cat: Catalog) -> str:
     return text
 
 
+def _period_phrase(label: str | None) -> str:
+    if not label:
+        return "in that period"
+    if label.startswith("last"):
+        return f"in the {label}"
+    if label[0].isdigit():
+        return f"in {label}"
+    return label
+
+
+def no_figures(store: Store, query: Query, frameworks: list[str], metric_ids: list[str], label: str) -> Answer:
+    """Nothing to show: say whether figures exist outside the asked period, or none at all yet."""
+    names = [catalog()[f].name for f in frameworks]
+    who = f" for {' or '.join(names)}" if len(names) <= 3 else ""
+    what = f"{label} figures" if label else "figures"
+    dates = [
+        (pts[0].date, pts[-1].date)
+        for metric_id in metric_ids
+        for pts in load_points(store, metric_id, frameworks).values()
+        if pts
+    ]
+    title = " vs ".join(names) if who else f"Top by {label}"
+    if not dates:
+        headline = f"I have no {what}{who} yet."
+        return Answer("empty", query, title, headline, lines=["`fwtrend refresh` fetches them; or try another metric."])
+    oldest, newest = min(d[0] for d in dates), max(d[1] for d in dates)
+    headline = (
+        f"I have no {what}{who} {_period_phrase(query.period_label)}: "
+        f"they run from {fmt.day(oldest)} to {fmt.day(newest)}."
+    )
+    return Answer("empty", query, title, headline, lines=["Try another period, or `all history`."])
+
+
 def answer_compare(store: Store, query: Query, *, today: date | None = None) -> Answer:
     cat = catalog()
     today = today or date.today()
@@ -480,15 +513,7 @@ def answer_compare(store: Store, query: Query, *, today: date | None = None) -> 
         comparisons = [c for c in comparisons if c.with_data]
     title = " vs ".join(names)
     if not comparisons or not any(c.with_data for c in comparisons):
-        label = comparisons[0].label if comparisons else "any metric"
-        return Answer(
-            "empty",
-            query,
-            title,
-            f"I have no {label} figures for {' or '.join(names)} yet.",
-            comparisons=comparisons,
-            lines=["Run `fwtrend refresh` to fetch them, or try another metric."],
-        )
+        return no_figures(store, query, query.frameworks, metric_ids, comparisons[0].label if query.metric else "")
     headline = comparisons[0].verdict if query.metric else overview_headline(comparisons, cat)
     answer = Answer("compare", query, title, headline, comparisons=comparisons)
     answer.notes = _notes(comparisons, cat, detail_first_only=not query.metric)
@@ -505,7 +530,7 @@ def answer_profile(store: Store, query: Query, *, today: date | None = None) -> 
     comparisons.sort(key=lambda c: (not c.metric.chartable, -len(c.figures[0].points) if c.metric.chartable else 0))
     name = cat[fid].name
     if not comparisons:
-        return Answer("empty", query, name, f"I have no figures for {name} yet.")
+        return no_figures(store, query, [fid], list(METRICS), "")
     growing = [c for c in comparisons if c.figures[0].change_pct is not None and c.metric.kind != "share"]
     parts = [f"{c.label} {fmt.pct(c.figures[0].change_pct)}" for c in growing[:3]]
     headline = f"{name}: " + ("; ".join(parts) + " (12-month change)." if parts else "latest figures below.")
@@ -525,7 +550,7 @@ def answer_leaderboard(store: Store, query: Query, *, today: date | None = None)
     missing = [f for f in comparison.figures if not f.has_data]
     comparison.figures = ranked + missing
     if not ranked:
-        return Answer("empty", query, f"Top by {comparison.label}", f"I have no {comparison.label} figures yet.")
+        return no_figures(store, query, cat.ids(), [metric_id], comparison.label)
     top = ranked[0]
     headline = (
         f"{top.name} leads on {comparison.label} with {fmt.human(top.latest.value, comparison.unit)} "

@@ -25,7 +25,7 @@ from bot.understand import understand
 HELP_LINES = [
     "*Compare*: `/fwtrend pytorch vs tensorflow` · `/fwtrend jax, flax and pytorch stars since 2020`",
     "*One framework*: `/fwtrend jax` shows every metric with its trend",
-    "*Rank*: `/fwtrend top downloads` · `/fwtrend top new stars last 6 months`",
+    "*Rank*: `/fwtrend top downloads` · `/fwtrend top new stars since 2024`",
     "*Ask*: `is jax growing faster than pytorch?` · `when did pytorch overtake tensorflow?` · "
     "`which has more stackoverflow questions, keras or tensorflow`",
     "*In a thread*: follow up with `what about jax?`, `and downloads?`, `since 2020?`, `add keras`",

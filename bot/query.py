@@ -88,7 +88,12 @@ class Query(BaseModel):
         return out
 
     def cache_key(self) -> str:
+        """What decides the figures of an answer (the same for every wording of the question)."""
         return self.model_dump_json(exclude={"text", "truncated", "followup"})
+
+    def render_key(self) -> str:
+        """What decides the whole message: the figures plus the notes on how this text was read."""
+        return self.model_dump_json(exclude={"text"})
 
 
 # Words that name a metric. Longer phrases first so "new stars" wins over "stars".

@@ -155,7 +155,8 @@ class AnswerWorker:
         from bot.store import open_store
 
         today = today or date.today()
-        key = (query.cache_key(), open_store(self.db_path).data_version, today, private)
+        # The rendered message carries reading notes (typos, follow-ups), so its key includes them.
+        key = (query.render_key(), open_store(self.db_path).data_version, today, private)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
