@@ -390,7 +390,8 @@ def verdict(c: Comparison, cat: Catalog) -> str:
     growth = [f for f in figs if f.change_pct is not None]
     if len(growth) >= 2:
         fastest = max(growth, key=lambda f: f.change_pct)
-        lead += f"; {fastest.name} grew fastest ({fmt.pct(fastest.change_pct)}, {c.change_label}"
+        verb = "grew fastest" if fastest.change_pct >= 0 else "fell least"
+        lead += f"; {fastest.name} {verb} ({fmt.pct(fastest.change_pct)}, {c.change_label}"
         lead += ", across a change of counting method)" if fastest.breaks else ")"
     if c.crossovers:
         last = c.crossovers[-1]
@@ -433,9 +434,15 @@ def _notes(comparisons: list[Comparison], cat: Catalog, *, detail_first_only: bo
             continue
         stale = [f for f in c.with_data if f.stale]
         if stale:
-            newest = max(f.latest.date for f in stale)
-            who = "all" if len(stale) == len(c.with_data) and len(stale) > 1 else ", ".join(f.name for f in stale)
-            notes.append(f"{c.label}: newest figures ({who}) are from {fmt.day(newest)}, older than usual.")
+            by_date: dict[date, list[str]] = {}
+            for f in stale:
+                by_date.setdefault(f.latest.date, []).append(f.name)
+            parts = [
+                f"{', '.join(names)} {fmt.day(day)}" if len(by_date) > 1 or len(stale) < len(c.with_data) else
+                fmt.day(day)
+                for day, names in sorted(by_date.items(), reverse=True)
+            ]  # fmt: skip
+            notes.append(f"{c.label}: newest figures are from {'; '.join(parts)}, older than usual.")
         gaps: dict[tuple[date, date], None] = {}
         for f in c.with_data:
             for gap in f.gaps:
