@@ -39,7 +39,7 @@ from bot.slack_io import (
 )
 from bot.store import Store, open_store
 from bot.understand import understand
-from bot.worker import AnswerWorker
+from bot.worker import AnswerWorker, Rendered
 
 log = logging.getLogger("fwtrend.flows")
 
@@ -54,6 +54,7 @@ CANNOT_POST_HERE = frozenset(
         "is_archived",
     }
 )
+RENDER_FAILED = "Sorry, something went wrong while working out that answer. Please try again in a moment."
 STALE_BUTTON = "That button belongs to an answer I can no longer read. Ask again with `/fwtrend`."
 
 
@@ -75,6 +76,18 @@ def _can_not_post_reason(code: str) -> str:
     if code == "is_archived":
         return "This channel is archived, so I can't post in it."
     return f"I couldn't join this channel to post here. {INVITE_HINT}"
+
+
+def _render(
+    services: Services, query: Query, respond: Respond | None, client: WebClient, where: Where, *, private: bool = False
+) -> Rendered | None:
+    """The rendered answer, or None after telling the user it failed (never silence)."""
+    try:
+        return services.worker.render(query, private=private)
+    except Exception:
+        log.exception("rendering a %s answer failed", query.intent)
+        tell(respond, client, where, RENDER_FAILED)
+        return None
 
 
 def _thread_store(services: Services) -> Store:
@@ -114,7 +127,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         respond(response_type=visibility, text=payload["text"], blocks=payload["blocks"])
         return
     _count_asked(services, where, query)
-    rendered = services.worker.render(query)
+    rendered = _render(services, query, respond, client, where)
+    if rendered is None:
+        return
     if rendered.kind in PRIVATE_KINDS:
         payload = rendered.payload
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
@@ -127,7 +142,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         code = error_code(exc)
         log_slack_error("posting an answer", exc, channel=where.channel)
         if code in CANNOT_POST_HERE:
-            private = services.worker.render(query, private=True)
+            private = _render(services, query, respond, client, where, private=True)
+            if private is None:
+                return
             private_answer(respond, client, where.user, private, reason=_can_not_post_reason(code))
         else:
             tell(respond, client, where, plain_message(exc))
@@ -151,7 +168,9 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
             log_slack_error("answering a subscription", exc, channel=where.channel)
         return
     _count_asked(services, where, query)
-    rendered = services.worker.render(query)
+    rendered = _render(services, query, None, client, where)
+    if rendered is None:
+        return
     try:
         post_answer(client, where, rendered)
         keep(store, key, query, rendered.kind)
@@ -174,14 +193,18 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         tell(respond, client, where, STALE_BUTTON)
         return
     if container.get("is_ephemeral"):
-        rendered = services.worker.render(query, private=True)
+        rendered = _render(services, query, respond, client, where, private=True)
+        if rendered is None:
+            return
         note = ":lock: Only you can see this."
         if rendered.png is not None:
             note += " Slack can't attach charts to private replies: press *Share in channel* to post it with its chart."
         payload = with_note(rendered.payload, note)
         respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
-    rendered = services.worker.render(query)
+    rendered = _render(services, query, respond, client, where)
+    if rendered is None:
+        return
     message_ts = str(container["message_ts"])
     thread_ts = container.get("thread_ts") or message_ts
     team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
@@ -209,7 +232,9 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
     if query is None:
         tell(respond, client, where, STALE_BUTTON)
         return
-    rendered = services.worker.render(query)
+    rendered = _render(services, query, respond, client, where)
+    if rendered is None:
+        return
     try:
         post_answer(client, where, rendered)
     except SlackApiError as exc:

@@ -76,3 +76,30 @@ def test_slack_errors_read_as_plain_sentences(fake_slack: FakeSlack, error: str,
     with pytest.raises(SlackApiError) as err:
         _client(fake_slack).chat_postMessage(channel="C1", text="x")
     assert words in plain_message(err.value)
+
+
+class _BrokenWorker:
+    """A worker whose render always fails, as a crashed render process would."""
+
+    db_path = None
+
+    def render(self, query, *, private=False, today=None):
+        raise TimeoutError("render process did not answer")
+
+
+def test_a_failed_render_tells_the_user_instead_of_going_silent(
+    fake_slack: FakeSlack, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.slack_flows import RENDER_FAILED, Services, answer_command
+    from bot.slack_io import Where
+
+    worker = _BrokenWorker()
+    worker.db_path = tmp_path / "fwtrend.db"
+    services = Services(settings=Settings(_env_file=None), worker=worker)  # type: ignore[arg-type]
+    said: list[dict] = []
+    client = slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake_slack.base_url))
+    where = Where("C1", "U1", team="T1")
+    answer_command(services, client, lambda **kw: said.append(kw), "pytorch vs tensorflow", where)
+    assert [s["text"] for s in said] == [RENDER_FAILED]
+    assert fake_slack.calls("chat.postMessage") == []
+    assert "rendering a compare answer failed" in caplog.text
