@@ -7,14 +7,10 @@ bundled: with no stored rows the answer says so and how to fetch them, never a g
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.answers import Answer, SourceCredit
 from bot.catalog import catalog
@@ -88,40 +84,6 @@ def describe(shares: list[Share], top: int = 2) -> str:
     if rest >= 0.05:
         parts.append(f"{rest:.1f}% other languages")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-# -- chart -----------------------------------------------------------------------------------------
-def language_chart_png(makes: Sequence[Make]) -> bytes:
-    """A compact horizontal-bar chart, one panel per framework, as PNG bytes."""
-    heights = [0.28 * max(1, len(m.shares)) + 0.45 for m in makes]
-    fig = Figure(figsize=(6.0, sum(heights) + 0.2), dpi=110)
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(len(makes), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
-    for ax, make in zip(axes, makes, strict=True):
-        langs = [lang for lang, _, _ in make.shares][::-1]
-        shares = [share for _, _, share in make.shares][::-1]
-        colours = ["#B0B0B0" if lang == OTHER else make.colour for lang in langs]
-        bars = ax.barh(langs, shares, color=colours, height=0.7)
-        for bar, share in zip(bars, shares, strict=True):
-            ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{share:.1f}%", va="center", fontsize=8)
-        ax.set_xlim(0, 112)
-        ax.set_title(f"{make.name}: bytes of code by language ({make.date.isoformat()})", fontsize=9, loc="left")
-        ax.tick_params(axis="both", labelsize=8, length=0)
-        ax.set_xticks([])
-        for side in ("top", "right", "bottom"):
-            ax.spines[side].set_visible(False)
-    repos = ", ".join(f"/repos/{catalog()[m.framework].github}/languages" for m in makes)
-    fig.text(0.99, 0.005, f"Source: GitHub {repos}", ha="right", va="bottom", fontsize=6)
-    fig.tight_layout(pad=0.4)
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
-
-
-def answer_chart(answer: Answer) -> bytes | None:
-    """The chart of a languages answer (the renderers' entry point), or None when it has no figures."""
-    makes = answer.extra.get("languages") or []
-    return language_chart_png(makes) if makes else None
 
 
 # -- store -----------------------------------------------------------------------------------------

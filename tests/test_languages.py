@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from bot.engine import answer_text
-from bot.languages import OTHER, answer_chart, language_shares, rows_from_response
+from bot.languages import OTHER, language_shares, rows_from_response
 from bot.query import parse
+from bot.render.chart import render_chart
 from bot.render.terminal import render_text
 from bot.store import forget_stores, open_store
 
@@ -85,7 +86,7 @@ def test_tensorflow_languages_answer(store):
     assert answer.lines[:2] == ["C++: 63.4% (126.0 MB)", "Python: 26.2% (52.0 MB)"]
     assert answer.lines[-1] == "other: 1.8% (3.6 MB)"
     assert answer.sources[0].name == "GitHub REST API" and answer.sources[0].as_of == date(2026, 11, 20)
-    png = answer_chart(answer)
+    png = render_chart(answer)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
 
 
@@ -95,4 +96,4 @@ def test_two_frameworks_one_missing(store):
     assert answer.kind == "languages"
     assert answer.lines[0] == "PyTorch · Python: 63.8% (60.0 MB)"
     assert any(line.startswith("JAX: no language figures are stored yet") for line in answer.lines)
-    assert answer_chart(answer)[:4] == b"\x89PNG"
+    assert render_chart(answer)[:4] == b"\x89PNG"

@@ -7,6 +7,7 @@ changes of counting method marked, log scale when the series differ by more than
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import matplotlib
@@ -19,6 +20,8 @@ from matplotlib.ticker import FuncFormatter
 
 from bot import format as fmt
 from bot.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
+from bot.catalog import catalog
+from bot.languages import OTHER, Make
 
 LOG_SCALE_RATIO = 50
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120
@@ -51,6 +54,9 @@ def use_log_scale(comparison: Comparison) -> bool:
 
 def render_chart(answer: Answer) -> bytes | None:
     """PNG bytes of the answer's chart, or None when it has nothing worth drawing."""
+    if answer.kind == "languages":
+        makes = answer.extra.get("languages") or []
+        return render_languages(makes) if makes else None
     comparison = answer.chart
     if comparison is None:
         return None
@@ -171,6 +177,37 @@ def _label_line_ends(ax, ends: list[tuple[float, Figure]]) -> None:
             va="center",
             annotation_clip=False,
         )
+
+
+def render_languages(makes: Sequence[Make]) -> bytes:
+    """The language make-up of repositories: a compact horizontal-bar panel per framework."""
+    heights = [0.28 * max(1, len(m.shares)) + 0.45 for m in makes]
+    fig, axes = plt.subplots(
+        len(makes), 1, squeeze=False, figsize=(6.0, sum(heights) + 0.2), dpi=110, gridspec_kw={"height_ratios": heights}
+    )
+    try:
+        for ax, make in zip(axes[:, 0], makes, strict=True):
+            langs = [lang for lang, _, _ in make.shares][::-1]
+            shares = [share for _, _, share in make.shares][::-1]
+            colours = ["#B0B0B0" if lang == OTHER else make.colour for lang in langs]
+            bars = ax.barh(langs, shares, color=colours, height=0.7)
+            for bar, share in zip(bars, shares, strict=True):
+                y = bar.get_y() + bar.get_height() / 2
+                ax.text(bar.get_width() + 1, y, f"{share:.1f}%", va="center", fontsize=8)
+            ax.set_xlim(0, 112)
+            ax.set_title(f"{make.name}: bytes of code by language ({make.date.isoformat()})", fontsize=9, loc="left")
+            ax.tick_params(axis="both", labelsize=8, length=0)
+            ax.set_xticks([])
+            for side in ("top", "right", "bottom"):
+                ax.spines[side].set_visible(False)
+        repos = ", ".join(f"/repos/{catalog()[m.framework].github}/languages" for m in makes)
+        fig.text(0.99, 0.005, f"Source: GitHub {repos}", ha="right", va="bottom", fontsize=6)
+        fig.tight_layout(pad=0.4)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
 
 
 def write_chart(png: bytes | None, path: str, *, prog: str = "fwtrend") -> bool:

@@ -15,6 +15,7 @@ import sqlite_utils
 from pydantic import BaseModel, RootModel
 
 from bot.catalog import Framework
+from bot.languages import rows_from_response
 from bot.sources.base import Batch, Context, HostPolicy, Source, SourceError, expect, parse
 
 HISTORY_PAGE_SIZE = 30  # the endpoint's maximum
@@ -195,11 +196,7 @@ class GitHub(Source):
         resp = await self._get(ctx, path)
         expect(resp, f"GET {path}")
         languages = parse(Languages, resp, f"GET {path}").root
-        day = ctx.today.isoformat()
-        batch.languages.extend(
-            {"framework": fw.id, "date": day, "language": lang, "bytes": size, "source": self.id}
-            for lang, size in languages.items()
-        )
+        batch.languages.extend(rows_from_response(fw.id, ctx.today, languages, source=self.id))
 
     async def _commit_activity(self, ctx: Context, fw: Framework, repo_path: str, batch: Batch) -> None:
         path = f"{repo_path}/stats/commit_activity"
