@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from bot import format as fmt
@@ -11,8 +12,10 @@ from bot.render.table import answer_rows, legend, monospace
 
 
 def _plain(text: str) -> str:
-    # Slack's mrkdwn bold and code marks read as noise in a terminal.
-    return text.replace("*", "").replace("`", "")
+    """Drop Slack's *bold* and `code` marks, which read as noise in a terminal; lone asterisks
+    (a file pattern such as history/*_projects.csv) stay."""
+    text = re.sub(r"(?<![\w*/])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*/])", r"\1", text)
+    return re.sub(r"`([^`\n]*)`", r"\1", text)
 
 
 def render_text(answer: Answer, width: int = 100) -> str:
