@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import platformdirs
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+CACHE_SIZE = 512
 
 # Where two sources give a figure for the same framework, metric and date, the higher rank wins:
 # a count taken at the time beats one rebuilt later.
@@ -125,7 +126,8 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._local = threading.local()
-        self._cache: dict[Any, Any] = {}
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._cache_version = -1
         self._cache_lock = threading.Lock()
 
     # -- connections ---------------------------------------------------------------------------
@@ -152,23 +154,32 @@ class Store:
         db = self.db
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-        current = int(self.get_meta("schema_version") or 0)
-        for version, migration in enumerate(MIGRATIONS, start=1):
-            if version <= current:
-                continue
-            with self.transaction():
-                migration(db)
-                self.set_meta("schema_version", str(version))
         for module in FEATURE_MODULES:
             importlib.import_module(module)
-        applied = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
-        for name, migration in FEATURE_MIGRATIONS.items():
-            if name in applied:
-                continue
+        if self._up_to_date():
+            return len(MIGRATIONS)
+        # Web, worker and clock processes may open a new store at once: each step re-checks inside its
+        # write transaction (BEGIN IMMEDIATE), so a step runs once.
+        for version, migration in enumerate(MIGRATIONS, start=1):
             with self.transaction():
+                if int(self.get_meta("schema_version") or 0) >= version:
+                    continue
+                migration(db)
+                self.set_meta("schema_version", str(version))
+        for name, migration in FEATURE_MIGRATIONS.items():
+            with self.transaction():
+                if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
+                    continue
                 migration(db)
                 db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, now_iso()])
         return len(MIGRATIONS)
+
+    def _up_to_date(self) -> bool:
+        """Whether every migration is applied (a read: opening an up-to-date store takes no write lock)."""
+        if int(self.get_meta("schema_version") or 0) < len(MIGRATIONS):
+            return False
+        applied = {row[0] for row in self.db.execute("SELECT name FROM migrations").fetchall()}
+        return set(FEATURE_MIGRATIONS) <= applied
 
     def transaction(self):
         return _Transaction(self.db.conn)
@@ -321,17 +332,25 @@ class Store:
         return {row["id"]: row for row in self.db.query("SELECT * FROM sources")}
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Memoise `compute()` for this data version; cleared whenever figures change."""
+        """Memoise `compute()` for the current data version (LRU, bounded); emptied when figures change.
+
+        The version only moves forward: a computation that began before a refresh landed is returned
+        to its caller but not kept, so it can neither serve stale figures nor empty the fresh cache.
+        """
         version = self.data_version
-        full_key = (version, key)
         with self._cache_lock:
-            if full_key in self._cache:
-                return self._cache[full_key]
+            if version > self._cache_version:
+                self._cache.clear()
+                self._cache_version = version
+            if version == self._cache_version and key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
         value = compute()
         with self._cache_lock:
-            if len(self._cache) > 512 or any(k[0] != version for k in list(self._cache)[:1]):
-                self._cache.clear()
-            self._cache[full_key] = value
+            if version == self._cache_version:
+                self._cache[key] = value
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
         return value
 
 
