@@ -34,6 +34,7 @@ from bot.digest.compose import compose
 from bot.digest.render import chart_alt, chart_title, render_blocks, render_chart, render_text
 from bot.digest.schedule import Decision, decide
 from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
+from bot.slack_io import error_code, retry_after
 from bot.store import Store
 
 log = logging.getLogger("fwtrend.digest")
@@ -171,23 +172,12 @@ def record_skip(store: Store, key: tuple[str, str, str], period_key: str, reason
 
 
 # -- Slack calls --------------------------------------------------------------------------------------
-def error_code(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError) and exc.response is not None:
-        return str(exc.response.get("error") or "unknown_error")
-    return type(exc).__name__
-
-
 def _retry_after(exc: SlackApiError) -> float | None:
-    response = exc.response
-    if response is None or (response.status_code != 429 and response.get("error") != "ratelimited"):
+    """Seconds to wait on a rate limit (Slack's Retry-After, capped), or None for any other error."""
+    if exc.response is None or (exc.response.status_code != 429 and exc.response.get("error") != "ratelimited"):
         return None
-    headers = {k.lower(): v for k, v in (response.headers or {}).items()}
-    raw = headers.get("retry-after", "1")
-    value = raw[0] if isinstance(raw, list) else raw
-    try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(value)))
-    except ValueError:
-        return 1.0
+    wait = retry_after(exc)
+    return 1.0 if wait is None else min(MAX_RETRY_AFTER, max(0.0, float(wait)))
 
 
 class Pacer:
