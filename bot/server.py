@@ -2,7 +2,9 @@
 
 HTTP mode serves a small Flask app in one gunicorn worker process with threads:
 `POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
-once the store is open and the chart-rendering processes are warm (503 until then). One worker
+once the store is open and the chart-rendering processes are warm (503 until then). With the OAuth
+settings (many workspaces, `bot.oauth`) Bolt also serves `GET /slack/install` and
+`GET /slack/oauth_redirect`. One worker
 process on purpose: the answer cache and the event de-duplication live in its memory, and the
 CPU-heavy work already runs in the worker's own render processes.
 """
@@ -108,6 +110,9 @@ def create_flask_app(settings: Settings):
     def slack_events():
         return handler.handle(request)
 
+    if bolt.oauth_flow is not None:
+        add_oauth_routes(web, handler)
+
     @web.get("/healthz")
     def healthz():
         if services.worker.ready.is_set():
@@ -116,6 +121,16 @@ def create_flask_app(settings: Settings):
 
     threading.Thread(target=services.worker.warm_up, name="fwtrend-warm-up", daemon=True).start()
     return web
+
+
+def add_oauth_routes(web: Any, handler: Any) -> None:
+    """The install page and Slack's redirect back with the code; Bolt's handler tells them apart by path."""
+    from flask import request
+
+    from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+
+    web.add_url_rule(INSTALL_PATH, "slack_install", lambda: handler.handle(request), methods=["GET"])
+    web.add_url_rule(REDIRECT_PATH, "slack_oauth_redirect", lambda: handler.handle(request), methods=["GET"])
 
 
 def _worker_exit(server: Any, worker: Any) -> None:
@@ -160,10 +175,28 @@ def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
     return 0
 
 
-def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) -> int:
+def check_http_settings(settings: Settings) -> bool:
+    """Stop in one line on whatever HTTP mode lacks. True for many workspaces (OAuth), False for one."""
+    from bot.oauth import require_oauth, wants_oauth
+
+    if wants_oauth(settings):
+        require_oauth(settings, "SLACK_SIGNING_SECRET")
+        return True
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    return False
+
+
+def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) -> int:
+    many = check_http_settings(settings)
     setup_logging()
-    check_token(settings)
+    if not many:
+        check_token(settings)  # with OAuth there is no token until a workspace installs the app
     port = port or settings.port
     log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
+    if many:
+        from bot.oauth import INSTALL_PATH, installations_path
+
+        log.info(
+            "many workspaces (OAuth): install at %s, installations in %s", INSTALL_PATH, installations_path(settings)
+        )
     return run_gunicorn(lambda: create_flask_app(settings), gunicorn_options(host, port))

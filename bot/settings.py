@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
+    slack_scopes: str | None = None
+    """Bot scopes asked for at install (OAuth mode), comma-separated; default: those in bot.oauth.BOT_SCOPES."""
+    slack_redirect_uri: str | None = None
+    """OAuth redirect URL; optional when the app registers exactly one."""
     slack_api_url: str = "https://slack.com/api/"
 
     fwtrend_db: Path | None = None

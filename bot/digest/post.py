@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -36,6 +36,9 @@ from bot.digest.schedule import Decision, decide
 from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
 from bot.slack_io import error_code, retry_after
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger("fwtrend.digest")
 
@@ -416,17 +419,33 @@ def _upload_chart(client: WebClient, sub: Subscription, digest: Any, png: bytes,
 
 
 # -- entry points -------------------------------------------------------------------------------------
-def settings_client_for_team() -> ClientForTeam:
-    """One bot token for every team (single-workspace install), from SLACK_BOT_TOKEN and SLACK_API_URL.
+def settings_client_for_team(settings: Settings | None = None) -> ClientForTeam:
+    """The Web API client for each subscribed team, at SLACK_API_URL.
 
-    Raises MissingSetting (one line, exit 2) without a token."""
+    One workspace (SLACK_BOT_TOKEN): the same client for every team. Many workspaces (the OAuth
+    settings, `bot.oauth`): each team's own bot token from the installation store; a team with no
+    installation raises `bot.oauth.NotInstalled`, which run_digests records as that digest failing.
+    Raises MissingSetting (one line, exit 2) when neither is configured."""
+    from bot import oauth
     from bot.settings import get_settings, require
     from bot.slack_io import slack_client
 
-    settings = get_settings()
+    settings = settings or get_settings()
+    if oauth.wants_oauth(settings):
+        oauth.require_oauth(settings)
+        return oauth.installed_client_for_team(settings, lambda token: _client_with_token(settings, token))
     require(settings, "slack_bot_token")
     client = slack_client(settings)
     return lambda _enterprise_id, _team_id: client
+
+
+def _client_with_token(settings: Settings, token: str) -> WebClient:
+    """slack_client(settings) (base URL, retries) with a workspace's own token."""
+    from bot.slack_io import slack_client
+
+    client = slack_client(settings)
+    client.token = token
+    return client
 
 
 def clock_job(store: Store, now: datetime) -> DigestReport | None:
@@ -437,8 +456,8 @@ def clock_job(store: Store, now: datetime) -> DigestReport | None:
 
     try:
         client_for_team = settings_client_for_team()
-    except MissingSetting:
-        log.warning("digests not posted: SLACK_BOT_TOKEN is not set")
+    except MissingSetting as exc:
+        log.warning("digests not posted: %s", str(exc.code).removeprefix("fwtrend: "))
         return None
     return run_digests(store, now, client_for_team=client_for_team)
 

@@ -6,10 +6,15 @@ shapes of the real Web API closely enough that slack_sdk and Bolt accept them.
 
 Channel model: unknown ids are treated as public channels the bot is already in, so tests
 need no setup; ids starting with ``CNOTFOUND`` do not exist; ``set_channel`` overrides.
+
+OAuth: ``add_oauth_code`` makes a code that ``oauth.v2.access`` (client id and secret in HTTP Basic
+auth, as slack_sdk sends them) exchanges once for a workspace's bot token; ``auth.test`` with that
+token then answers for that workspace.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -172,12 +177,18 @@ class FakeSlack:
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         app_id: str = "A111",
+        client_id: str = "111.222",
+        client_secret: str = "fake-client-secret",
     ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.app_id = app_id
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self._oauth_codes: dict[str, JsonDict] = {}
+        self._installed: dict[str, JsonDict] = {}  # bot token -> what auth.test answers for it
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._calls: list[Call] = []
@@ -287,6 +298,43 @@ class FakeSlack:
             queue = self._failures.setdefault(method, deque())
             queue.extend(_Failure(error, status, hdrs) for _ in range(times))
 
+    def add_oauth_code(
+        self,
+        code: str,
+        *,
+        team_id: str,
+        bot_token: str,
+        team_name: str | None = None,
+        bot_user_id: str | None = None,
+        installer: str = "U0INSTALLER",
+        scope: str = "commands,chat:write",
+    ) -> None:
+        """A code Slack would hand the app's redirect URL after ``installer`` approved the install.
+        Not cleared by ``reset``: an installation outlives a test's calls."""
+        bot_user_id = bot_user_id or f"UBOT{team_id}"
+        answer = {
+            "access_token": bot_token,
+            "token_type": "bot",
+            "scope": scope,
+            "bot_user_id": bot_user_id,
+            "app_id": self.app_id,
+            "team": {"name": team_name or f"Team {team_id}", "id": team_id},
+            "enterprise": None,
+            "authed_user": {"id": installer},
+            "is_enterprise_install": False,
+        }
+        with self._lock:
+            self._oauth_codes[code] = answer
+            self._installed[bot_token] = {
+                "url": f"https://{team_id.lower()}.slack.com/",
+                "team": answer["team"]["name"],
+                "user": "fwtrend",
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "bot_id": f"B{team_id}",
+                "is_enterprise_install": False,
+            }
+
     def reset(self) -> None:
         """Forget calls, failures, channels, users and files (ids keep increasing)."""
         with self._lock:
@@ -388,8 +436,15 @@ class FakeSlack:
             return self._upload(path[len("/upload/") :], headers, body)
         if method == "response_url":
             return _Reply.json({"ok": True})
-        if not _token(headers, params):
+        if method == "oauth.v2.access":
+            return self._oauth_v2_access(headers, params)
+        token = _token(headers, params)
+        if not token:
             return _Reply.error("not_authed")
+        with self._lock:
+            installed = self._installed.get(token)
+        if method == "auth.test" and installed is not None:
+            return _Reply.json({"ok": True, **installed})
         impl: Callable[[JsonDict], JsonDict] | None = getattr(self, "_api_" + method.replace(".", "_"), None)
         try:
             extra = impl(params) if impl is not None else {}
@@ -398,6 +453,19 @@ class FakeSlack:
         return _Reply.json({"ok": True, **extra})
 
     # ---- Web API methods -------------------------------------------------------------------
+
+    def _oauth_v2_access(self, headers: dict[str, str], params: JsonDict) -> _Reply:
+        """Client credentials in Basic auth (or the body, which Slack also accepts); a code works once."""
+        client_id, client_secret = _basic_auth(headers) or (params.get("client_id"), params.get("client_secret"))
+        if client_id != self.client_id:
+            return _Reply.error("invalid_client_id")
+        if client_secret != self.client_secret:
+            return _Reply.error("bad_client_secret")
+        with self._lock:
+            answer = self._oauth_codes.pop(str(params.get("code", "")), None)
+        if answer is None:
+            return _Reply.error("invalid_code")
+        return _Reply.json({"ok": True, **answer})
 
     def _api_auth_test(self, params: JsonDict) -> JsonDict:
         return {
@@ -679,6 +747,14 @@ def _token(headers: dict[str, str], params: JsonDict) -> str:
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
     return str(params.get("token") or "")
+
+
+def _basic_auth(headers: dict[str, str]) -> tuple[str, str] | None:
+    auth = headers.get("authorization", "")
+    if not auth.lower().startswith("basic "):
+        return None
+    user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
+    return user, password
 
 
 def _extension(filename: str) -> str:
