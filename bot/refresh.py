@@ -302,17 +302,6 @@ def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[st
     return out
 
 
-def print_sources(store: Store, stream: TextIO | None = None) -> None:
-    stream = stream or sys.stdout
-    stream.write(f"{'source':<14} {'last good refresh':<26} {'state':<6} last run\n")
-    for row in sources_status(store):
-        state = "stale" if row["stale"] else "fresh"
-        last = row["last_status"] or "never run"
-        if row["last_error"]:
-            last += f": {row['last_error'][:80]}"
-        stream.write(f"{row['source']:<14} {row['last_good_refresh'] or 'never':<26} {state:<6} {last}\n")
-
-
 # -- command line ----------------------------------------------------------------------------------------------
 
 

@@ -6,13 +6,12 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from io import StringIO
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.refresh import print_sources, sources_status
+from bot.refresh import sources_status
 from bot.sources.base import Fetcher, HostPolicy, wait_from_headers
 from tests.conftest import DAY1, Harness, make_settings
 
@@ -60,10 +59,13 @@ def test_sources_table_shows_last_good_refresh_and_staleness(harness):
     assert status["npm"]["last_status"] == "failed" and "HTTP 500" in status["npm"]["last_error"]
     later = datetime.now(UTC) + timedelta(days=3)
     assert {r["source"]: r["stale"] for r in sources_status(harness.store, now=later)}["huggingface"] is True
-    out = StringIO()
-    print_sources(harness.store, out)
-    lines = out.getvalue().splitlines()
-    assert len(lines) == 8 and lines[1].startswith("github") and "never" in out.getvalue()
+    # What `fwtrend sources` and `/fwtrend sources` show, from the same status.
+    from bot.engine import answer_text
+
+    lines = answer_text(harness.store, "sources").lines
+    assert any(line.startswith("*Hugging Face") and "fresh" in line for line in lines)
+    assert any(line.startswith("*npm") and "last run failed: " in line and "HTTP 500" in line for line in lines)
+    assert any(line.startswith("*arXiv") and "never refreshed" in line for line in lines)
 
 
 def test_tokens_are_sent_but_never_printed_or_logged(store, replay, caplog):

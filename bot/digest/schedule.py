@@ -110,7 +110,3 @@ def decide(schedule: Schedule, now: datetime, *, active_from: datetime) -> list[
     return out
 
 
-def period_bounds(schedule: Schedule, slot: Slot) -> tuple[date, date]:
-    """The dates a digest covers: (start, end], ending on the slot's local date."""
-    end = slot.local_date
-    return end - schedule.period, end
