@@ -67,6 +67,7 @@ def _with_reading_notes(answer: Answer, query: Query) -> Answer:
         notes.append(f"Following up on the earlier question in this thread: `{query_text(query)}`.")
     if query.truncated:
         notes.append(f"Your message was long: I read only its first {MAX_TEXT} characters.")
+    notes.extend(query.notes)
     if not notes:
         return answer
     return replace(answer, query=query, notes=[*notes, *answer.notes])
