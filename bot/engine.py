@@ -54,7 +54,8 @@ def strict_answer_text(store: Store, text: str, *, today: date | None = None) ->
 
 
 def _with_reading_notes(answer: Answer, query: Query) -> Answer:
-    """Say how the text was read (typos, truncation, follow-ups) so no reading passes as fact unseen.
+    """Say how the text was read (typos, truncation, follow-ups, periods left out) so no reading passes as
+    fact unseen.
 
     Added per call, outside the cache: the cached answer is shared by every wording of the same query.
     """
@@ -67,6 +68,7 @@ def _with_reading_notes(answer: Answer, query: Query) -> Answer:
         notes.append(f"Following up on the earlier question in this thread: `{query_text(query)}`.")
     if query.truncated:
         notes.append(f"Your message was long: I read only its first {MAX_TEXT} characters.")
+    notes.extend(query.notes)
     if not notes:
         return answer
     return replace(answer, query=query, notes=[*notes, *answer.notes])

@@ -119,11 +119,14 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     t = reading.text
     if not t or reading.cues & {"help", "sources", "subscribe", "unsubscribe", "subscriptions"}:
         return None
-    lead_in = bool(LEAD_IN.search(t) or INSTEAD.search(t) or PRONOUN.search(t))
+    edits = bool(LEAD_IN.search(t) or INSTEAD.search(t) or TOGETHER.search(t))
+    lead_in = edits or bool(PRONOUN.search(t))
     mentions = [m for m in reading.mentions if m.framework]
     words = len(t.split())
     if not lead_in and not _is_fragment(reading, mentions, words):
         return None
+    if len(reading.frameworks) >= 2 and not edits:
+        return None  # "is it true that keras passed onnx?" asks its own question
 
     frameworks = _edit_frameworks(previous, mentions, t, today, cat)
     update: dict = {"frameworks": frameworks, "followup": True, "text": text, "unknown": reading.unknown,
@@ -131,8 +134,12 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
                     "alternatives": [], "question": None}  # fmt: skip
     if reading.metric:
         update["metric"], update["rate"] = reading.metric, reading.rate
-    if reading.has_period:
+    update["notes"] = reading.notes
+    if reading.at:
+        update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
+    elif reading.has_period:
         update.update(since=reading.since, until=reading.until, period_label=reading.period_label)
+        update.update(at=None, at_month=False)
     intent = _new_intent(reading, previous, frameworks, t)
     update["intent"] = intent
     return settle(previous.model_copy(update=update))
@@ -141,7 +148,7 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
 def _is_fragment(reading: Reading, mentions: list[Mention], words: int) -> bool:
     """A reply that cannot stand alone: no names but a metric, period or intent word; or a bare name."""
     if not mentions:
-        return bool(reading.metric or reading.has_period or reading.cues & {"growth", "crossover", "leaderboard"})
+        return bool(reading.metric or reading.has_date or reading.cues & {"growth", "crossover", "leaderboard"})
     return words <= SHORT and not reading.cues and len(mentions) == 1
 
 
@@ -226,7 +233,8 @@ def keep(store: Store, key: ThreadKey, query: Query, answer_kind: str, *, now: f
     """Remember `query` as the thread's question when it was answered (not a clarification or help)."""
     # Only questions that were answered become context: a clarification or help text is not one.
     if query.intent in ANSWERABLE and answer_kind not in {"clarify", "help"}:
-        remember(store, key, query.model_copy(update={"corrections": {}, "unknown": [], "suggestions": {}}), now=now)
+        said = {"corrections": {}, "unknown": [], "suggestions": {}, "notes": []}
+        remember(store, key, query.model_copy(update=said), now=now)
 
 
 __all__ = [

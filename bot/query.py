@@ -71,6 +71,8 @@ class Query(BaseModel):
     """For intent "clarify": the readings to offer as buttons."""
     followup: bool = False
     """Built from the previous question in a thread plus this text."""
+    notes: list[str] = Field(default_factory=list)
+    """What the reader could not take as typed ("since 2021-13", a period in the future); answers show them."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -89,7 +91,7 @@ class Query(BaseModel):
 
     def cache_key(self) -> str:
         """What decides the figures of an answer (the same for every wording of the question)."""
-        return self.model_dump_json(exclude={"text", "truncated", "followup"})
+        return self.model_dump_json(exclude={"text", "truncated", "followup", "notes"})
 
     def render_key(self) -> str:
         """What decides the whole message: the figures plus the notes on how this text was read."""
@@ -183,16 +185,44 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 
+# An HTML-like tag (<script>, </b>, <br/>) typed as text; not a Slack link such as <https://…>.
+_TAG = re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>", re.I)
+
+
 def clean_text(text: str) -> tuple[str, bool]:
-    """Undo Slack's markup and strip anything that is not printable text; cap the length."""
+    """Undo Slack's markup and strip anything that is not printable text; cap the length at a word."""
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"<[@#!][^>]*>", " ", text)  # user, channel and special mentions
     text = re.sub(r"<(https?://[^|>]*)\|([^>]*)>", r"\2", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _TAG.sub(" ", text)  # markup typed as text ("<script>") is not a name
     text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_TEXT
-    text = text[:MAX_TEXT]
-    return re.sub(r"\s+", " ", text).strip(), truncated
+    return cut_words(text, MAX_TEXT), truncated
+
+
+def cut_words(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, dropping a word the cut would split."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace() and " " in head.strip():
+        head = head.rsplit(" ", 1)[0]
+    return head.strip()
+
+
+def add_unknown(unknown: list[str], name: str) -> None:
+    """Add an unknown name unless it repeats part of one already there ("script" after "script alert");
+    a longer name replaces the shorter ones it contains."""
+    if any(_contains(have, name) for have in unknown):
+        return
+    unknown[:] = [have for have in unknown if not _contains(name, have)]
+    unknown.append(name)
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return f" {shorter} " in f" {longer} "
 
 
 def _add_months(day: date, months: int) -> date:
@@ -206,15 +236,26 @@ def _year_ok(year: int) -> bool:
     return 2000 <= year <= 2100
 
 
-def parse_period(text: str, today: date) -> tuple[date | None, date | None, str | None, str]:
-    """Find a period in the text. Returns (since, until, label, text without the period)."""
+# The longest period a "last N …" reaches back, in each unit (30 years).
+MAX_BACK = {"day": 10957, "week": 1565, "month": 360, "year": 30}
+
+
+def parse_period(
+    text: str, today: date, notes: list[str] | None = None
+) -> tuple[date | None, date | None, str | None, str]:
+    """Find a period in the text. Returns (since, until, label, text without the period).
+
+    What cannot be taken as typed is said in `notes` (when given): an impossible month ("since 2021-13")
+    or a period starting after `today` is left out; "last 999 years" is shortened to `MAX_BACK`.
+    """
+    notes = [] if notes is None else notes
     patterns: list[tuple[str, object]] = [
         (r"\b(?:between|from)\s+(\d{4})\s+(?:and|to|until|-)\s+(\d{4})\b", "range"),
         (r"\b(\d{4})\s*(?:-|–|to|until)\s*(\d{4})\b", "range"),
         (r"\b(?:since|from|after)\s+(" + _MONTH_RE + r")\.?\s+(\d{4})\b", "since_month_name"),
         (r"\b(?:since|from|after)\s+(\d{4})-(\d{1,2})\b", "since_month"),
-        (r"\b(?:since|from|after)\s+(\d{4})\b", "since_year"),
-        (r"\b(?:in\s+the\s+)?(?:last|past)\s+(\d{1,3})\s+(day|week|month|year)s?\b", "last_n"),
+        (r"\b(?:since|from|after)\s+(\d{4})\b(?!-\d)", "since_year"),
+        (r"\b(?:in\s+the\s+)?(?:last|past)\s+(\d+)\s+(day|week|month|year)s?\b", "last_n"),
         (r"\b(?:over\s+)?(?:the\s+)?(?:last|past)\s+(day|week|month|year|decade)\b", "last_one"),
         (r"\b(?:this\s+year|ytd|year\s+to\s+date)\b", "ytd"),
         (r"\blast\s+year\b", "last_year"),
@@ -241,8 +282,12 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
             label = f"since {since:%B %Y}"
         elif kind == "since_month":
             year, month = int(m.group(1)), int(m.group(2))
-            if not (_year_ok(year) and 1 <= month <= 12):
+            if not _year_ok(year):
                 continue
+            if not 1 <= month <= 12:
+                typed = text[m.start(1) : m.end(2)]
+                notes.append(f"I couldn't read “{typed}” as a month, so I left out that period.")
+                return None, None, None, _without(text, m)
             since, label = date(year, month, 1), f"since {date(year, month, 1):%B %Y}"
         elif kind == "since_year":
             year = int(m.group(1))
@@ -252,7 +297,10 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
         elif kind == "last_n" or kind == "last_one":
             n = int(m.group(1)) if kind == "last_n" else 1
             unit = m.group(2) if kind == "last_n" else m.group(1)
-            n = max(1, min(n, 100))
+            if unit != "decade" and not 1 <= n <= MAX_BACK[unit]:
+                typed, n = n, max(1, min(n, MAX_BACK[unit]))
+                used = unit if n == 1 else f"{n} {unit}s"
+                notes.append(f"I can't go back {typed:,} {unit}s: I used the last {used}.")
             if unit == "day":
                 since = today - timedelta(days=n)
             elif unit == "week":
@@ -262,7 +310,7 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
             elif unit == "decade":
                 since = _add_months(today, -120)
             else:
-                since = _add_months(today, -12 * min(n, 30))
+                since = _add_months(today, -12 * n)
             word = unit if n == 1 else unit + "s"
             label = f"last {word}" if n == 1 else f"last {n} {word}"
         elif kind == "ytd":
@@ -276,9 +324,15 @@ def parse_period(text: str, today: date) -> tuple[date | None, date | None, str 
             if not _year_ok(year):
                 continue
             since, until, label = date(year, 1, 1), date(year, 12, 31), f"in {year}"
-        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
-        return since, until, label, rest
+        if since and since > today:
+            notes.append(f"“{text[m.start() : m.end()]}” is in the future, so I left out that period.")
+            return None, None, None, _without(text, m)
+        return since, until, label, _without(text, m)
     return None, None, None, text
+
+
+def _without(text: str, m: re.Match[str]) -> str:
+    return (text[: m.start()] + " " + text[m.end() :]).strip()
 
 
 _AT_PATTERNS: list[tuple[str, str]] = [
@@ -291,11 +345,15 @@ _AT_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
-def parse_at(text: str) -> tuple[date | None, bool, str | None, str]:
+def parse_at(
+    text: str, today: date | None = None, notes: list[str] | None = None
+) -> tuple[date | None, bool, str | None, str]:
     """Find a point in time. Returns (date, names a whole month, label, text without it).
 
     "in 2023" stays a period (see `parse_period`); a month, a day or "the end of" a year is a point.
+    An impossible date ("2023-02-30") or one after `today` is left out and said in `notes` (when given).
     """
+    notes = [] if notes is None else notes
     lowered = text.lower()
     for pattern, kind in _AT_PATTERNS:
         m = re.search(pattern, lowered)
@@ -315,11 +373,18 @@ def parse_at(text: str) -> tuple[date | None, bool, str | None, str]:
                 at, month = date(int(m.group(2 if kind == "month_name" else 1)), mon, 1), True
                 label = f"{at:%B %Y}"
         except ValueError:  # 2023-13, 2023-02-30
+            if kind in ("day", "month") and _year_ok(int(m.group(1))):
+                typed = text[m.start(1) : m.end(m.lastindex or 1)]
+                what = "date" if kind == "day" else "month"
+                notes.append(f"I couldn't read “{typed}” as a {what}, so I left it out.")
+                return None, False, None, _without(text, m)
             continue
         if not _year_ok(at.year):
             continue
-        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
-        return at, month, label or at.isoformat(), rest
+        if today is not None and at > today:
+            notes.append(f"“{text[m.start() : m.end()]}” is in the future, so I left it out.")
+            return None, False, None, _without(text, m)
+        return at, month, label or at.isoformat(), _without(text, m)
     return None, False, None, text
 
 
@@ -385,8 +450,9 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     body = rest_of_text if command == "leaderboard" else text
     if command is None and re.search(r"\barticle\b", body.lower()):
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
-    at, at_month, at_label, body = parse_at(body)
-    since, until, label, body = parse_period(body, today)
+    notes: list[str] = []
+    at, at_month, at_label, body = parse_at(body, today, notes)
+    since, until, label, body = parse_period(body, today, notes)
     label = at_label or label
     metric, rate, body = find_metric(body)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
@@ -405,7 +471,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
                 frameworks.append(fid)
         name = " ".join(w for w in leftover if w not in FILLER)
         if name:
-            unknown.append(name[:60])
+            add_unknown(unknown, name[:60])
 
     suggestions = {name: s for name in unknown if (s := suggest(name, cat))}
     if command == "leaderboard":
@@ -436,6 +502,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         suggestions=suggestions,
         text=text,
         truncated=truncated,
+        notes=notes,
     )
 
 

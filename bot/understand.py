@@ -23,7 +23,18 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
-from bot.query import MAX_TEXT, Query, clean_text, parse, parse_period, suggest
+from bot.query import (
+    COMMANDS,
+    MAX_TEXT,
+    Query,
+    add_unknown,
+    clean_text,
+    cut_words,
+    parse,
+    parse_at,
+    parse_period,
+    suggest,
+)
 
 # -- vocabulary ------------------------------------------------------------------------------------
 # Names people use that the catalog does not list (the catalog is shared with other features, so
@@ -83,6 +94,9 @@ STOPWORDS = frozenset(  # a word list reads best as text
     fastest slowest dying declining growing grows grew growth gaining rising momentum overtake overtaken
     overtook overtaking passed pass surpass surpassed catch caught yet already anymore still again
     which whose whom anybody anyone etc eg ie lol haha thx ty hmm uh um oh wow omg btw fyi imo imho
+    end start beginning middle mid early late
+    january february march april june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
     """.split()  # noqa: SIM905
 )
 
@@ -240,6 +254,12 @@ class Reading:
     until: date | None = None
     period_label: str | None = None
     period_cleared: bool = False
+    at: date | None = None
+    """A point in time asked about ("in march 2022", "at the end of 2021"), as `bot.query.parse_at` reads it."""
+    at_month: bool = False
+    at_label: str | None = None
+    notes: list[str] = field(default_factory=list)
+    """What could not be read as typed ("since 2021-13", a date in the future): the answer says so."""
     cues: set[str] = field(default_factory=set)
     passive: bool = False
     npm: bool = False
@@ -261,6 +281,11 @@ class Reading:
     def has_period(self) -> bool:
         return self.since is not None or self.until is not None or self.period_cleared
 
+    @property
+    def has_date(self) -> bool:
+        """A period, a point in time, or a note about one the reader left out."""
+        return self.has_period or self.at is not None or bool(self.notes)
+
 
 # -- the entry point -----------------------------------------------------------------------------
 def understand(
@@ -274,7 +299,7 @@ def understand(
     cat = cat or catalog()
     today = today or date.today()
     cleaned, truncated = clean_text(text)
-    if context is not None and context.intent in ANSWERABLE:
+    if context is not None and context.intent in ANSWERABLE and not _is_command(cleaned):
         from bot.followup import apply_followup  # followup builds on this module
 
         followed = apply_followup(cleaned, context, today, cat=cat)
@@ -285,6 +310,13 @@ def understand(
         return _enrich_strict(strict, cleaned).model_copy(update={"truncated": truncated})
     reading = read(cleaned, today, cat)
     return to_query(reading, cleaned, cat).model_copy(update={"truncated": truncated})
+
+
+def _is_command(cleaned: str) -> bool:
+    """Text that starts with a slash-grammar command word ("top downloads", "sources") is a command,
+    in a thread too: never a change to the thread's question."""
+    first = re.sub(r"^/?fwtrend\s+", "", cleaned.strip(), flags=re.I).partition(" ")[0]
+    return COMMANDS.get(first.lower().rstrip(":")) is not None
 
 
 def _strict_reads_all(strict: Query, cleaned: str, cat: Catalog) -> bool:
@@ -400,15 +432,16 @@ def _fuzzy_keys(cat: Catalog) -> tuple[str, ...]:
 
 def read(text: str, today: date, cat: Catalog) -> Reading:
     """Read cleaned text: period, metric, names, intent cues. Pure and fast (no I/O)."""
-    t = _normalise(text)[:MAX_TEXT]
+    t = cut_words(_normalise(text), MAX_TEXT)
     t = _fix_typos(t, cat)
     reading = Reading(text=t)
     t = _normalise_period_words(t)
+    reading.at, reading.at_month, reading.at_label, t = parse_at(t, today, reading.notes)
     extra = _extra_period(t, today)
     if extra:
         reading.since, reading.until, reading.period_label, t = extra
     else:
-        since, until, label, t = parse_period(t, today)
+        since, until, label, t = parse_period(t, today, reading.notes)
         reading.since, reading.until, reading.period_label = since, until, label
         reading.period_cleared = label == "all history"
     reading.npm = _mentions_npm_name(t)
@@ -490,14 +523,9 @@ def _collect_unknown(reading: Reading, leftovers: list[list[str]], cat: Catalog,
     if reading.mentions and not list_shaped:
         return
     for words in leftovers:
-        if not words:
-            continue
-        name = " ".join(words)[:60]
-        if name not in reading.unknown:
-            reading.unknown.append(name)
-            options = suggest(name, cat)
-            if options:
-                reading.suggestions[name] = options
+        if words:
+            add_unknown(reading.unknown, " ".join(words)[:60])
+    reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}
 
 
 def _exact_at(tokens: list[str], i: int, names: dict[str, str]) -> tuple[str, int] | None:
@@ -626,7 +654,10 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         rate=reading.rate,
         since=reading.since,
         until=reading.until,
-        period_label=reading.period_label,
+        at=reading.at,
+        at_month=reading.at_month,
+        period_label=reading.at_label or reading.period_label,
+        notes=reading.notes,
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,

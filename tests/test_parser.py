@@ -160,3 +160,60 @@ def test_query_text_parses_back_to_the_same_query(text):
         q.since,
         q.until,
     )
+
+
+def test_unknown_names_that_overlap_are_given_once():
+    q = p("caffe net vs pytorch vs caffe")
+    assert q.unknown == ["caffe net"]
+
+
+def test_html_tags_are_stripped_after_unescaping():
+    for text in ("<script>alert(1)</script> vs pytorch", "&lt;b&gt;pytorch&lt;/b&gt; vs tf"):
+        q = p(text)
+        assert "script" not in " ".join(q.unknown) and "b" not in q.unknown, q.unknown
+    assert p("&lt;b&gt;pytorch&lt;/b&gt; vs tf").frameworks == ["pytorch", "tensorflow"]
+
+
+def test_cut_text_drops_the_partial_last_word():
+    q = p("pytorch vs tensorflow " * 250)
+    assert q.truncated and len(q.text) <= MAX_TEXT
+    assert q.unknown == [] and q.frameworks == ["pytorch", "tensorflow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "note"),
+    [
+        (
+            "jax last 999999999 months",
+            date(1996, 11, 25),
+            "I can't go back 999,999,999 months: I used the last 360 months.",
+        ),
+        ("jax last 50 years", date(1996, 11, 25), "I can't go back 50 years: I used the last 30 years."),
+        ("jax last 0 months", date(2026, 10, 25), "I can't go back 0 months: I used the last month."),
+        ("jax last 365 days", date(2025, 11, 25), None),
+    ],
+)
+def test_period_lengths_are_clamped_with_a_note(text, since, note):
+    q = p(text)
+    assert q.since == since
+    assert q.notes == ([note] if note else [])
+
+
+@pytest.mark.parametrize(
+    "text", ["pytorch since 2030", "pytorch in 2030", "pytorch 2029-2031", "pytorch since 2027-01"]
+)
+def test_periods_starting_in_the_future_are_dropped_with_a_note(text):
+    q = p(text)
+    assert (q.since, q.until, q.period_label) == (None, None, None)
+    assert q.frameworks == ["pytorch"] and q.unknown == []
+    assert len(q.notes) == 1 and "is in the future" in q.notes[0]
+
+
+def test_an_impossible_month_is_noted_not_read_as_a_year():
+    q = p("pytorch stars since 2021-13")
+    assert q.since is None
+    assert q.notes == ["I couldn't read “2021-13” as a month, so I left out that period."]
+
+
+def test_contract_keys_come_first():
+    assert list(p("pytorch since 2030").contract_dict())[:5] == ["intent", "frameworks", "metric", "since", "until"]

@@ -121,3 +121,18 @@ def test_no_figure_near_the_date_says_where_history_starts(store):
     answer = answer_text(store, "pytorch vs tensorflow stars in 2015-03", today=TODAY)
     assert answer.kind == "empty"
     assert "TensorFlow: the GitHub stars I have start on 2015-11-30." in answer.lines
+
+
+def test_impossible_dates_are_noted():
+    assert parse("pytorch stars on 2023-02-30", today=TODAY).notes == [
+        "I couldn't read “2023-02-30” as a date, so I left it out."
+    ]
+    assert parse("pytorch stars as of 2023-13", today=TODAY).notes == [
+        "I couldn't read “2023-13” as a month, so I left it out."
+    ]
+
+
+def test_a_point_in_the_future_is_dropped_and_noted():
+    q = parse("pytorch stars in march 2030", today=TODAY)
+    assert q.at is None and q.unknown == []
+    assert q.notes == ["“in march 2030” is in the future, so I left it out."]

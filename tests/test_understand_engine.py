@@ -128,3 +128,9 @@ def test_unknown_name_is_never_silently_dropped(store):
 def test_leaderboard_names_the_rank_asked_about(store):
     answer = answer_query(store, Query(intent="leaderboard", frameworks=["jax"], metric="pypi_downloads"), today=TODAY)
     assert answer.headline.startswith("JAX ranks #4 of 4 on PyPI downloads per day")
+
+
+def test_reading_notes_reach_the_answer(store):
+    answer = answer_text(store, "pytorch stars since 2030", today=TODAY)
+    assert "“since 2030” is in the future, so I left out that period." in answer.notes
+    assert answer.query.notes == ["“since 2030” is in the future, so I left out that period."]

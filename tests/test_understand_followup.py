@@ -83,6 +83,51 @@ def test_a_new_question_in_a_thread_stands_alone(reply):
     assert query == understand(reply, today=TODAY)
 
 
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [
+        ("top downloads", "leaderboard"),
+        ("top", "leaderboard"),
+        ("rank stars", "leaderboard"),
+        ("help", "help"),
+        ("sources", "sources"),
+        ("article", "article"),
+        ("article stars", "article"),
+        ("subscribe", "subscribe"),
+        ("unsubscribe", "unsubscribe"),
+        ("subscriptions", "subscriptions"),
+    ],
+)
+def test_an_explicit_command_in_a_thread_is_not_a_followup(reply, intent):
+    query = understand(reply, today=TODAY, context=_q("pytorch vs tensorflow stars since 2021"))
+    assert not query.followup
+    assert query.intent == intent
+    assert query == understand(reply, today=TODAY)
+
+
+@pytest.mark.parametrize("reply", ["is it true that keras passed onnx?", "are both keras and onnx growing?"])
+def test_a_full_question_naming_two_frameworks_in_a_thread_stands_alone(reply):
+    query = understand(reply, today=TODAY, context=_q("pytorch vs tensorflow stars since 2021"))
+    assert not query.followup
+    assert query.frameworks == ["keras", "onnx"]
+
+
+def test_a_followup_with_a_date_asks_about_that_date():
+    query = understand("in march 2022?", today=TODAY, context=_q("pytorch vs tensorflow stars since 2021"))
+    assert query.followup and not query.unknown
+    assert query.frameworks == ["pytorch", "tensorflow"] and query.metric == "github_stars"
+    assert (query.at, query.at_month) == (date(2022, 3, 1), True)
+    assert (query.since, query.until) == (None, None)
+    again = understand("since 2020?", today=TODAY, context=query)
+    assert again.at is None and again.since == date(2020, 1, 1)
+
+
+def test_a_followup_with_an_impossible_month_says_so():
+    query = understand("since 2021-13?", today=TODAY, context=_q("pytorch vs tensorflow stars since 2019"))
+    assert query.notes == ["I couldn't read “2021-13” as a month, so I left out that period."]
+    assert query.since == date(2019, 1, 1)
+
+
 def test_unknown_name_in_a_followup_is_asked_about():
     query = understand("what about react?", today=TODAY, context=_q("pytorch vs tf"))
     assert query.unknown == ["react"]

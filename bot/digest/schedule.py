@@ -108,5 +108,3 @@ def decide(schedule: Schedule, now: datetime, *, active_from: datetime) -> list[
         late = now - slot.at
         out.append(Decision(slot, "post" if late <= LATE_WINDOW else "skip", late))
     return out
-
-
