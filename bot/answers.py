@@ -319,8 +319,9 @@ def compare(
         build_figure(fid, cat, metric, raw.get(fid, []), rate=rate, since=since, until=until, today=today)
         for fid in frameworks
     ]
-    if since is None and until is None:
-        change_label = "12-month change"
+    if since is None:
+        # With no start asked for, the change is over the 12 months before the newest figure.
+        change_label = f"12-month change {period_label}" if until and period_label else "12-month change"
     else:
         change_label = f"change {period_label}" if period_label else "change over the period"
     comparison = Comparison(metric, rate, figures, period_label or "all history", change_label)

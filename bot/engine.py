@@ -17,7 +17,7 @@ from bot.article import answer_article, article_source_notes
 from bot.catalog import catalog
 from bot.languages import answer_languages
 from bot.metrics import METRICS
-from bot.pointintime import answer_at
+from bot.pointintime import answer_at, month_end
 from bot.query import MAX_TEXT, Query, parse, query_text
 from bot.store import Store
 from bot.understand import understand
@@ -103,6 +103,11 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
             return clarification
     if query.at and query.intent in ("compare", "profile"):
         return answer_at(store, query, today=today)
+    if query.at and query.intent in ("leaderboard", "growth", "crossover"):
+        # A ranking, growth or race "in march 2022" is read as of that date: nothing after it counts.
+        until = month_end(query.at) if query.at_month else query.at
+        label = f"to {until:%B %Y}" if query.at_month else f"to {until.isoformat()}"
+        query = query.model_copy(update={"until": until, "at": None, "period_label": label})
     if query.intent == "compare":
         return article_source_notes(store, answer_compare(store, query, today=today))
     if query.intent == "profile":

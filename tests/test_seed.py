@@ -71,3 +71,11 @@ def test_pytorch_vs_tensorflow_answers_from_the_bundle(seeded_store: Store):
     latest = {f.framework: f.latest.value for f in stars.figures}
     assert latest == {"pytorch": 102_527, "tensorflow": 197_212}
     assert {s.id for s in answer.sources} >= {"top_pypi", "bestof", "repostory"}
+
+
+def test_a_ranking_in_a_past_month_uses_only_figures_up_to_it(seeded_store: Store):
+    answer = answer_text(seeded_store, "top stars in march 2022", today=date(2026, 11, 25))
+    ranked = [f for f in answer.comparisons[0].figures if f.has_data]
+    assert ranked[0].framework == "tensorflow"
+    assert all(f.latest.date <= date(2022, 3, 31) for f in ranked)
+    assert answer.comparisons[0].change_label == "12-month change to March 2022"
