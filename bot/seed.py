@@ -8,11 +8,12 @@ counting method, so a change of method stays visible. It never fills a gap.
 from __future__ import annotations
 
 import calendar
-import csv
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS
@@ -128,9 +129,9 @@ _ARTICLE_METRICS = {
 }
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        yield from csv.DictReader(fh)
+def _read(path: Path) -> pd.DataFrame:
+    # Everything as text first: empty cells stay empty (a gap), never a NaN that could turn into a zero.
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _month_end(month: str) -> str:
@@ -138,54 +139,69 @@ def _month_end(month: str) -> str:
     return date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()
 
 
+def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    for row in frame.to_dict("records"):
+        yield {key: (None if value == "" else value) for key, value in row.items()}
+
+
 def bestof_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
-    for row in _rows(folder / "bestof_ml_weekly_metrics.csv"):
-        fid = row["framework"]
-        if fid not in cat.frameworks:
-            continue
-        for column, metric in _BESTOF_COLUMNS.items():
-            if row[column]:
-                yield {
-                    "framework": fid,
-                    "metric": metric,
-                    "date": row["snapshot_date"],
-                    "value": float(row[column]),
-                    "source": "bestof",
-                    "method": "counted at the time",
-                    "note": f"weekly snapshot {row['source_file']}",
-                }
+    """best-of-ml-python's weekly counts, one row per framework, metric and week (empty cells skipped)."""
+    wide = _read(folder / "bestof_ml_weekly_metrics.csv")
+    wide = wide[wide["framework"].isin(list(cat.frameworks))]
+    long = wide.melt(
+        id_vars=["snapshot_date", "framework", "source_file"],
+        value_vars=list(_BESTOF_COLUMNS),
+        var_name="column",
+        value_name="value",
+    )
+    long = long[long["value"] != ""]
+    out = pd.DataFrame(
+        {
+            "framework": long["framework"],
+            "metric": long["column"].map(_BESTOF_COLUMNS),
+            "date": long["snapshot_date"],
+            "value": long["value"].astype(float),
+            "source": "bestof",
+            "method": "counted at the time",
+            "note": "weekly snapshot " + long["source_file"],
+        }
+    )
+    yield from _records(out)
 
 
 def repostory_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
+    """Stars rebuilt by star date (monthly), plus each repository's count on the fetch day."""
     by_repo = {fw.github.lower(): fw.id for fw in cat if fw.github}
-    fetched_seen: set[str] = set()
-    for row in _rows(folder / "github_monthly_activity.csv"):
-        fid = by_repo.get(row["repo"].lower())
-        if not fid:
-            continue
-        # The month being fetched is only complete up to the fetch date.
-        day = min(_month_end(row["month"]), row["fetched_at"])
-        yield {
-            "framework": fid,
+    frame = _read(folder / "github_monthly_activity.csv")
+    frame["framework"] = frame["repo"].str.lower().map(by_repo)
+    frame = frame[frame["framework"].notna()]
+    commit = "commit " + frame["source_commit"].str[:12]
+    # The month being fetched is only complete up to the fetch date.
+    month_ends = frame["month"].map(_month_end)
+    retained = pd.DataFrame(
+        {
+            "framework": frame["framework"],
             "metric": "github_stars_retained",
-            "date": day,
-            "value": float(row["cumulative_stars"]),
+            "date": month_ends.where(month_ends < frame["fetched_at"], frame["fetched_at"]),
+            "value": frame["cumulative_stars"].astype(float),
             "source": "repostory",
             "method": "retained stars by star date",
-            "note": f"commit {row['source_commit'][:12]}",
+            "note": commit,
         }
-        if fid not in fetched_seen:
-            fetched_seen.add(fid)
-            # The repository's star count on the fetch day is a count taken at the time.
-            yield {
-                "framework": fid,
-                "metric": "github_stars",
-                "date": row["fetched_at"],
-                "value": float(row["total_stars_at_fetch"]),
-                "source": "repostory",
-                "method": "counted at the time",
-                "note": f"count on the fetch day; commit {row['source_commit'][:12]}",
-            }
+    )
+    fetch_day = frame.drop_duplicates("framework")
+    at_fetch = pd.DataFrame(
+        {
+            "framework": fetch_day["framework"],
+            "metric": "github_stars",
+            "date": fetch_day["fetched_at"],
+            "value": fetch_day["total_stars_at_fetch"].astype(float),
+            "source": "repostory",
+            "method": "counted at the time",
+            "note": "count on the fetch day; " + commit[fetch_day.index],
+        }
+    )
+    yield from _records(pd.concat([retained, at_fetch]))
 
 
 def pypi_method(meta: dict[str, str]) -> tuple[str, int, str]:
@@ -199,27 +215,39 @@ def pypi_method(meta: dict[str, str]) -> tuple[str, int, str]:
 
 
 def top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
-    meta = {row["snapshot_date"]: row for row in _rows(folder / "pypi_snapshot_meta.csv")}
+    """Each framework's downloads per day in every top-PyPI snapshot, with the snapshot's counting method."""
     by_package = {fw.pypi_primary: fw.id for fw in cat if fw.pypi_primary}
-    for row in _rows(folder / "pypi_monthly_history.csv"):
-        fid = by_package.get(row["package"])
-        snapshot = meta.get(row["snapshot_date"])
-        if not fid or snapshot is None:
-            continue
-        method, days, day = pypi_method(snapshot)
-        yield {
-            "framework": fid,
+    history = _read(folder / "pypi_monthly_history.csv")
+    history["framework"] = history["package"].map(by_package)
+    meta = _read(folder / "pypi_snapshot_meta.csv")
+    methods = pd.DataFrame(
+        [pypi_method(row) for row in meta.to_dict("records")], columns=["method", "days", "end"], index=meta.index
+    )
+    meta = pd.concat([meta[["snapshot_date", "source_commit"]], methods], axis=1)
+    joined = history[history["framework"].notna()].merge(meta, on=["snapshot_date", "source_commit"], how="inner")
+    # Some days have several snapshots (commits) with the same figures: one observation per day.
+    joined = joined.drop_duplicates(["framework", "end"], keep="last")
+    downloads = joined["download_count_30d"].astype(int)
+    out = pd.DataFrame(
+        {
+            "framework": joined["framework"],
             "metric": "pypi_downloads",
-            "date": day,
-            "value": int(row["download_count_30d"]) / days,
+            "date": joined["end"],
+            "value": downloads / joined["days"],
             "source": "top_pypi",
-            "method": method,
-            "note": f"{int(row['download_count_30d']):,} downloads in {days} days; package {row['package']}",
+            "method": joined["method"],
+            "note": downloads.map("{:,}".format)
+            + " downloads in "
+            + joined["days"].astype(str)
+            + " days; package "
+            + joined["package"],
         }
+    )
+    yield from _records(out)
 
 
 def article_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
-    for row in _rows(folder / "article_figures.csv"):
+    for row in _records(_read(folder / "article_figures.csv")):
         population = row["population"] if row["metric"] == "survey_usage" else None
         metric = _ARTICLE_METRICS.get((row["metric"], population))
         if not metric or row["framework"] not in cat.frameworks:
@@ -230,13 +258,13 @@ def article_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
             "date": f"{row['as_of']}-01",
             "value": float(row["value"]),
             "source": "article",
-            "method": row["population"] or None,
+            "method": row["population"],
             "note": row["source"],
         }
 
 
 def article_claims(folder: Path) -> list[dict[str, Any]]:
-    return [dict(row) for row in _rows(folder / "article_figures.csv")]
+    return _read(folder / "article_figures.csv").to_dict("records")
 
 
 def load_seed(store: Store, folder: Path | None = None, cat: Catalog | None = None) -> dict[str, int]:

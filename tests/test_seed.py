@@ -13,7 +13,7 @@ from bot.store import Store, open_store
 
 def test_rows_per_source(empty_store: Store):
     counts = load_seed(empty_store)
-    assert counts == {"bestof": 9152, "repostory": 681, "top_pypi": 1315, "article": 16}
+    assert counts == {"bestof": 9152, "repostory": 681, "top_pypi": 1295, "article": 16}
     assert empty_store.counts_by_source() == {"bestof": 9152, "repostory": 681, "top_pypi": 1295, "article": 16}
 
 
