@@ -194,6 +194,7 @@ def clean_text(text: str) -> tuple[str, bool]:
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"<[@#!][^>]*>", " ", text)  # user, channel and special mentions
     text = re.sub(r"<(https?://[^|>]*)\|([^>]*)>", r"\2", text)
+    text = re.sub(r"<(?:https?|mailto|tel):[^>]*>", " ", text)  # a bare link names no framework
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _TAG.sub(" ", text)  # markup typed as text ("<script>") is not a name
     text = "".join(ch if ch.isprintable() else " " for ch in text)

@@ -217,3 +217,9 @@ def test_an_impossible_month_is_noted_not_read_as_a_year():
 
 def test_contract_keys_come_first():
     assert list(p("pytorch since 2030").contract_dict())[:5] == ["intent", "frameworks", "metric", "since", "until"]
+
+
+def test_a_bare_slack_link_is_not_a_name():
+    q = p("<https://pytorch.org> pytorch vs tensorflow")
+    assert q.frameworks == ["pytorch", "tensorflow"]
+    assert q.unknown == []
