@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 log = logging.getLogger("fwtrend.clock")
 
@@ -26,20 +27,18 @@ REFRESH_TIMEOUT = 6 * 3600
 MAX_SLEEP = 60.0  # wake at least once a minute, so a changed wall clock is noticed soon
 
 
-class Job:
+class Job(Protocol):
+    """What the scheduler needs of a job: when it is due, and how to run it."""
+
     name: str
 
-    def due(self, now: datetime) -> bool:
-        raise NotImplementedError
+    def due(self, now: datetime) -> bool: ...
 
-    def ran(self, now: datetime) -> None:
-        raise NotImplementedError
+    def ran(self, now: datetime) -> None: ...
 
-    def next_due(self, now: datetime) -> datetime:
-        raise NotImplementedError
+    def next_due(self, now: datetime) -> datetime: ...
 
-    def run(self, now: datetime) -> None:
-        raise NotImplementedError
+    def run(self, now: datetime) -> None: ...
 
 
 @dataclass
@@ -89,7 +88,7 @@ class Every(Job):
 
 DIGEST_EVERY = timedelta(minutes=5)
 HOOKS: list[Job] = []
-"""Extra jobs (digest, …) that `python -m bot.clock` runs alongside the daily refresh."""
+"""Extra jobs that `python -m bot.clock` runs alongside the daily refresh and the digests."""
 
 
 def refresh_in_subprocess() -> int:
