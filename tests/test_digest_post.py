@@ -130,8 +130,12 @@ def test_subscribe_then_post_once_with_chart(env: FakeSlack, store: Store, tmp_p
     assert upload.params["channel_id"] == "C111"
     # The chart goes in the digest's thread, as answers' charts do.
     assert upload.params["thread_ts"] == store.db.execute("SELECT message_ts FROM digest_posts").fetchone()[0]
-    [(_, filename, png)] = fake.uploaded_files()
+    [(file_id, filename, png)] = fake.uploaded_files()
     assert filename.endswith(".png") and png.startswith(b"\x89PNG")
+    # Then shown inside the digest itself.
+    [update] = fake.calls("chat.update")
+    images = [b for b in update.params["blocks"] if b["type"] == "image"]
+    assert images and images[0]["slack_file"] == {"id": file_id}
 
     # Again (a second run, a restart, the next poll): nothing more.
     assert main(["--now", (DUE + timedelta(minutes=5)).isoformat(), "--db", str(tmp_path / "digest.db")]) == 0

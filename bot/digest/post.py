@@ -34,6 +34,7 @@ from bot.digest.compose import compose
 from bot.digest.render import chart_alt, chart_title, render_blocks, render_chart, render_text
 from bot.digest.schedule import Decision, decide
 from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
+from bot.render.blocks import with_chart
 from bot.slack_io import error_code, retry_after
 from bot.store import Store
 
@@ -397,13 +398,17 @@ def _post(
     log.info("posted digest to %s for %s (ts %s)", _where(sub), period, ts)
     report.outcomes.append(Outcome(sub.key, period, "posted", message_ts=ts))
     if png is not None:
-        _upload_chart(client, sub, digest, png, ts, pacer)
+        _upload_chart(client, sub, digest, png, ts, pacer, payload)
 
 
-def _upload_chart(client: WebClient, sub: Subscription, digest: Any, png: bytes, ts: str, pacer: Pacer) -> None:
-    """The chart in the digest's thread, as answers do; a failure costs the chart, not the digest."""
+def _upload_chart(
+    client: WebClient, sub: Subscription, digest: Any, png: bytes, ts: str, pacer: Pacer, payload: dict[str, Any]
+) -> None:
+    """The chart into the digest's thread, then shown inside the digest, as answers do.
+
+    A failure costs the chart (or leaves it in the thread), never the digest."""
     try:
-        pacer.call(
+        uploaded = pacer.call(
             sub.team_id,
             lambda: client.files_upload_v2(
                 content=png,
@@ -416,6 +421,12 @@ def _upload_chart(client: WebClient, sub: Subscription, digest: Any, png: bytes,
         )
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log.warning("digest chart upload failed for %s: %s", _where(sub), error_code(exc))
+        return
+    inline = with_chart(payload, str(uploaded["file"]["id"]), chart_title(digest))
+    try:
+        pacer.call(sub.team_id, lambda: client.chat_update(channel=sub.channel_id, ts=ts, **inline))
+    except (SlackApiError, SlackRequestError) as exc:
+        log.warning("digest chart stays in the thread for %s: %s", _where(sub), error_code(exc))
 
 
 # -- entry points -------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def render_chart(digest: Digest) -> bytes | None:
 
 
 def render_blocks(digest: Digest) -> dict[str, Any]:
-    """{"text", "blocks"}: the chart goes in the message's thread (see post.py), like answers' charts."""
+    """{"text", "blocks"}: the chart is added once uploaded (see post.py), as for answers."""
     mrkdwn = lambda text: {"type": "mrkdwn", "text": _clip(text, MAX_SECTION)}  # noqa: E731
     if digest.quiet:
         return {
@@ -134,8 +134,6 @@ def render_blocks(digest: Digest) -> dict[str, Any]:
     if events:
         text = "*Milestones and crossovers*\n" + "\n".join(f"• {escape(e)}" for e in events)
         blocks.append({"type": "section", "text": mrkdwn(text)})
-    if digest.chart is not None:
-        blocks.append({"type": "context", "elements": [mrkdwn(f"Chart of {escape(digest.chart.label)} in the thread")]})
     blocks.append({"type": "context", "elements": [mrkdwn(escape(freshness_line(digest))), mrkdwn(FOOTER)]})
     return {"text": fallback_text(digest), "blocks": blocks}
 

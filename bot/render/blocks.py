@@ -184,12 +184,14 @@ def fallback_text(answer: Answer) -> str:
 
 
 def with_chart(payload: dict[str, Any], file_id: str, title: str) -> dict[str, Any]:
-    """The message with its uploaded chart as an image block, placed after the figures, before notes."""
+    """The message with its uploaded chart as an image block, after the figures and before notes and sources."""
     image = ImageBlock(slack_file={"id": file_id}, alt_text=_clip(f"Chart: {title}", 2000)).to_dict()
     blocks = [b for b in payload["blocks"] if b.get("type") != "image"]
-    at = next((i for i, b in enumerate(blocks) if b.get("type") in ("context", "divider", "actions")), len(blocks))
-    # The table's legend (a context block right after it) belongs with the table.
-    if at < len(blocks) and blocks[at].get("type") == "context" and at > 0 and blocks[at - 1].get("type") == "section":
+    sections = [i for i, b in enumerate(blocks) if b.get("type") in ("section", "header")]
+    at = sections[-1] + 1 if sections else len(blocks)
+    # The table's legend (a plain-text context right after the figures) belongs with them.
+    legend = at < len(blocks) and blocks[at].get("type") == "context"
+    if legend and all(e.get("type") == "plain_text" for e in blocks[at].get("elements", [])):
         at += 1
     blocks.insert(at, image)
     return {**payload, "blocks": blocks[:MAX_BLOCKS]}
