@@ -31,9 +31,10 @@ def _figures(store: Store, metric: str, today: date) -> tuple[str, dict[str, str
         return metric, out
     comparison = answer.comparisons[0]
     for figure in comparison.with_data:
-        text = f"{fmt.human(figure.latest.value, comparison.unit)} {comparison.unit}"
+        text = fmt.quantity(figure.latest.value, comparison.unit)
         if figure.change_pct is not None:
-            text += f" ({fmt.pct(figure.change_pct)} {comparison.change_label})"
+            across = ", across a change of counting method" if figure.breaks else ""
+            text += f" ({fmt.pct(figure.change_pct)} {comparison.change_label}{across})"
         if figure.stale:
             text += f", as of {fmt.day(figure.latest.date)}"
         out[figure.framework] = text
