@@ -175,6 +175,8 @@ class FakeSocketMode:
 
     def start(self) -> FakeSocketMode:
         listener = socket.create_server(("127.0.0.1", 0))
+        # Closing a socket does not wake a thread blocked in accept() (on Linux), so poll instead.
+        listener.settimeout(0.05)
         self._listener = listener
         self._thread = threading.Thread(target=self._accept_loop, name="fake-socket-mode", daemon=True)
         self._thread.start()
@@ -323,9 +325,11 @@ class FakeSocketMode:
             self._cond.notify_all()
 
     def _accept_loop(self) -> None:
-        while self._listener is not None:
+        while (listener := self._listener) is not None:
             try:
-                sock, _ = self._listener.accept()
+                sock, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return  # stop() closed the listener
             threading.Thread(target=self._serve, args=(sock,), name="fake-socket-mode-conn", daemon=True).start()
