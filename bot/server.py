@@ -98,10 +98,14 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     running = SocketModeApp(handler, services)
     try:
-        handler.connect()
-    except SlackApiError as exc:  # apps.connections.open refused the app-level token
+        # The first URL is asked for here rather than by the client, which would log Slack's whole error
+        # response before raising; a rejected app token must stop `fwtrend serve` in one line. The client
+        # connects to a URL it already holds, and asks for fresh ones itself when it reconnects.
+        handler.client.wss_uri = app.client.apps_connections_open(app_token=handler.app_token)["url"]
+    except SlackApiError as exc:
         running.close()
         raise SystemExit(f"fwtrend: Slack rejected SLACK_APP_TOKEN ({error_code(exc)})") from None
+    handler.connect()
     if handler.client.is_connected():
         log.info("fwtrend is connected in Socket Mode")
     else:  # the client logged why; it keeps retrying in the background

@@ -85,10 +85,14 @@ def assert_acked_in_time(sockets: FakeSocketMode, envelope_id: str) -> None:
 def test_start_opens_the_connection_with_the_app_token_and_keeps_it_alive(running: Running) -> None:
     (opened,) = running.opened
     assert opened.headers["authorization"] == f"Bearer {APP_TOKEN}"  # the app-level token, not the bot's
-    (conn,) = running.sockets.connections
-    assert conn.open and running.app.handler.client.is_connected()
-    # The client pings right after the handshake; the fake's pongs are what keep it from reconnecting.
-    assert conn.pings and conn.pings[0].startswith(running.app.handler.client.session_id().encode())
+    conn, client = running.sockets.current, running.app.handler.client
+    assert conn.open and client.is_connected()
+    # The client pings right after the handshake and counts a connection without pongs as stale.
+    assert conn.pings and conn.pings[0].startswith(client.session_id().encode())
+    deadline = time.monotonic() + 5
+    while client.current_session.last_ping_pong_time is None:  # set when our pong came back to it
+        assert time.monotonic() < deadline, "the client never saw a pong"
+        time.sleep(0.02)
     assert running.sockets.violations == []
 
 
