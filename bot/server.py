@@ -15,6 +15,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Settings, require
@@ -61,10 +62,30 @@ def check_token(settings: Settings) -> None:
 
 
 # -- Socket Mode ------------------------------------------------------------------------------------------
-def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
+@dataclass
+class SocketModeApp:
+    """A Socket Mode app that is connected (or reconnecting) in background threads; `close()` stops it all."""
+
+    handler: Any  # slack_bolt.adapter.socket_mode.SocketModeHandler
+    services: Any  # bot.slack_flows.Services
+    digests_stop: threading.Event | None = None
+
+    def close(self) -> None:
+        if self.digests_stop is not None:
+            self.digests_stop.set()
+        self.handler.close()  # first, so no new envelope reaches a worker that is shutting down
+        self.services.worker.shutdown()
+
+
+def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketModeApp:
+    """Check the settings and the bot token, warm up, open the Socket Mode connection, and return.
+
+    `fwtrend serve` then waits forever; tests close the returned app instead."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.app import create_app
+    from bot.slack_io import error_code
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     setup_logging()
@@ -73,18 +94,39 @@ def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
     services.worker.warm_up()
     app = create_app(settings, services)
     assert settings.slack_app_token is not None
+    # The handler opens the connection with app.client, so `apps.connections.open` goes to SLACK_API_URL too.
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    running = SocketModeApp(handler, services)
+    try:
+        # The first URL is asked for here rather than by the client, which would log Slack's whole error
+        # response before raising; a rejected app token must stop `fwtrend serve` in one line. The client
+        # connects to a URL it already holds, and asks for fresh ones itself when it reconnects.
+        handler.client.wss_uri = app.client.apps_connections_open(app_token=handler.app_token)["url"]
+    except SlackApiError as exc:
+        running.close()
+        raise SystemExit(f"fwtrend: Slack rejected SLACK_APP_TOKEN ({error_code(exc)})") from None
+    handler.connect()
+    if handler.client.is_connected():
+        log.info("fwtrend is connected in Socket Mode")
+    else:  # the client logged why; it keeps retrying in the background
+        log.warning("fwtrend could not connect in Socket Mode yet; retrying")
     if digests:
         from bot.digest.post import start_in_process
         from bot.store import open_store
 
-        start_in_process(open_store(settings.db_path), lambda _enterprise, _team: app.client)
+        _thread, running.digests_stop = start_in_process(
+            open_store(settings.db_path), lambda _enterprise, _team: app.client
+        )
         log.info("posting due digests from this process every few minutes")
-    log.info("fwtrend is connected in Socket Mode")
+    return running
+
+
+def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
+    running = start_socket_mode(settings, digests=digests)
     try:
-        handler.start()
+        threading.Event().wait()  # the client's own threads receive and answer; Ctrl-C ends this
     finally:
-        services.worker.shutdown()
+        running.close()
     return 0
 
 

@@ -75,6 +75,15 @@ def test_a_rejected_bot_token_stops_with_one_line_and_never_prints_it(tmp_path: 
     assert_one_line_naming(result, "SLACK_BOT_TOKEN", "invalid_auth")
 
 
+def test_socket_mode_with_a_rejected_app_token_stops_with_one_line_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    # A bot token pasted as the app token: auth.test passes, apps.connections.open refuses it.
+    result = run_cli(tmp_path, "serve", SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN=TOKEN, SLACK_API_URL=fake_slack.base_url)
+    assert_one_line_naming(result, "SLACK_APP_TOKEN", "not_allowed_token_type")
+    assert [c.method for c in fake_slack.calls()][-1] == "apps.connections.open"
+
+
 def test_an_invalid_port_setting_is_named_without_its_value(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "serve", "--http", SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, PORT="not-a-port")
     assert_one_line_naming(result, "PORT")

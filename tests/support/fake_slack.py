@@ -10,6 +10,10 @@ need no setup; ids starting with ``CNOTFOUND`` do not exist; ``set_channel`` ove
 OAuth: ``add_oauth_code`` makes a code that ``oauth.v2.access`` (client id and secret in HTTP Basic
 auth, as slack_sdk sends them) exchanges once for a workspace's bot token; ``auth.test`` with that
 token then answers for that workspace.
+
+Socket Mode: ``use_socket_mode(server.issue_url)`` (a ``tests.support.fake_socket_mode.FakeSocketMode``)
+makes ``apps.connections.open`` hand out that server's WebSocket URLs. As on Slack, that method takes
+only an app-level token (``xapp-``) and every other method refuses one (``not_allowed_token_type``).
 """
 
 from __future__ import annotations
@@ -199,6 +203,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode_url: Callable[[], str] | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -335,6 +340,10 @@ class FakeSlack:
                 "is_enterprise_install": False,
             }
 
+    def use_socket_mode(self, issue_url: Callable[[], str]) -> None:
+        """Answer ``apps.connections.open`` with ``issue_url()`` (a fresh one-time WebSocket URL per call)."""
+        self._socket_mode_url = issue_url
+
     def reset(self) -> None:
         """Forget calls, failures, channels, users and files (ids keep increasing)."""
         with self._lock:
@@ -441,6 +450,13 @@ class FakeSlack:
         token = _token(headers, params)
         if not token:
             return _Reply.error("not_authed")
+        # App-level tokens open Socket Mode connections and nothing else; bot tokens cannot open them.
+        if (method == "apps.connections.open") != token.startswith("xapp-"):
+            return _Reply.error("not_allowed_token_type")
+        if method == "apps.connections.open":
+            if self._socket_mode_url is None:
+                return _Reply.error("fake_slack_has_no_socket_mode_server")
+            return _Reply.json({"ok": True, "url": self._socket_mode_url()})
         with self._lock:
             installed = self._installed.get(token)
         if method == "auth.test" and installed is not None:
