@@ -25,5 +25,5 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the installation
     app.use(drop_duplicate_events(services.deduper))
     app.use(inject("fwtrend", services))
-    register_all(app)
+    register_all(app, many_workspaces=bool(extra))
     return app

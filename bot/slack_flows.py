@@ -27,6 +27,7 @@ from bot.slack_io import (
     PRIVATE_KINDS,
     EventDeduper,
     Where,
+    checked_respond,
     embed_chart,
     error_code,
     log_slack_error,
@@ -119,6 +120,7 @@ def _count_asked(services: Services, where: Where, query: Query) -> None:
 
 def answer_command(services: Services, client: WebClient, respond: Respond, text: str, where: Where) -> None:
     """`/fwtrend TEXT`: the answer in the channel with its chart, or privately where that can't be."""
+    respond = checked_respond(respond, client, where)
     query = understand_text(text)
     if query.intent in SUBSCRIPTION_INTENTS:
         payload = subscription_reply(services, client, query, where)
@@ -135,9 +137,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
     try:
-        ts = post_answer(client, where, rendered)
+        channel, ts = post_answer(client, where, rendered)
         # Replies in the answer's thread ("@fwtrend what about jax?") follow up on this question.
-        keep(_thread_store(services), (where.team, where.channel, ts), query, rendered.kind)
+        keep(_thread_store(services), (where.team, channel, ts), query, rendered.kind)
     except SlackApiError as exc:
         code = error_code(exc)
         log_slack_error("posting an answer", exc, channel=where.channel)
@@ -159,7 +161,11 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     key = (where.team, where.channel, where.thread_ts or "")
     query = understand(text, context=recall(store, key))
     if query.intent in SUBSCRIPTION_INTENTS:
-        payload = subscription_reply(services, client, query, where)
+        if where.channel.startswith("U"):  # asked from App Home: there is no channel to subscribe
+            text = "Digests go to channels: run `/fwtrend subscribe` in the channel that should get them."
+            payload = {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+        else:
+            payload = subscription_reply(services, client, query, where)
         try:
             client.chat_postMessage(
                 channel=where.channel, thread_ts=where.thread_ts, text=payload["text"], blocks=payload["blocks"]
@@ -172,8 +178,9 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     if rendered is None:
         return
     try:
-        post_answer(client, where, rendered)
-        keep(store, key, query, rendered.kind)
+        channel, _ = post_answer(client, where, rendered)
+        # Keyed by where the answer went: a question asked from App Home goes to the app's DM (D…).
+        keep(store, (where.team, channel, where.thread_ts or ""), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("answering a message", exc, channel=where.channel)
         tell(None, client, where, plain_message(exc))
@@ -188,6 +195,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     action = body["actions"][0]
     container = body.get("container") or {}
     where = Where(channel=str(container.get("channel_id", "")), user=body["user"]["id"])
+    respond = checked_respond(respond, client, where)
     query = _button_query(action)
     if query is None:
         tell(respond, client, where, STALE_BUTTON)
@@ -228,6 +236,7 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
     where = Where(
         channel=str(channel), user=body["user"]["id"], thread_ts=(body.get("container") or {}).get("thread_ts")
     )
+    respond = checked_respond(respond, client, where)
     query = _button_query(action)
     if query is None:
         tell(respond, client, where, STALE_BUTTON)
@@ -254,5 +263,7 @@ def publish_home(services: Services, client: WebClient, user: str) -> None:
 
 
 def answer_in_dm(services: Services, client: WebClient, user: str, text: str) -> None:
-    """A question asked from the App Home's modal: answered in the user's DM with the app, with its chart."""
+    """A question asked from the App Home's modal: answered in the user's DM with the app, with its chart.
+
+    Subscribing needs a channel, so the modal's questions are only ever answers."""
     answer_message(services, client, text, Where(channel=user, user=user))

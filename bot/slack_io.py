@@ -215,27 +215,49 @@ def upload_chart(client: WebClient, rendered: Rendered, channel: str, thread_ts:
     return str(response["file"]["id"])
 
 
-def embed_chart(client: WebClient, channel: str, ts: str, rendered: Rendered, file_id: str) -> bool:
-    """Show the uploaded chart inside the answer itself (an image block), not only in its thread.
+# Slack shares an upload asynchronously: an image block naming it is refused (`invalid_blocks`) until the
+# file is shared where the message is, usually within a second or two.
+EMBED_WAITS = (0.5, 1.0, 2.0, 4.0)
 
-    The file is shared in the answer's thread first, so everyone who sees the answer may see the file.
-    Slack processes uploads asynchronously; if it refuses the block, the chart stays in the thread.
+
+def show_chart_inline(
+    client: WebClient,
+    channel: str,
+    ts: str,
+    payload: dict[str, Any],
+    file_id: str,
+    title: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Put the uploaded chart inside the message itself (an image block), not only in its thread.
+
+    The file is shared in the message's thread first, so everyone who sees the message may see it. While
+    Slack still refuses the block, wait and try again; after the last try the chart stays in the thread.
     """
     from bot.render.blocks import with_chart
 
-    payload = with_chart(rendered.payload, file_id, rendered.chart_title)
-    try:
-        client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
-        return True
-    except SlackApiError as exc:
-        log_slack_error("embedding the chart", exc, channel=channel)
-        return False
+    inline = with_chart(payload, file_id, title)
+    for wait in (*EMBED_WAITS, None):
+        try:
+            client.chat_update(channel=channel, ts=ts, text=inline["text"], blocks=inline["blocks"])
+            return True
+        except SlackApiError as exc:
+            if error_code(exc) != "invalid_blocks" or wait is None:
+                log_slack_error("showing the chart in the message", exc, channel=channel)
+                return False
+            sleep(wait)
+    return False
 
 
-def post_answer(client: WebClient, where: Where, rendered: Rendered) -> str:
+def embed_chart(client: WebClient, channel: str, ts: str, rendered: Rendered, file_id: str) -> bool:
+    return show_chart_inline(client, channel, ts, rendered.payload, file_id, rendered.chart_title)
+
+
+def post_answer(client: WebClient, where: Where, rendered: Rendered) -> tuple[str, str]:
     """The answer in the channel (or thread), its chart in the answer's thread and then inside the answer.
 
-    Returns the answer's ts."""
+    Returns (channel id, the answer's ts): posting to a user id lands in the app's DM, whose id differs."""
     channel, ts = post_joining(client, where, rendered.payload)
     try:
         file_id = upload_chart(client, rendered, channel, where.thread_ts or ts)
@@ -248,7 +270,7 @@ def post_answer(client: WebClient, where: Where, rendered: Rendered) -> str:
             thread_ts=where.thread_ts or ts,
             text=f"I couldn't attach the chart: {plain_message(exc)}",
         )
-    return ts
+    return channel, ts
 
 
 def with_note(payload: dict[str, Any], note: str) -> dict[str, Any]:
@@ -284,6 +306,34 @@ def private_answer(
         chart_note = f" {NO_FILES_IN_PRIVATE}."
     payload = with_note(rendered.payload, f":lock: Only you can see this. {reason}{chart_note}")
     respond(response_type="ephemeral", replace_original=False, text=payload["text"], blocks=payload["blocks"])
+
+
+def checked_respond(respond: Callable[..., Any], client: WebClient, where: Where) -> Callable[..., Any]:
+    """`respond` that does not fail silently: Slack's response_url answers errors (expired after 30
+    minutes, used more than 5 times, invalid_blocks) without raising, so check, log, and fall back to
+    an ephemeral message for new replies."""
+
+    def send(**kwargs: Any) -> Any:
+        response = respond(**kwargs)
+        status = getattr(response, "status_code", 200)
+        if status == 200:
+            return response
+        log.warning("response_url refused a reply: HTTP %s %s", status, str(getattr(response, "body", ""))[:200])
+        if kwargs.get("replace_original") or kwargs.get("delete_original"):
+            return response  # there is no other way to change an ephemeral message
+        try:
+            return client.chat_postEphemeral(
+                channel=where.channel,
+                user=where.user,
+                thread_ts=where.thread_ts,
+                text=kwargs.get("text") or "",
+                blocks=kwargs.get("blocks"),
+            )
+        except SlackApiError as exc:
+            log_slack_error("the ephemeral fallback", exc, channel=where.channel)
+            return response
+
+    return send
 
 
 def tell(respond: Callable[..., Any] | None, client: WebClient, where: Where, text: str) -> None:

@@ -276,15 +276,15 @@ def test_missed_by_25_hours_is_skipped_with_a_log_line(
 
 
 # -- Slack errors ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("setup", ["archived", "not_member"])
+@pytest.mark.parametrize("setup", ["archived", "private_not_member"])
 def test_unpostable_channel_pauses_and_tells_the_subscriber(fake_slack: FakeSlack, store: Store, setup: str):
     subscribe_direct(store, fake_slack, user_id="U222")
     if setup == "archived":
         fake_slack.set_channel("C111", is_archived=True)
         error = "is_archived"
     else:
-        fake_slack.set_channel("C111", is_member=False)
-        error = "not_in_channel"
+        fake_slack.set_channel("C111", is_private=True, is_member=False)
+        error = "channel_not_found"  # what Slack says of a private channel the bot can't see
     report = run(store, fake_slack, DUE)
     assert [(o.status, o.error) for o in report.outcomes] == [("paused", error)]
     sub = get_subscription(store, None, "T111", "C111")
@@ -306,6 +306,15 @@ def test_unpostable_channel_pauses_and_tells_the_subscriber(fake_slack: FakeSlac
     reply = subscribe_direct(store, fake_slack, user_id="U222", at=DUE + timedelta(weeks=1, hours=1))
     assert reply["text"].startswith("Resumed")
     assert len(run(store, fake_slack, DUE + timedelta(weeks=2)).posted) == 1
+
+
+def test_a_public_channel_the_bot_left_is_joined_and_gets_its_digest(fake_slack: FakeSlack, store: Store):
+    subscribe_direct(store, fake_slack, user_id="U222")
+    fake_slack.set_channel("C111", is_member=False)
+    report = run(store, fake_slack, DUE)
+    assert [o.status for o in report.outcomes] == ["posted"]
+    assert [c.params["channel"] for c in fake_slack.calls("conversations.join")] == ["C111"]
+    assert not get_subscription(store, None, "T111", "C111").paused
 
 
 def test_other_errors_retry_within_the_late_window(fake_slack: FakeSlack, store: Store):

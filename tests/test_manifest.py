@@ -30,7 +30,13 @@ ALLOWED_BOT_SCOPES = {
 }
 REQUIRED_BOT_SCOPES = {"commands", "chat:write", "files:write", "app_mentions:read", "im:history"}
 # Slack refuses an event subscription whose scope is missing.
-EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history", "app_home_opened": None}
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read",
+    "message.im": "im:history",
+    "app_home_opened": None,
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+}
 
 
 @pytest.fixture(scope="module")

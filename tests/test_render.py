@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -146,3 +147,10 @@ def test_terminal_text_has_the_table_notes_and_sources(seeded_store):
     assert "PyPI downloads" in text and "Stars" in text
     assert "counting changed on 2025-06-30" in text
     assert "Sources:" in text and "CC BY-SA 4.0" in text
+
+
+def test_no_empty_button_row_when_no_other_metric_has_figures(seeded_store):
+    cached = answer_text(seeded_store, "pytorch vs jax downloads", today=TODAY)
+    answer = dataclasses.replace(cached, extra={**cached.extra, "metrics_with_data": ["pypi_downloads"]})
+    message = render_blocks(answer, today=TODAY)
+    assert all(b.get("elements") for b in message["blocks"] if b["type"] == "actions")

@@ -488,3 +488,12 @@ def test_a_clarifying_button_when_clicked_produces_the_answer(bot: Bot) -> None:
     assert update.params["ts"] == "1700000074.2"
     header = next(b for b in update.params["blocks"] if b["type"] == "header")["text"]["text"]
     assert header == "Transformers"
+
+
+def test_a_reply_the_response_url_refuses_is_sent_as_an_ephemeral_message(bot: Bot) -> None:
+    # Slack refuses a response_url used more than 5 times or after 30 minutes, without the SDK raising.
+    bot.fake.fail("response_url", "used_url", status=404)
+    bot.command("help", channel_id="C909", user_id="U909")
+    (ephemeral,) = bot.fake.wait_for("chat.postEphemeral")
+    assert (ephemeral.params["channel"], ephemeral.params["user"]) == ("C909", "U909")
+    assert ephemeral.params["blocks"]

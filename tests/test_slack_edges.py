@@ -103,3 +103,26 @@ def test_a_failed_render_tells_the_user_instead_of_going_silent(
     assert [s["text"] for s in said] == [RENDER_FAILED]
     assert fake_slack.calls("chat.postMessage") == []
     assert "rendering a compare answer failed" in caplog.text
+
+
+def test_the_chart_is_shown_in_the_message_once_slack_has_shared_the_upload(fake_slack: FakeSlack) -> None:
+    from bot.slack_io import show_chart_inline
+
+    client = slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake_slack.base_url))
+    fake_slack.fail("chat.update", "invalid_blocks", times=2)  # the upload is still being processed
+    waits: list[float] = []
+    payload = {"text": "t", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "figures"}}]}
+    assert show_chart_inline(client, "C1", "1.2", payload, "F1", "chart", sleep=waits.append)
+    assert waits == [0.5, 1.0]
+    last = fake_slack.calls("chat.update")[-1]
+    assert [b["type"] for b in last.params["blocks"]] == ["section", "image"]
+
+
+def test_a_chart_slack_never_accepts_stays_in_the_thread(fake_slack: FakeSlack) -> None:
+    from bot.slack_io import show_chart_inline
+
+    client = slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake_slack.base_url))
+    fake_slack.fail("chat.update", "invalid_blocks", times=10)
+    payload = {"text": "t", "blocks": []}
+    assert not show_chart_inline(client, "C1", "1.2", payload, "F1", "chart", sleep=lambda _s: None)
+    assert len(fake_slack.calls("chat.update")) == 5

@@ -34,8 +34,7 @@ from bot.digest.compose import compose
 from bot.digest.render import chart_alt, chart_title, render_blocks, render_chart, render_text
 from bot.digest.schedule import Decision, decide
 from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
-from bot.render.blocks import with_chart
-from bot.slack_io import error_code, retry_after
+from bot.slack_io import error_code, retry_after, show_chart_inline
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -50,6 +49,8 @@ PAUSE_ERRORS = {
     "not_in_channel": "I'm not a member of the channel",
     "is_archived": "the channel is archived",
     "account_inactive": "the app's Slack account is deactivated",
+    "token_revoked": "the app was uninstalled from the workspace",
+    "invalid_auth": "the app's token is no longer valid",
 }
 POST_INTERVAL = 1.0
 """Seconds between posts to one workspace: chat.postMessage allows about one a second."""
@@ -378,7 +379,7 @@ def _post(
         return
     _mark(store, sub.key, period, owner, status="sending")
     try:
-        response = pacer.call(sub.team_id, lambda: client.chat_postMessage(channel=sub.channel_id, **payload))
+        response = pacer.call(sub.team_id, lambda: _post_joining(client, sub.channel_id, payload))
     except (SlackApiError, SlackRequestError) as exc:
         code = error_code(exc)
         if code in PAUSE_ERRORS:
@@ -399,6 +400,21 @@ def _post(
     report.outcomes.append(Outcome(sub.key, period, "posted", message_ts=ts))
     if png is not None:
         _upload_chart(client, sub, digest, png, ts, pacer, payload)
+
+
+def _post_joining(client: WebClient, channel: str, payload: dict[str, Any]) -> Any:
+    """Post the digest; in a public channel the bot has left (or was never in), join it and post again,
+    as answers do (channels:join). A private channel still answers not_in_channel/channel_not_found."""
+    try:
+        return client.chat_postMessage(channel=channel, **payload)
+    except SlackApiError as exc:
+        if error_code(exc) != "not_in_channel":
+            raise
+        try:
+            client.conversations_join(channel=channel)
+        except SlackApiError:
+            raise exc from None  # the post's own error says why the digest can't go there
+        return client.chat_postMessage(channel=channel, **payload)
 
 
 def _upload_chart(
@@ -422,11 +438,11 @@ def _upload_chart(
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log.warning("digest chart upload failed for %s: %s", _where(sub), error_code(exc))
         return
-    inline = with_chart(payload, str(uploaded["file"]["id"]), chart_title(digest))
-    try:
-        pacer.call(sub.team_id, lambda: client.chat_update(channel=sub.channel_id, ts=ts, **inline))
-    except (SlackApiError, SlackRequestError) as exc:
-        log.warning("digest chart stays in the thread for %s: %s", _where(sub), error_code(exc))
+    file_id = str(uploaded["file"]["id"])
+    pacer.call(
+        sub.team_id,
+        lambda: show_chart_inline(client, sub.channel_id, ts, payload, file_id, chart_title(digest), sleep=pacer.sleep),
+    )
 
 
 # -- entry points -------------------------------------------------------------------------------------

@@ -225,11 +225,19 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
 
 
 # -- replies ------------------------------------------------------------------------------------------
+def _whole_lines(text: str, limit: int = 3000) -> str:
+    """Cut at a line break, so no `<!date^…>` token or mention is split (Slack would show it raw)."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 2].rsplit("\n", 1)[0]
+    return kept + "\n…"
+
+
 def _message(text: str, *lines: str) -> dict[str, Any]:
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": _whole_lines(text)}}]
     for line in lines:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line[:3000]}]})
-    return {"text": text[:3000], "blocks": blocks}
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _whole_lines(line)}]})
+    return {"text": _whole_lines(text), "blocks": blocks}
 
 
 def slack_date(moment: datetime, tz: str) -> str:

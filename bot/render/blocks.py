@@ -123,7 +123,9 @@ def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock
                     text="Share in channel", action_id=ACTION_SHARE, value=encode_query(query), style="primary"
                 )
             )
-        blocks.append(ActionsBlock(block_id="metric", elements=metric_buttons[:6]))
+        # Slack refuses an actions block without elements, and with it the whole message.
+        if metric_buttons:
+            blocks.append(ActionsBlock(block_id="metric", elements=metric_buttons[:6]))
         blocks.append(ActionsBlock(block_id="period", elements=period_buttons))
     return blocks
 
