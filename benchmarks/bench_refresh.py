@@ -19,27 +19,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.catalog import catalog  # noqa: E402
 from bot.refresh import run_refresh  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from bot.sources.arxiv import PACING_SECONDS  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.fixture_builder import DAY1, exchanges  # noqa: E402
-from tests.http_replay import Replay, ReplayServer  # noqa: E402
+from tests.http_replay import Replay, ReplayServer, settings_for  # noqa: E402
 
 TARGET_SECONDS = 20.0
-
-
-def settings_for(server: ReplayServer) -> Settings:
-    u = server.base_urls
-    return Settings(
-        _env_file=None,
-        github_api_url=u["github"],
-        fwtrend_pypistats_url=u["pypistats"],
-        fwtrend_clickhouse_url=u["clickhouse"],
-        fwtrend_npm_url=u["npm"],
-        fwtrend_stackexchange_url=u["stackexchange"],
-        fwtrend_huggingface_url=u["huggingface"],
-        fwtrend_arxiv_url=u["arxiv"],
-    )
 
 
 def table(report, seconds: float) -> list[str]:
@@ -58,7 +43,7 @@ def main() -> int:
     fws = list(catalog())
     replay = Replay({}, exchanges(fws, DAY1))
     with ReplayServer(replay, latency=args.latency) as server, tempfile.TemporaryDirectory() as tmp:
-        settings = settings_for(server)
+        settings = settings_for(server.base_urls)
         store = Store(Path(tmp) / "bench.db")
         store.migrate()
         others = ["github", "pypistats", "clickhouse", "npm", "stackexchange", "huggingface"]

@@ -189,8 +189,9 @@ def sources_answer(store: Store, query: Query) -> Answer:
         )
     }
     meta = store.sources()
+    statuses = sources_status(store)
     lines = []
-    for status in sources_status(store):
+    for status in statuses:
         sid = status["source"]
         info, row = meta.get(sid, {}), held.get(sid)
         figures = f"{row['n']:,} figures to {row['newest']}" if row else "no figures yet"
@@ -201,8 +202,9 @@ def sources_answer(store: Store, query: Query) -> Answer:
         if status["last_error"]:
             state += f"; last run failed: {status['last_error'][:120]}"
         lines.append(f"*{status['name']}*: {figures}; {state}. {info.get('licence', '')}")
+    refreshed = {status["source"] for status in statuses}
     for sid, row in held.items():
-        if any(s["source"] == sid for s in sources_status(store)):
+        if sid in refreshed:
             continue
         info = meta.get(sid, {})
         lines.append(

@@ -272,7 +272,6 @@ def run_refresh(
 def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """Per source: last good refresh (any framework), last complete one (every framework it covers), staleness."""
     now = now or datetime.now(UTC)
-    store.migrate()
     out = []
     for sid, cls in SOURCES.items():
         per_fw = store.db.execute(

@@ -14,7 +14,7 @@ import respx
 from bot.settings import Settings
 from bot.sources.base import VirtualClock
 from bot.store import Store, forget_stores, open_store
-from tests.http_replay import Replay
+from tests.http_replay import Replay, settings_for
 
 pytest_plugins = ["tests.support.fake_slack"]
 
@@ -52,17 +52,7 @@ FRAMEWORKS = ["pytorch", "tensorflow", "flax"]
 
 
 def make_settings(**overrides: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        github_api_url=BASE_URLS["github"],
-        fwtrend_pypistats_url=BASE_URLS["pypistats"],
-        fwtrend_clickhouse_url=BASE_URLS["clickhouse"],
-        fwtrend_npm_url=BASE_URLS["npm"],
-        fwtrend_stackexchange_url=BASE_URLS["stackexchange"],
-        fwtrend_huggingface_url=BASE_URLS["huggingface"],
-        fwtrend_arxiv_url=BASE_URLS["arxiv"],
-        **overrides,
-    )
+    return settings_for(BASE_URLS, **overrides)
 
 
 @pytest.fixture

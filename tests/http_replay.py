@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bot.settings import Settings
+
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 IGNORED_PARAMS = {"key"}  # credentials never go into fixtures or keys
 
@@ -54,6 +56,21 @@ class Fault:
 
     def matches(self, source: str, path: str) -> bool:
         return source == self.source and self.path_contains in path and (self.times is None or self.used < self.times)
+
+
+def settings_for(base_urls: dict[str, str], **overrides: object) -> Settings:
+    """Settings whose every data source points at these base URLs (a replay, never the live APIs)."""
+    return Settings(
+        _env_file=None,
+        github_api_url=base_urls["github"],
+        fwtrend_pypistats_url=base_urls["pypistats"],
+        fwtrend_clickhouse_url=base_urls["clickhouse"],
+        fwtrend_npm_url=base_urls["npm"],
+        fwtrend_stackexchange_url=base_urls["stackexchange"],
+        fwtrend_huggingface_url=base_urls["huggingface"],
+        fwtrend_arxiv_url=base_urls["arxiv"],
+        **overrides,
+    )
 
 
 class Replay:
