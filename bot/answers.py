@@ -19,6 +19,7 @@ from bot import format as fmt
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
 from bot.query import Query
+from bot.series_gaps import on_or_before, start_point
 from bot.store import Store
 
 # A jump between two observations longer than this (and than 3× the series' usual spacing) is a gap.
@@ -223,15 +224,7 @@ def find_breaks(framework: str, points: list[Point]) -> list[MethodBreak]:
 
 
 def _nearest_on_or_before(points: list[Point], day: date, tolerance: int = 45) -> Point | None:
-    best = None
-    for p in points:
-        if p.date <= day:
-            best = p
-        else:
-            break
-    if best and (day - best.date).days <= tolerance:
-        return best
-    return None
+    return on_or_before(points, day, tolerance)
 
 
 def _window(points: list[Point], since: date | None, until: date | None) -> list[Point]:
@@ -261,8 +254,8 @@ def build_figure(
     current = until is None or until >= today
     figure.stale = current and (today - latest.date).days > metric.fresh_days + (31 if rate else 0)
     if since is not None:
-        # "Since X" is measured from the figure standing at X (the last one on or before it), else the first after.
-        start = _nearest_on_or_before(series, since) or points[0]
+        # "Since X" is measured from the figure standing at X (in a gap, the nearest side), else the first after.
+        start = start_point(series, since, 45)[0] or points[0]
     else:
         start = _nearest_on_or_before(points, latest.date - timedelta(days=DEFAULT_CHANGE_DAYS))
     if start is not None and start.date < latest.date:
@@ -689,7 +682,8 @@ def growth(
         return None
     rows = []
     for fid, pts in series.items():
-        a, b = _value_at(pts, start), _value_at(pts, end)
+        first = start_point(pts, start, 45)[0]  # a start in a gap reads its nearest real figure
+        a, b = (first.value if first else None), _value_at(pts, end)
         if a is None or b is None:
             left_out.append(fid)
             continue

@@ -15,6 +15,7 @@ from bot.answers import (
 )
 from bot.article import answer_article, article_source_notes
 from bot.catalog import catalog
+from bot.gap_answers import boundary_notes
 from bot.languages import answer_languages
 from bot.metrics import METRICS
 from bot.pointintime import answer_at, month_end
@@ -76,6 +77,12 @@ def _with_reading_notes(answer: Answer, query: Query) -> Answer:
 
 def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
     answer = _dispatch(store, query, today=today)
+    if answer.kind in ("compare", "profile", "leaderboard", "growth", "crossover"):
+        # A period that starts or ends in a gap of the data says so, and which real figures it used.
+        since, until = query.since, query.until
+        if query.at and until is None:
+            until = month_end(query.at) if query.at_month else query.at
+        answer.notes = [*boundary_notes(store, answer, since, until), *answer.notes]
     if answer.kind in ("compare", "profile", "leaderboard", "growth", "crossover", "point_in_time", "empty"):
         # Buttons offer only metrics that have figures for these frameworks.
         answer.extra.setdefault("metrics_with_data", metrics_with_data(store, query.frameworks))

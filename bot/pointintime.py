@@ -27,8 +27,10 @@ from bot.answers import (
     source_credits,
 )
 from bot.catalog import Catalog, catalog
+from bot.gap_answers import gap_headline, gap_line, gap_notes, gap_rows
 from bot.metrics import METRICS, Metric
 from bot.query import Query
+from bot.series_gaps import Gap, distance, gap_at, nearest_side, on_or_before
 from bot.store import Store
 
 MIN_TOLERANCE_DAYS = 45
@@ -57,6 +59,8 @@ class AtFigure:
     """The series from `then` to `now`, for the chart."""
     retained: bool = False
     """`then` comes from the rebuilt retained-stars series because no count taken at the time was near."""
+    gap: Gap | None = None
+    """The date asked falls in this gap of the series: `then` is its nearest side, never a filled-in value."""
 
     @property
     def moved(self) -> bool:
@@ -92,14 +96,7 @@ def value_at(
         if in_month:
             return in_month[0]
         at = month_end(at)
-    best = None
-    for p in points:
-        if p.date > at:
-            break
-        best = p
-    if best is not None and (at - best.date).days <= tolerance:
-        return best
-    return None
+    return on_or_before(points, at, tolerance)
 
 
 def _series(store: Store, metric: Metric, frameworks: list[str], rate: bool) -> dict[str, list[Point]]:
@@ -129,15 +126,18 @@ def figures_at(
     out = []
     for fid in frameworks:
         points = series.get(fid, [])
-        then = value_at(points, at, month=month, tolerance=tolerance)
+        gap = gap_at(points, at, month=month)
+        then = nearest_side(gap, at, month=month) if gap else value_at(points, at, month=month, tolerance=tolerance)
         retained = False
-        if then is None and fallback.get(fid):
-            then = value_at(fallback[fid], at, month=month, tolerance=tolerance)
-            retained = then is not None
+        if (then is None or distance(then, at, month=month) > tolerance) and fallback.get(fid):
+            # A star count rebuilt for the date beats counts taken at the time but months away.
+            old = value_at(fallback[fid], at, month=month, tolerance=tolerance)
+            if old is not None:
+                then, retained, gap = old, True, None
         now = points[-1] if points else None
         shown = [p for p in points if then is None or p.date >= then.date]
         fw = cat[fid]
-        out.append(AtFigure(fid, fw.name, fw.colour, then, now, shown, retained))
+        out.append(AtFigure(fid, fw.name, fw.colour, then, now, shown, retained, gap))
     return out
 
 
@@ -201,6 +201,26 @@ def _comparisons(metric: Metric, figs: list[AtFigure], label: str, today: date) 
     then_day = _one_date([f.then for f in figs])
     now_day = _one_date([f.now for f in figs])
     then_rows = [Figure(f.framework, f.name, f.colour, [f.then] if f.then else [], latest=f.then) for f in figs]
+    if any(f.gap for f in figs):
+        # In a gap: the figures on either side, each row dated, instead of one row "at" the date.
+        sides = [
+            (points, _one_date(points), side) for points, side in zip(gap_rows(figs), ("before", "after"), strict=True)
+        ]
+        rows = [
+            Comparison(
+                _labelled(metric, f"{metric.short}, {_when(day, metric) if day else 'nearest ' + side}"),
+                False,
+                [
+                    Figure(f.framework, f.name, f.colour, [p] if p else [], latest=p)
+                    for f, p in zip(figs, points, strict=True)
+                ],
+                label,
+                f"change since {label}",
+            )
+            for points, day, side in sides
+        ]
+    else:
+        rows = []
     now_rows = []
     for f in figs:
         row = Figure(f.framework, f.name, f.colour, f.series, latest=f.now, gaps=find_gaps(f.series))
@@ -211,7 +231,7 @@ def _comparisons(metric: Metric, figs: list[AtFigure], label: str, today: date) 
     then_label = f"{metric.short}, {_when(then_day, metric) if then_day else label}"
     now_label = f"{metric.short}, {_when(now_day, metric) if now_day else 'latest'} (change)"
     change_label = f"change since {label}"
-    out = [Comparison(_labelled(metric, then_label), False, then_rows, label, change_label)]
+    out = rows or [Comparison(_labelled(metric, then_label), False, then_rows, label, change_label)]
     if any(f.moved for f in figs):
         out.append(Comparison(_labelled(metric, now_label), False, now_rows, label, change_label))
     return out
@@ -235,6 +255,8 @@ def source_of(store: Store, framework: str, metric_id: str, point: Point) -> str
 
 def _figure_line(store: Store, f: AtFigure, metric: Metric, label: str) -> str:
     unit = metric.unit
+    if f.gap is not None:
+        return gap_line(f, metric, label, with_unit, lambda p: source_of(store, f.framework, metric.id, p))
     if f.then is None:
         return f"{f.name}: no {metric.label} figure for {label} (none within {tolerance_days(metric)} days before)."
     metric_id = "github_stars_retained" if f.retained else metric.id
@@ -257,6 +279,8 @@ def _headline(metric: Metric, figs: list[AtFigure], label: str) -> str:
     have = [f for f in figs if f.then is not None]
     if not have:
         return f"I have no {metric.label} figures for {label}."
+    if any(f.gap for f in figs):
+        return gap_headline(metric, figs, label)
     then = ", ".join(f"{f.name} {exact(f.then.value, metric.unit)}" for f in have)
     dates = sorted({f.then.date for f in have})
     # Say which day the figure is from: the nearest observation may fall outside the asked month.
@@ -275,7 +299,7 @@ def _headline(metric: Metric, figs: list[AtFigure], label: str) -> str:
 
 
 def _notes(store: Store, metric: Metric, figs: list[AtFigure], query: Query) -> list[str]:
-    notes = []
+    notes = gap_notes(metric, figs, query.period_label or fmt.day(query.at))
     if any(f.retained for f in figs):
         retained = METRICS["github_stars_retained"]
         notes.append(
@@ -305,8 +329,12 @@ def _empty(store: Store, query: Query, title: str, names: str, label: str, metri
     marks = ", ".join("?" for _ in ids)
     lines = []
     for fid in query.frameworks:
-        sql = f"SELECT MIN(date) FROM observations WHERE framework = ? AND metric IN ({marks})"
-        first = store.db.execute(sql, [fid, *ids]).fetchone()[0]
+        sql = f"SELECT MIN(date), MAX(date) FROM observations WHERE framework = ? AND metric IN ({marks})"
+        first, last = store.db.execute(sql, [fid, *ids]).fetchone()
+        if last and query.at > date.fromisoformat(last):
+            # After the newest figure is not a gap: the history simply stops there (so far).
+            lines.append(f"{catalog()[fid].name}: the newest {what} I have are from {last}, before {label}.")
+            continue
         start = f"start on {first}" if first else "are none yet"
         lines.append(f"{catalog()[fid].name}: the {what} I have {start}.")
     return Answer("empty", query, title, f"I have no {what} for {names} at {label}.", lines=lines)
