@@ -58,6 +58,13 @@ def metric_line(metric: MetricMoves, period: str) -> str:
     return f"{label}: {movers}"
 
 
+def more_metrics(digest: Digest) -> str:
+    """What a digest had no room for, and where to see it."""
+    extra = digest.movers[MAX_METRIC_LINES:]
+    names = ", ".join(m.metric.label for m in extra)
+    return f"{len(extra)} more moved ({names}): `/fwtrend` with those metrics shows them"
+
+
 def event_lines(digest: Digest) -> list[str]:
     events = digest.milestones + digest.leaders + digest.crossovers
     out = events[:MAX_EVENTS]
@@ -128,6 +135,8 @@ def render_blocks(digest: Digest) -> dict[str, Any]:
         {"type": "context", "elements": [mrkdwn(escape(_capital(period_text(digest))))]},
     ]
     lines = [f"• {escape(metric_line(m, digest.period_word))}" for m in digest.movers[:MAX_METRIC_LINES]]
+    if len(digest.movers) > MAX_METRIC_LINES:
+        lines.append(f"• …and {more_metrics(digest)}")
     if lines:
         blocks.append({"type": "section", "text": mrkdwn("*Movers*\n" + "\n".join(lines))})
     events = event_lines(digest)
@@ -147,6 +156,8 @@ def render_text(digest: Digest) -> str:
     if movers:
         out.append("Movers")
         out += [f"  • {metric_line(m, digest.period_word)}" for m in movers]
+        if len(digest.movers) > MAX_METRIC_LINES:
+            out.append(f"  • …and {more_metrics(digest)}")
     events = event_lines(digest)
     if events:
         out.append("Milestones and crossovers")

@@ -21,6 +21,7 @@ from bot.catalog import catalog
 from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
 from bot.digest.tables import NO_ENTERPRISE, most_asked
 from bot.render.blocks import escape
+from bot.render.layout import split_text
 from bot.store import Store
 
 log = logging.getLogger("fwtrend.digest")
@@ -234,7 +235,8 @@ def _whole_lines(text: str, limit: int = 3000) -> str:
 
 
 def _message(text: str, *lines: str) -> dict[str, Any]:
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": _whole_lines(text)}}]
+    # A long list is laid out over several sections (cut at line breaks), never cut short.
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text)]
     for line in lines:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _whole_lines(line)}]})
     return {"text": _whole_lines(text), "blocks": blocks}

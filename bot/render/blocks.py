@@ -29,6 +29,7 @@ from bot.answers import Answer
 from bot.catalog import catalog
 from bot.metrics import BUTTON_METRICS, METRICS
 from bot.query import Query
+from bot.render.layout import body_sections, code_sections, pack, split_text
 from bot.render.table import answer_rows, legend, monospace
 
 MAX_BLOCKS = 50
@@ -36,6 +37,8 @@ MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_FALLBACK = 3000
 MAX_BUTTON_VALUE = 2000
+# Sections for an answer's lines: with header, figures, chart, notes, sources and buttons, well under 50 blocks.
+MAX_BODY_SECTIONS = 20
 
 ACTION_METRIC = "fwtrend.metric"
 ACTION_PERIOD = "fwtrend.period"
@@ -136,6 +139,18 @@ def _intent_for(query: Query) -> str:
     return "compare"
 
 
+def terminal_hint(query: Query) -> str:
+    """Where to see what a Slack message had no room for: the same question in a terminal."""
+    asked = " ".join(query.text.split())
+    if asked and len(asked) <= 80 and "`" not in asked:
+        return f"`fwtrend ask {escape(asked)}` in a terminal shows them all"
+    return "the same question with `fwtrend ask` in a terminal shows them all"
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
 def render_blocks(
     answer: Answer,
     *,
@@ -145,32 +160,35 @@ def render_blocks(
 ) -> dict[str, Any]:
     """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart."""
     today = today or date.today()
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=_clip(answer.title, MAX_HEADER)))]
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(escape(answer.headline), MAX_SECTION))))
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=_clip(answer.title or "fwtrend", MAX_HEADER)))]
+    blocks += [_section(text) for text in split_text(escape(answer.headline))]
     rows = answer_rows(answer)
     if rows:
-        table = monospace(rows)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"```\n{table}\n```", MAX_SECTION))))
+        blocks += [_section(text) for text in code_sections(monospace(rows))]
         marks = legend(answer)
         if marks:
-            blocks.append(ContextBlock(elements=[PlainTextObject(text=" · ".join(marks))]))
-    for line in answer.lines[:10]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(escape(line), MAX_SECTION))))
+            blocks.append(ContextBlock(elements=[PlainTextObject(text=_clip(" · ".join(marks), MAX_SECTION))]))
+    body = body_sections(
+        [escape(line) for line in answer.lines], max_sections=MAX_BODY_SECTIONS, more=terminal_hint(answer.query)
+    )
+    blocks += [_section(text) for text in body]
     if chart_file_id:
         chart = answer.chart
         alt = f"Chart of {chart.label} for {answer.title}" if chart else answer.title
         blocks.append(ImageBlock(slack_file={"id": chart_file_id}, alt_text=_clip(alt, 2000)))
     if answer.notes:
-        notes = "\n".join(f"• {escape(n)}" for n in answer.notes[:8])
+        notes = [f"• {escape(n)}" for n in answer.notes[:8]]
         if len(answer.notes) > 8:
-            notes += f"\n• …and {len(answer.notes) - 8} more (`fwtrend ask` in a terminal shows all)"
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(notes, MAX_SECTION))]))
+            notes.append(f"• …and {len(answer.notes) - 8} more (`fwtrend ask` in a terminal shows all)")
+        # One context element holds 3000 characters and a context block 10 elements.
+        texts = pack([piece for note in notes for piece in split_text(note)])[:10]
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t) for t in texts]))
     if answer.sources:
-        credits = [
-            MarkdownTextObject(text=_clip(f"*{s.name}* to {fmt.day(s.as_of)} · {s.licence}", 300))
-            for s in answer.sources[:9]
-        ]
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Sources:"), *credits]))
+        credits = [f"*{s.name}* to {fmt.day(s.as_of)} · {s.licence}" for s in answer.sources]
+        if len(credits) > 9:  # "Sources:" and 9 credits fill a context block's 10 elements
+            credits = [*credits[:8], f"and {len(credits) - 8} more: `fwtrend sources`"]
+        elements = [MarkdownTextObject(text=_clip(c, 300)) for c in credits]
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Sources:"), *elements]))
     actions = _buttons(answer, private=private, today=today)
     if actions:
         blocks.append(DividerBlock())

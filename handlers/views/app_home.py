@@ -12,6 +12,7 @@ from bot import format as fmt
 from bot.catalog import catalog
 from bot.engine import answer_query
 from bot.query import Query
+from bot.render.layout import pack, split_text
 from bot.store import Store
 
 ACTION_ASK = "fwtrend.home.ask"
@@ -73,13 +74,19 @@ def home_view(store: Store, *, today: date | None = None) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": "Tracked frameworks"}},
     ]
     headline = [_figures(store, metric, today) for metric in HEADLINE_METRICS]
+    cards = []
     for fw in catalog():
         parts = [f"{label}: {figures[fw.id]}" for label, figures in headline if fw.id in figures]
-        text = f"*{fw.name}*\n" + ("\n".join(parts) if parts else "_no figures yet_")
-        blocks.append({"type": "section", "text": _mrkdwn(text[:3000])})
+        cards += split_text(f"*{fw.name}*\n" + ("\n".join(parts) if parts else "_no figures yet_"))
+    fresh = _freshness(store) or ["No figures in the store yet: run `fwtrend refresh`."]
+    fresh_parts = pack([piece for line in fresh for piece in split_text(line)])
+    # Every framework keeps its own section while the tab's 100 blocks allow; past that they share sections.
+    room = MAX_HOME_BLOCKS - len(blocks) - 3 - len(fresh_parts)
+    if len(cards) > room:
+        cards = pack(cards, sep="\n\n")
+    blocks += [{"type": "section", "text": _mrkdwn(card)} for card in cards]
     blocks.append({"type": "divider"})
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Data freshness"}})
-    fresh = _freshness(store) or ["No figures in the store yet: run `fwtrend refresh`."]
-    blocks.append({"type": "section", "text": _mrkdwn("\n".join(fresh)[:3000])})
+    blocks += [{"type": "section", "text": _mrkdwn(part)} for part in fresh_parts]
     blocks.append({"type": "context", "elements": [_mrkdwn(f"Updated {today.isoformat()} when you opened this tab.")]})
-    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+    return {"type": "home", "blocks": blocks}

@@ -24,6 +24,7 @@ import itertools
 import json
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk import WebClient
+
+from tests.support.block_kit_rules import message_errors, refusal, view_errors
 
 JsonDict = dict[str, Any]
 
@@ -204,6 +207,8 @@ class FakeSlack:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._socket_mode_url: Callable[[], str] | None = None
+        self._refusals: list[tuple[str, list[str]]] = []  # (method, Slack's errors); never reset
+        _LIVE.add(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -380,6 +385,11 @@ class FakeSlack:
         with self._lock:
             return [(f.file_id, f.filename, f.data) for f in self._files.values() if f.data is not None]
 
+    def refusals(self) -> list[tuple[str, list[str]]]:
+        """(method, errors) for every message or view refused as invalid Block Kit, oldest first."""
+        with self._lock:
+            return list(self._refusals)
+
     def file(self, file_id: str) -> UploadedFile:
         with self._lock:
             return self._files[file_id]
@@ -443,6 +453,9 @@ class FakeSlack:
             return _Reply.error(failure.error, failure.status, failure.headers)
         if method == "upload":
             return self._upload(path[len("/upload/") :], headers, body)
+        refused = self._refuse_invalid_blocks(method, params)
+        if refused is not None:
+            return refused
         if method == "response_url":
             return _Reply.json({"ok": True})
         if method == "oauth.v2.access":
@@ -467,6 +480,25 @@ class FakeSlack:
         except _SlackError as exc:
             return _Reply.error(exc.error)
         return _Reply.json({"ok": True, **extra})
+
+    def _refuse_invalid_blocks(self, method: str, params: JsonDict) -> _Reply | None:
+        """Slack checks every message and view against Block Kit's rules and refuses the whole call."""
+        if method in _MESSAGE_METHODS:
+            problems = message_errors({"text": params.get("text"), "blocks": _maybe_json(params.get("blocks"))})
+            error = "invalid_blocks"
+        elif method in _VIEW_METHODS:
+            problems, error = view_errors(_maybe_json(params.get("view"))), "invalid_arguments"
+        else:
+            return None
+        if not problems:
+            return None
+        body = refusal(problems, error)
+        with self._lock:
+            self._refusals.append((method, body["errors"]))
+        if method == "response_url":
+            # Like incoming webhooks, a response_url answers a bare error word with HTTP 400.
+            return _Reply(400, error.encode(), "text/plain")
+        return _Reply.json(body)
 
     # ---- Web API methods -------------------------------------------------------------------
 
@@ -675,6 +707,13 @@ class FakeSlack:
         }
 
 
+_MESSAGE_METHODS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage", "response_url"}
+)
+_VIEW_METHODS = frozenset({"views.publish", "views.open", "views.update", "views.push"})
+_LIVE: weakref.WeakSet[FakeSlack] = weakref.WeakSet()
+
+
 # ---- HTTP plumbing ---------------------------------------------------------------------------
 
 
@@ -783,6 +822,22 @@ def _mimetype(filename: str) -> str:
 
 
 # ---- pytest fixtures -------------------------------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slack_refusals_expected: the test sends Block Kit Slack refuses, on purpose")
+
+
+@pytest.fixture(autouse=True)
+def _no_block_kit_refusals(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A message Slack would refuse fails the test that sent it, even when the code under test swallowed the error."""
+    before = {id(fake): len(fake.refusals()) for fake in list(_LIVE)}
+    yield
+    if request.node.get_closest_marker("slack_refusals_expected"):
+        return
+    refused = [r for fake in list(_LIVE) for r in fake.refusals()[before.get(id(fake), 0) :]]
+    if refused:
+        pytest.fail(f"Slack would refuse {len(refused)} message(s) or view(s): {refused}", pytrace=False)
 
 
 @pytest.fixture
