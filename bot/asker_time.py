@@ -169,7 +169,7 @@ def date_note(text: str, query: Query, zone: AskerZone, local: date) -> str:
     label = query.period_label
     if not label or label.lower() == phrase.lower():
         if query.since is not None:
-            label = f"from {query.since.isoformat()}" + (f" to {query.until.isoformat()}" if query.until else "")
+            label = f"{query.since.isoformat()} to {(query.until or local).isoformat()}"
         elif query.at is not None:
             label = query.at.isoformat()
         else:
