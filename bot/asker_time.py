@@ -77,22 +77,24 @@ def _hhmm(offset: timedelta) -> str:
 
 
 class AskerZones:
-    """Users' time zones from `users.info`, cached per (team, user): bounded LRU, entries expire.
+    """Users' time zones from `users.info`, cached per user id: bounded LRU, entries expire.
 
+    Keyed by the user id alone: Slack user ids are unique across workspaces (and one person in an
+    Enterprise Grid org keeps one id), so a button click, which carries no team, hits the same entry.
     Thread-safe: the answer worker's threads share one instance (`Services.asker_zones`)."""
 
     def __init__(self, *, ttl_s: float = ZONE_TTL_S, failed_ttl_s: float = FAILED_TTL_S, limit: int = MAX_USERS):
         self.ttl_s = ttl_s
         self.failed_ttl_s = failed_ttl_s
         self.limit = limit
-        self._cache: OrderedDict[tuple[str, str], tuple[float, AskerZone]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[float, AskerZone]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def zone(self, client: WebClient, team: str, user: str) -> AskerZone:
+    def zone(self, client: WebClient, user: str) -> AskerZone:
         """The user's zone, from the cache or `users.info`; UTC (`known=False`) when Slack can't tell."""
         if not user:
             return UNKNOWN
-        key = (team, user)
+        key = user
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)

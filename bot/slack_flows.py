@@ -109,14 +109,14 @@ def _render(
 
 def _asker_today(services: Services, client: WebClient, where: Where) -> date:
     """Today in the asker's time zone (UTC when Slack can't tell us their zone)."""
-    return services.asker_zones.zone(client, where.team, where.user).today()
+    return services.asker_zones.zone(client, where.user).today()
 
 
 def _read_for_asker(
     services: Services, client: WebClient, where: Where, text: str, read: Callable[[date], Query]
 ) -> AskerReading:
     """`read` at the asker's local date, with a note when that changed the reading."""
-    return read_in_zone(read, text, services.asker_zones.zone(client, where.team, where.user))
+    return read_in_zone(read, text, services.asker_zones.zone(client, where.user))
 
 
 def _thread_store(services: Services) -> Store:

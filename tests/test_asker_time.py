@@ -30,11 +30,11 @@ def test_a_users_zone_is_looked_up_once_then_again_after_its_ttl(
     fake_slack.set_user("U1", tz="Asia/Kolkata")
     zones = AskerZones(ttl_s=0.3)
     for _ in range(5):
-        assert zones.zone(fake_slack_client, "T1", "U1").name == "Asia/Kolkata"
+        assert zones.zone(fake_slack_client, "U1").name == "Asia/Kolkata"
     assert len(fake_slack.calls("users.info")) == 1
     time.sleep(0.35)
     fake_slack.set_user("U1", tz="Europe/Lisbon")  # moved: the new zone is picked up once the entry expires
-    assert zones.zone(fake_slack_client, "T1", "U1").name == "Europe/Lisbon"
+    assert zones.zone(fake_slack_client, "U1").name == "Europe/Lisbon"
     assert len(fake_slack.calls("users.info")) == 2
 
 
@@ -43,11 +43,11 @@ def test_the_zone_cache_stays_bounded_and_forgets_the_least_recently_asked(
 ) -> None:
     zones = AskerZones(limit=3)
     for i in range(10):
-        zones.zone(fake_slack_client, "T1", f"U{i}")
+        zones.zone(fake_slack_client, f"U{i}")
     assert len(zones._cache) == 3
-    zones.zone(fake_slack_client, "T1", "U9")  # still cached
+    zones.zone(fake_slack_client, "U9")  # still cached
     assert len(fake_slack.calls("users.info")) == 10
-    zones.zone(fake_slack_client, "T1", "U0")  # evicted: asked again
+    zones.zone(fake_slack_client, "U0")  # evicted: asked again
     assert len(fake_slack.calls("users.info")) == 11
 
 
@@ -57,15 +57,15 @@ def test_a_failed_lookup_reads_dates_in_utc_and_is_retried_only_after_a_short_wa
 ) -> None:
     fake_slack.fail("users.info", error, headers={"Retry-After": "30"})
     zones = AskerZones(failed_ttl_s=0.3)
-    assert zones.zone(fake_slack_client, "T1", "U1") == UNKNOWN
-    assert zones.zone(fake_slack_client, "T1", "U1") == UNKNOWN  # not asked again at once
+    assert zones.zone(fake_slack_client, "U1") == UNKNOWN
+    assert zones.zone(fake_slack_client, "U1") == UNKNOWN  # not asked again at once
     assert len(fake_slack.calls("users.info")) == 1
     time.sleep(0.35)
-    assert zones.zone(fake_slack_client, "T1", "U1").name == "America/New_York"  # the fake's default user
+    assert zones.zone(fake_slack_client, "U1").name == "America/New_York"  # the fake's default user
 
 
 def test_no_user_means_utc_without_asking_slack(fake_slack: FakeSlack, fake_slack_client: WebClient) -> None:
-    assert AskerZones().zone(fake_slack_client, "T1", "") == UNKNOWN
+    assert AskerZones().zone(fake_slack_client, "") == UNKNOWN
     assert fake_slack.calls("users.info") == []
 
 

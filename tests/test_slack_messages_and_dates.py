@@ -254,3 +254,22 @@ def test_when_slack_wont_tell_the_time_zone_dates_are_read_in_utc_and_the_answer
         params = _question(bot, "dm", "pytorch vs tensorflow stars this year", user)
     assert _period(params) == (date(2027, 1, 1), "2027 so far")
     assert "your time zone" not in json.dumps(params["blocks"])
+
+
+def _button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    return next(e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id)
+
+
+def test_period_buttons_count_back_from_the_askers_date_also_after_a_click(bot: Bot) -> None:
+    bot.fake.set_user("UBUTTONS", tz="America/Los_Angeles")
+    with time_machine.travel(CASES["los_angeles"][1], tick=True):  # 2026-12-31 in Los Angeles, 2027 in UTC
+        posted = _question(bot, "command", "pytorch vs tensorflow", "UBUTTONS")
+        year = decode_query(_button(posted["blocks"], "fwtrend.period.1y")["value"])
+        assert year is not None and year.since == date(2025, 12, 31)
+        metric = _button(posted["blocks"], "fwtrend.metric.pypi_downloads")
+        bot.fake.reset()
+        bot.click(metric["action_id"], metric["value"], channel_id="C111", message_ts=TS, user_id="UBUTTONS")
+        update = bot.fake.wait_for("chat.update", timeout=15)[0].params
+        _quiet(bot)
+    year = decode_query(_button(update["blocks"], "fwtrend.period.1y")["value"])
+    assert year is not None and year.since == date(2025, 12, 31)
