@@ -21,6 +21,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.engine import answer_text
 
     text = " ".join(args.text)
+    # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
     answer = answer_text(_store(args), text)
     if args.json:
         from bot.render.blocks import render_blocks

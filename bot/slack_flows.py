@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.asker_time import AskerReading, AskerZones, read_in_zone
 from bot.digest.subscriptions import handle_subscription_command
 from bot.digest.tables import record_asked
 from bot.engine import understand_text
@@ -38,6 +40,7 @@ from bot.slack_io import (
     upload_chart,
     with_note,
 )
+from bot.slack_messages import FILE_WITHOUT_QUESTION
 from bot.store import Store, open_store
 from bot.understand import understand
 from bot.worker import AnswerWorker, Rendered
@@ -66,6 +69,7 @@ class Services:
     settings: Settings
     worker: AnswerWorker
     deduper: EventDeduper = field(default_factory=EventDeduper)
+    asker_zones: AskerZones = field(default_factory=AskerZones)
 
 
 Respond = Callable[..., Any]
@@ -80,15 +84,39 @@ def _can_not_post_reason(code: str) -> str:
 
 
 def _render(
-    services: Services, query: Query, respond: Respond | None, client: WebClient, where: Where, *, private: bool = False
+    services: Services,
+    query: Query,
+    respond: Respond | None,
+    client: WebClient,
+    where: Where,
+    *,
+    private: bool = False,
+    today: date | None = None,
+    note: str | None = None,
 ) -> Rendered | None:
-    """The rendered answer, or None after telling the user it failed (never silence)."""
+    """The rendered answer, or None after telling the user it failed (never silence).
+
+    `today` is the asker's local date (staleness marks and the period buttons count from it); `note`
+    (which date "this year" was read at) is added to this message only, after the shared render."""
     try:
-        return services.worker.render(query, private=private)
+        rendered = services.worker.render(query, private=private, today=today)
+        return replace(rendered, payload=with_note(rendered.payload, note)) if note else rendered
     except Exception:
         log.exception("rendering a %s answer failed", query.intent)
         tell(respond, client, where, RENDER_FAILED)
         return None
+
+
+def _asker_today(services: Services, client: WebClient, where: Where) -> date:
+    """Today in the asker's time zone (UTC when Slack can't tell us their zone)."""
+    return services.asker_zones.zone(client, where.user).today()
+
+
+def _read_for_asker(
+    services: Services, client: WebClient, where: Where, text: str, read: Callable[[date], Query]
+) -> AskerReading:
+    """`read` at the asker's local date, with a note when that changed the reading."""
+    return read_in_zone(read, text, services.asker_zones.zone(client, where.user))
 
 
 def _thread_store(services: Services) -> Store:
@@ -128,8 +156,11 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         visibility = "ephemeral" if query.intent == "subscriptions" else "in_channel"
         respond(response_type=visibility, text=payload["text"], blocks=payload["blocks"])
         return
+    # Subscriptions don't depend on the date; answers read "this year" in the asker's time zone.
+    reading = _read_for_asker(services, client, where, text, lambda day: understand_text(text, today=day))
+    query, today, note = reading.query, reading.today, reading.note
     _count_asked(services, where, query)
-    rendered = _render(services, query, respond, client, where)
+    rendered = _render(services, query, respond, client, where, today=today, note=note)
     if rendered is None:
         return
     if rendered.kind in PRIVATE_KINDS:
@@ -144,7 +175,7 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         code = error_code(exc)
         log_slack_error("posting an answer", exc, channel=where.channel)
         if code in CANNOT_POST_HERE:
-            private = _render(services, query, respond, client, where, private=True)
+            private = _render(services, query, respond, client, where, private=True, today=today, note=note)
             if private is None:
                 return
             private_answer(respond, client, where.user, private, reason=_can_not_post_reason(code))
@@ -152,14 +183,22 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
             tell(respond, client, where, plain_message(exc))
 
 
-def answer_message(services: Services, client: WebClient, text: str, where: Where) -> None:
+def answer_message(services: Services, client: WebClient, text: str, where: Where, *, only_files: bool = False) -> None:
     """An @mention (answered in its thread) or a DM to the app (answered in the DM).
 
     Read against the thread's previous question, so "what about jax?" or "since 2020?" follow up on it.
+    `only_files`: a file was shared with no question; the reply says what we can read.
     """
+    if only_files:
+        try:
+            client.chat_postMessage(channel=where.channel, thread_ts=where.thread_ts, text=FILE_WITHOUT_QUESTION)
+        except SlackApiError as exc:
+            log_slack_error("answering a file without a question", exc, channel=where.channel)
+        return
     store = _thread_store(services)
     key = (where.team, where.channel, where.thread_ts or "")
-    query = understand(text, context=recall(store, key))
+    context = recall(store, key)
+    query = understand(text, context=context)
     if query.intent in SUBSCRIPTION_INTENTS:
         if where.channel.startswith("U"):  # asked from App Home: there is no channel to subscribe
             text = "Digests go to channels: run `/fwtrend subscribe` in the channel that should get them."
@@ -173,8 +212,10 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
         except SlackApiError as exc:
             log_slack_error("answering a subscription", exc, channel=where.channel)
         return
+    reading = _read_for_asker(services, client, where, text, lambda day: understand(text, today=day, context=context))
+    query = reading.query
     _count_asked(services, where, query)
-    rendered = _render(services, query, None, client, where)
+    rendered = _render(services, query, None, client, where, today=reading.today, note=reading.note)
     if rendered is None:
         return
     try:
@@ -200,8 +241,9 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     if query is None:
         tell(respond, client, where, STALE_BUTTON)
         return
+    today = _asker_today(services, client, where)  # the period buttons count back from the asker's date
     if container.get("is_ephemeral"):
-        rendered = _render(services, query, respond, client, where, private=True)
+        rendered = _render(services, query, respond, client, where, private=True, today=today)
         if rendered is None:
             return
         note = ":lock: Only you can see this."
@@ -210,7 +252,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         payload = with_note(rendered.payload, note)
         respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
-    rendered = _render(services, query, respond, client, where)
+    rendered = _render(services, query, respond, client, where, today=today)
     if rendered is None:
         return
     message_ts = str(container["message_ts"])
@@ -241,7 +283,7 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
     if query is None:
         tell(respond, client, where, STALE_BUTTON)
         return
-    rendered = _render(services, query, respond, client, where)
+    rendered = _render(services, query, respond, client, where, today=_asker_today(services, client, where))
     if rendered is None:
         return
     try:

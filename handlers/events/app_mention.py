@@ -9,15 +9,20 @@ from slack_sdk import WebClient
 
 from bot.slack_flows import Services, answer_message
 from bot.slack_io import Where
+from bot.slack_messages import question_in
 
 
 def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    # The same rule as DMs: a mention with a file attached is a question; a bot's mention is not.
+    asked = question_in(event, bot_user_id=context.bot_user_id)
+    if asked is None:
+        return
     services: Services = context["fwtrend"]
     where = Where(
         channel=event["channel"],
-        user=event.get("user", ""),
-        thread_ts=event.get("thread_ts") or event["ts"],
+        user=asked.user,
+        thread_ts=asked.thread_ts or event["ts"],
         team=context.team_id or "",
         enterprise=context.enterprise_id,
     )
-    services.worker.submit(answer_message, services, client, event.get("text", ""), where)
+    services.worker.submit(answer_message, services, client, asked.text, where, only_files=asked.only_files)

@@ -1,4 +1,8 @@
-"""A question sent to the app in its Messages tab (`message.im`): answered in the DM."""
+"""A question sent to the app in its Messages tab (`message.im`): answered in the DM.
+
+Which messages are questions (plain, file_share, thread_broadcast, me_message) is decided in
+`bot.slack_messages`; edits, deletions, joins and bots' messages are acknowledged and dropped.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,25 @@ from slack_sdk import WebClient
 
 from bot.slack_flows import Services, answer_message
 from bot.slack_io import Where
+from bot.slack_messages import question_in
+
+# "im" for a DM; Slack's event types also name "app_home" for messages in the app's own Messages tab.
+DM_CHANNEL_TYPES = frozenset({"im", "app_home"})
+
+
+def in_a_dm(event: dict[str, Any]) -> bool:
+    """The message was written in the app's DM (its Messages tab), not in a channel it was added to."""
+    return event.get("channel_type") in DM_CHANNEL_TYPES
 
 
 def message_im(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-        return  # edits, deletions and the bot's own messages are not questions
+    asked = question_in(event, bot_user_id=context.bot_user_id)
+    if asked is None:
+        return
     services: Services = context["fwtrend"]
-    where = Where(
-        channel=event["channel"], user=event["user"], thread_ts=event.get("thread_ts"), team=context.team_id or ""
-    )
-    services.worker.submit(answer_message, services, client, event.get("text", ""), where)
+    # A reply (or a thread_broadcast) is answered in its thread; a top-level DM at the top level.
+    where = Where(channel=event["channel"], user=asked.user, thread_ts=asked.thread_ts, team=context.team_id or "")
+    services.worker.submit(answer_message, services, client, asked.text, where, only_files=asked.only_files)
 
 
 def ignore_message() -> None:
