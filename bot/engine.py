@@ -164,7 +164,9 @@ def clarify(query: Query) -> Answer | None:
     suggestions: list[Query] = []
     for name in query.unknown:
         options = query.suggestions.get(name, [])
-        if options:
+        if name in query.not_tracked:
+            lines.append(query.not_tracked[name])  # another project than the one its name resembles
+        elif options:
             names = " or ".join(f"*{cat[o].name}*" for o in options)
             lines.append(f"I don't know “{name}”. Did you mean {names}?")
             for option in options:
