@@ -84,7 +84,7 @@ def _lookups(cat: Catalog) -> _Lookups:
             separates.update({n.lower(): (sep, fw.id) for n in sep.npm})
             if sep.github:
                 separates[sep.github.lower()] = (sep, fw.id)
-    sites.sort(key=lambda s: (-len(s[0]) - len(s[1])))
+    sites.sort(key=lambda s: -len(s[0]) - len(s[1]))
     return _Lookups(slugs, tuple(sites), packages, separates)
 
 
@@ -188,16 +188,15 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
     names no framework. Text without any reference comes back unchanged.
     """
     cat = cat or catalog()
-    found: list[tuple[int, Ref]] = []
-    # Placeholders keep earlier replacements from being read again by later patterns.
-    held: list[str] = []
+    # Each reference becomes a numbered placeholder, so later patterns do not read it again and the
+    # references can be listed in the order of the text.
+    found: list[Ref] = []
 
-    def keep(start: int, ref: Ref | None, original: str) -> str:
+    def keep(ref: Ref | None, original: str) -> str:
         if ref is None:
             return original
-        found.append((start, ref))
-        held.append(f" {ref.framework} " if ref.framework else " ")
-        return f"\x00{len(held) - 1}\x00"
+        found.append(ref)
+        return f"\x00{len(found) - 1}\x00"
 
     def url(m: re.Match[str]) -> str:
         typed = m.group(0).rstrip(".)!?'\"")
@@ -208,21 +207,21 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
         ref = _url_ref(typed, cat)
         if ref is None:
             return " " + tail  # a link that names no project names no framework
-        return keep(m.start(), ref, typed) + tail
+        return keep(ref, typed) + tail
 
     def prefixed(m: re.Match[str]) -> str:
         registry = "npm" if m.group(1).lower() == "npm" else "pypi"
-        return keep(m.start(), _package_ref(m.group(0), registry, m.group(2), cat), m.group(0))
+        return keep(_package_ref(m.group(0), registry, m.group(2), cat), m.group(0))
 
     def scoped(m: re.Match[str]) -> str:
-        return keep(m.start(), _package_ref(m.group(0), "npm", m.group(0), cat), m.group(0))
+        return keep(_package_ref(m.group(0), "npm", m.group(0), cat), m.group(0))
 
     def slug(m: re.Match[str]) -> str:
-        return keep(m.start(), _slug_ref(m.group(0), m.group(0), cat, known_only=True), m.group(0))
+        return keep(_slug_ref(m.group(0), m.group(0), cat, known_only=True), m.group(0))
 
     def separate(m: re.Match[str]) -> str:
         key = normalise_name(m.group(0))
-        return keep(m.start(), _separate_ref(m.group(0), key, cat), m.group(0))
+        return keep(_separate_ref(m.group(0), key, cat), m.group(0))
 
     out = _URL.sub(url, text)
     out = _PREFIXED.sub(prefixed, out)
@@ -231,10 +230,25 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
     names = _separate_name_re(cat)
     if names is not None:
         out = names.sub(separate, out)
-    if not held:
-        return (text, []) if out == text else (re.sub(r"\s+", " ", out).strip(), [])
-    out = re.sub(r"\x00(\d+)\x00", lambda m: held[int(m.group(1))], out)
-    return re.sub(r"\s+", " ", out).strip(), [ref for _, ref in sorted(found, key=lambda f: f[0])]
+    if out == text:
+        return text, []
+    order = [found[int(n)] for n in re.findall(r"\x00(\d+)\x00", out)]
+    out = re.sub(r"\x00(\d+)\x00", lambda m: f" {found[int(m.group(1))].framework or ''} ", out)
+    return re.sub(r"\s+", " ", out).strip(), order
+
+
+def untracked_names(refs: list[Ref], unknown: list[str]) -> dict[str, str]:
+    """Add each project named that is not tracked to `unknown` (in place, once, at most 60 characters like
+    other unknown names); return those the catalog knows are another project, with how they differ."""
+    why: dict[str, str] = {}
+    for ref in refs:
+        if ref.untracked:
+            name = ref.untracked[:60]
+            if name not in unknown:
+                unknown.append(name)
+            if ref.why:
+                why[name] = ref.why
+    return why
 
 
 def name_notes(typed: list[tuple[str, str]], refs: list[Ref], cat: Catalog) -> list[str]:

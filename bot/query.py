@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
-from bot.names import Ref, find_refs, is_project_url, name_notes
+from bot.names import find_refs, is_project_url, name_notes, untracked_names
 
 MAX_TEXT = 500
 
@@ -484,7 +484,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         if name:
             add_unknown(unknown, name[:60])
 
-    not_tracked = untracked_names(refs, unknown, cat)
+    not_tracked = untracked_names(refs, unknown)
     notes.extend(name_notes(typed, refs, cat))
     suggestions = {name: s for name in unknown if (s := suggest(name, cat)) and name not in not_tracked}
     if metric is None and any(r.registry == "npm" and r.framework for r in refs):
@@ -520,18 +520,6 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         notes=notes,
         not_tracked=not_tracked,
     )
-
-
-def untracked_names(refs: list[Ref], unknown: list[str], cat: Catalog) -> dict[str, str]:
-    """Add the projects named by URL, slug or package that are not tracked to `unknown` (in place);
-    return those the catalog knows are not the framework they resemble, with how they differ."""
-    why: dict[str, str] = {}
-    for ref in refs:
-        if ref.untracked:
-            add_unknown(unknown, ref.untracked[:60])
-            if ref.why:
-                why[ref.untracked[:60]] = ref.why
-    return why
 
 
 METRIC_WORD = {

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
-from bot.names import find_refs, name_notes
+from bot.names import find_refs, name_notes, untracked_names
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -35,7 +35,6 @@ from bot.query import (
     parse_at,
     parse_period,
     suggest,
-    untracked_names,
 )
 
 # -- vocabulary ------------------------------------------------------------------------------------
@@ -456,7 +455,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.passive = bool(PASSIVE.search(t))
     t = _take_metric(reading, t)
     _take_names(reading, t, cat)
-    reading.not_tracked = untracked_names(refs, reading.unknown, cat)
+    reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
     reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
     reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
