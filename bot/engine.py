@@ -177,7 +177,8 @@ def clarify(query: Query) -> Answer | None:
             lines.append(f"I don't track “{name}”.")
     lines.append("I track: " + ", ".join(fw.name for fw in cat) + ".")
     headline = lines[0]
-    return Answer("clarify", query, "Did you mean…?", headline, lines=lines[1:], suggestions=suggestions[:5])
+    title = "Not tracked" if set(query.unknown) <= set(query.not_tracked) else "Did you mean…?"
+    return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])
 
 
 def sources_answer(store: Store, query: Query) -> Answer:

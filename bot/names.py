@@ -223,7 +223,7 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
         key = normalise_name(m.group(0))
         return keep(_separate_ref(m.group(0), key, cat), m.group(0))
 
-    out = _URL.sub(url, text)
+    out = _URL.sub(url, text.replace("\x00", " "))  # \x00 marks placeholders below
     out = _PREFIXED.sub(prefixed, out)
     out = _SCOPED.sub(scoped, out)
     out = _SLUG.sub(slug, out)

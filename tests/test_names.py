@@ -165,7 +165,7 @@ def test_a_separate_project_is_never_read_as_the_framework_its_name_resembles(te
 
 def test_the_answer_to_a_separate_project_says_plainly_it_is_not_tracked_and_shows_no_figures(seeded_store):
     answer = answer_text(seeded_store, "onnxruntime vs pytorch downloads", today=TODAY)
-    assert answer.kind == "clarify"
+    assert answer.kind == "clarify" and answer.title == "Not tracked"
     assert answer.comparisons == []
     assert answer.headline.startswith("I don't track “onnxruntime”")
     assert "a separate PyPI package from ONNX's `onnx`" in answer.headline
