@@ -6,6 +6,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -18,6 +19,24 @@ class CatalogError(Exception):
     """The catalog file cannot be used; the message names the file, the entry and what is wrong."""
 
 
+_SLUG = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+_SITE = r"^[a-z0-9.-]+\.[a-z]{2,}(?:/[A-Za-z0-9_./-]*)?$"
+
+
+class Separate(BaseModel):
+    """A project whose name is close to a framework's but that is NOT it (onnxruntime beside ONNX)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    what: str = Field(min_length=1, max_length=120)
+    """A few words saying what it is ("Microsoft's ONNX Runtime (microsoft/onnxruntime)")."""
+    aliases: tuple[str, ...] = ()
+    github: str | None = Field(default=None, pattern=_SLUG)
+    pypi: tuple[str, ...] = ()
+    npm: tuple[str, ...] = ()
+
+
 class Framework(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -25,12 +44,17 @@ class Framework(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     aliases: tuple[str, ...] = ()
     colour: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
-    github: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    github: str | None = Field(default=None, pattern=_SLUG)
+    github_former: tuple[Annotated[str, Field(pattern=_SLUG)], ...] = ()
+    """Slugs the repository had before it moved (GitHub redirects them): still this framework."""
+    homepage: tuple[Annotated[str, Field(pattern=_SITE)], ...] = ()
+    """Web sites as "host" or "host/path" (no scheme, no www.); the first is the main one."""
     pypi: tuple[str, ...] = ()
     npm: tuple[str, ...] = ()
     stackoverflow: tuple[str, ...] = ()
     huggingface: str | None = None
     arxiv: tuple[str, ...] = ()
+    separate: tuple[Separate, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -51,12 +75,20 @@ class Catalog:
         self.frameworks: dict[str, Framework] = {f.id: f for f in frameworks}
         self.names: dict[str, str] = {}
         for fw in frameworks:
-            for name in (fw.id, fw.name, *fw.aliases):
+            # A framework's own packages are names of it too ("torch", "jaxlib"); scoped npm names
+            # ("@tensorflow/tfjs") hold a slash, so only `bot.names` reads them.
+            packages = (*fw.pypi, *(n for n in fw.npm if "/" not in n))
+            for name in (fw.id, fw.name, *fw.aliases, *packages):
                 key = normalise_name(name)
                 other = self.names.get(key)
                 if other and other != fw.id:
                     raise CatalogError(f"the name {name!r} is given to both {other!r} and {fw.id!r}")
                 self.names[key] = fw.id
+        for fw in frameworks:
+            for sep in fw.separate:
+                for name in (sep.name, *sep.aliases, *sep.pypi, *sep.npm):
+                    if normalise_name(name) in self.names:
+                        raise CatalogError(f"{name!r} is listed as separate from {fw.id!r} but names a framework")
 
     def __getitem__(self, framework_id: str) -> Framework:
         return self.frameworks[framework_id]

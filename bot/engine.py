@@ -171,7 +171,9 @@ def clarify(query: Query) -> Answer | None:
     suggestions: list[Query] = []
     for name in query.unknown:
         options = query.suggestions.get(name, [])
-        if options:
+        if name in query.not_tracked:
+            lines.append(query.not_tracked[name])  # another project than the one its name resembles
+        elif options:
             names = " or ".join(f"*{cat[o].name}*" for o in options)
             lines.append(f"I don't know “{name}”. Did you mean {names}?")
             for option in options:
@@ -182,7 +184,8 @@ def clarify(query: Query) -> Answer | None:
             lines.append(f"I don't track “{name}”.")
     lines.append("I track: " + ", ".join(fw.name for fw in cat) + ".")
     headline = lines[0]
-    return Answer("clarify", query, "Did you mean…?", headline, lines=lines[1:], suggestions=suggestions[:5])
+    title = "Not tracked" if set(query.unknown) <= set(query.not_tracked) else "Did you mean…?"
+    return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])
 
 
 def sources_answer(store: Store, query: Query) -> Answer:

@@ -134,7 +134,8 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
                     "alternatives": [], "question": None}  # fmt: skip
     if reading.metric:
         update["metric"], update["rate"] = reading.metric, reading.rate
-    update["notes"] = reading.notes
+    update["notes"] = [*reading.notes, *reading.name_notes]
+    update["not_tracked"] = reading.not_tracked
     if reading.at:
         update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
     elif reading.has_period:
@@ -233,7 +234,7 @@ def keep(store: Store, key: ThreadKey, query: Query, answer_kind: str, *, now: f
     """Remember `query` as the thread's question when it was answered (not a clarification or help)."""
     # Only questions that were answered become context: a clarification or help text is not one.
     if query.intent in ANSWERABLE and answer_kind not in {"clarify", "help"}:
-        said = {"corrections": {}, "unknown": [], "suggestions": {}, "notes": []}
+        said = {"corrections": {}, "unknown": [], "suggestions": {}, "notes": [], "not_tracked": {}}
         remember(store, key, query.model_copy(update=said), now=now)
 
 

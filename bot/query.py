@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
+from bot.names import find_refs, is_project_url, name_notes, untracked_names
 
 MAX_TEXT = 500
 
@@ -73,6 +74,8 @@ class Query(BaseModel):
     """Built from the previous question in a thread plus this text."""
     notes: list[str] = Field(default_factory=list)
     """What the reader could not take as typed ("since 2021-13", a period in the future); answers show them."""
+    not_tracked: dict[str, str] = Field(default_factory=dict)
+    """Unknown names the catalog knows are another project than the framework they resemble → how they differ."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -193,6 +196,8 @@ def clean_text(text: str) -> tuple[str, bool]:
     """Undo Slack's markup and strip anything that is not printable text; cap the length at a word."""
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"<[@#!][^>]*>", " ", text)  # user, channel and special mentions
+    # A link to a project (GitHub, PyPI, npm, its web site) is read as that project; others by their label.
+    text = re.sub(r"<(https?://[^|>]*)(?:\|[^>]*)?>", lambda m: f" {m[1]} " if is_project_url(m[1]) else m[0], text)
     text = re.sub(r"<(https?://[^|>]*)\|([^>]*)>", r"\2", text)
     text = re.sub(r"<(?:https?|mailto|tel):[^>]*>", " ", text)  # a bare link names no framework
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -399,8 +404,9 @@ def find_metric(text: str) -> tuple[str | None, bool, str]:
     return None, False, text
 
 
-def _names_in(segment: str, cat: Catalog) -> tuple[list[str], list[str]]:
-    """Frameworks named in a segment (longest names first) and the words left over."""
+def _names_in(segment: str, cat: Catalog, typed: list[tuple[str, str]] | None = None) -> tuple[list[str], list[str]]:
+    """Frameworks named in a segment (longest names first) and the words left over; each name as typed
+    is added to `typed` (when given) as (text, framework id)."""
     words = segment.split()
     found: list[tuple[int, str]] = []
     leftover: list[str] = []
@@ -410,6 +416,8 @@ def _names_in(segment: str, cat: Catalog) -> tuple[list[str], list[str]]:
             fid = cat.resolve(" ".join(words[i : i + size]))
             if fid:
                 found.append((i, fid))
+                if typed is not None:
+                    typed.append((" ".join(words[i : i + size]), fid))
                 i += size
                 break
         else:
@@ -443,7 +451,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     first, _, rest_of_text = text.partition(" ")
     command = COMMANDS.get(first.lower().rstrip(":"))
     if command in {"subscribe", "unsubscribe", "subscriptions"}:
-        frameworks, _ = _names_in(re.sub(r"[,&+/]", " ", rest_of_text.lower()), cat)
+        frameworks, _ = _names_in(re.sub(r"[,&+/]", " ", find_refs(rest_of_text, cat)[0].lower()), cat)
         return Query(intent=command, frameworks=frameworks, args=rest_of_text, text=text, truncated=truncated)
     if command in {"help", "sources", "article"}:
         return Query(intent=command, text=text, truncated=truncated)
@@ -452,6 +460,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     if command is None and re.search(r"\barticle\b", body.lower()):
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
     notes: list[str] = []
+    body, refs = find_refs(body, cat)
     at, at_month, at_label, body = parse_at(body, today, notes)
     since, until, label, body = parse_period(body, today, notes)
     label = at_label or label
@@ -462,11 +471,12 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
 
     frameworks: list[str] = []
     unknown: list[str] = []
+    typed: list[tuple[str, str]] = []
     for segment in SEPARATORS.split(body.lower()):
         segment = re.sub(r"[^\w.\s-]", " ", segment).strip()
         if not segment:
             continue
-        found, leftover = _names_in(segment, cat)
+        found, leftover = _names_in(segment, cat, typed)
         for fid in found:
             if fid not in frameworks:
                 frameworks.append(fid)
@@ -474,7 +484,11 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         if name:
             add_unknown(unknown, name[:60])
 
-    suggestions = {name: s for name in unknown if (s := suggest(name, cat))}
+    not_tracked = untracked_names(refs, unknown)
+    notes.extend(name_notes(typed, refs, cat))
+    suggestions = {name: s for name in unknown if (s := suggest(name, cat)) and name not in not_tracked}
+    if metric is None and any(r.registry == "npm" and r.framework for r in refs):
+        metric = "npm_downloads"  # naming an npm package asks about its downloads, as "tfjs" does
     if command == "leaderboard":
         intent = "leaderboard"
     elif command == "languages":
@@ -504,6 +518,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         text=text,
         truncated=truncated,
         notes=notes,
+        not_tracked=not_tracked,
     )
 
 

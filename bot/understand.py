@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
+from bot.names import find_refs, name_notes, untracked_names
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -264,6 +265,10 @@ class Reading:
     passive: bool = False
     npm: bool = False
     segments_with_names: int = 0
+    name_notes: list[str] = field(default_factory=list)
+    """How names were read (a second package, two names of one project): the answer says so."""
+    not_tracked: dict[str, str] = field(default_factory=dict)
+    """Names of projects that are not the framework they resemble → how they differ."""
 
     @property
     def frameworks(self) -> list[str]:
@@ -330,12 +335,12 @@ def _strict_reads_all(strict: Query, cleaned: str, cat: Catalog) -> bool:
     if strict.unknown or strict.intent == "unknown" or any(ch in cleaned for ch in "⭐🌟🤗"):
         return False
     # A name that could mean two things is asked about, even in grammar the parser accepts.
-    return not _has_ambiguous_name(_normalise(cleaned))
+    return not _has_ambiguous_name(_normalise(find_refs(cleaned, cat)[0]))
 
 
 def _enrich_strict(query: Query, cleaned: str) -> Query:
     """ "tfjs" means TensorFlow's npm package: the parser maps the name, this adds the metric."""
-    if query.metric is None and query.frameworks and _mentions_npm_name(_normalise(cleaned)):
+    if query.metric is None and query.frameworks and _mentions_npm_name(_normalise(find_refs(cleaned)[0])):
         intent = "compare" if query.intent == "profile" else query.intent
         return query.model_copy(update={"metric": "npm_downloads", "intent": intent})
     return query
@@ -432,6 +437,7 @@ def _fuzzy_keys(cat: Catalog) -> tuple[str, ...]:
 
 def read(text: str, today: date, cat: Catalog) -> Reading:
     """Read cleaned text: period, metric, names, intent cues. Pure and fast (no I/O)."""
+    text, refs = find_refs(text, cat)  # URLs, slugs and packages, before normalising mangles them
     t = cut_words(_normalise(text), MAX_TEXT)
     t = _fix_typos(t, cat)
     reading = Reading(text=t)
@@ -449,6 +455,10 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.passive = bool(PASSIVE.search(t))
     t = _take_metric(reading, t)
     _take_names(reading, t, cat)
+    reading.not_tracked = untracked_names(refs, reading.unknown)
+    reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
+    reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
+    reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
     if reading.npm and reading.metric is None:
         reading.metric = "npm_downloads"
     return reading
@@ -657,7 +667,8 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         at=reading.at,
         at_month=reading.at_month,
         period_label=reading.at_label or reading.period_label,
-        notes=reading.notes,
+        notes=[*reading.notes, *reading.name_notes],
+        not_tracked=reading.not_tracked if intent not in {"help", "sources", "leaderboard"} else {},
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,

@@ -497,3 +497,21 @@ def test_a_reply_the_response_url_refuses_is_sent_as_an_ephemeral_message(bot: B
     (ephemeral,) = bot.fake.wait_for("chat.postEphemeral")
     assert (ephemeral.params["channel"], ephemeral.params["user"]) == ("C909", "U909")
     assert ephemeral.params["blocks"]
+
+
+def test_a_mention_of_two_github_urls_as_slack_delivers_them_is_answered_as_those_projects(bot: Bot) -> None:
+    text = "<https://github.com/pytorch/pytorch> vs <https://github.com/tensorflow/tensorflow>"
+    posted = _mention_in_thread(bot, text, channel="C720", thread_ts="1700000090.1", ts="1700000090.1")
+    assert posted["thread_ts"] == "1700000090.1"
+    header = next(b for b in posted["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "PyTorch vs TensorFlow"
+    assert "didn't catch a framework" not in texts(posted["blocks"])
+
+
+def test_a_mention_naming_a_moved_repository_by_its_slug_is_answered_as_that_project(bot: Bot) -> None:
+    posted = _mention_in_thread(
+        bot, "jax-ml/jax vs pytorch stars", channel="C721", thread_ts="1700000091.1", ts="1700000091.1"
+    )
+    header = next(b for b in posted["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "JAX vs PyTorch"
+    assert "I don't track" not in texts(posted["blocks"])
