@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
+from bot.periods import period_text, take_range, unused_dates
+from bot.qualifiers import qualifier_notes, take_qualifiers
 
 MAX_TEXT = 500
 
@@ -332,6 +334,21 @@ def parse_period(
     return None, None, None, text
 
 
+def read_dates(
+    text: str, today: date, notes: list[str]
+) -> tuple[date | None, bool, str | None, date | None, date | None, str | None, str]:
+    """Every date in the text: (at, at names a month, since, until, label, rest). A period with an end
+    comes first ("until the end of 2022" is not a point); dates nothing used are named in `notes`."""
+    ranged = take_range(text, today, notes)
+    at, at_month, at_label, since, until, label = None, False, None, None, None, None
+    if ranged:
+        since, until, label, text = ranged
+    else:
+        at, at_month, at_label, text = parse_at(text, today, notes)
+        since, until, label, text = parse_period(text, today, notes)
+    return at, at_month, at_label, since, until, at_label or label, unused_dates(text, notes)
+
+
 def _without(text: str, m: re.Match[str]) -> str:
     return (text[: m.start()] + " " + text[m.end() :]).strip()
 
@@ -452,10 +469,10 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     if command is None and re.search(r"\barticle\b", body.lower()):
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
     notes: list[str] = []
-    at, at_month, at_label, body = parse_at(body, today, notes)
-    since, until, label, body = parse_period(body, today, notes)
-    label = at_label or label
+    qualifiers, body = take_qualifiers(body)
+    at, at_month, at_label, since, until, label, body = read_dates(body, today, notes)
     metric, rate, body = find_metric(body)
+    notes += qualifier_notes(qualifiers, metric)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
         command = "languages"
@@ -547,23 +564,7 @@ def query_text(query: Query) -> str:
         if query.rate and query.metric in ("github_stars", "github_forks"):
             word = "new " + word
         parts.append(word)
-    if (
-        query.since
-        and query.until
-        and (query.since.month, query.since.day, query.until.month, query.until.day)
-        == (
-            1,
-            1,
-            12,
-            31,
-        )
-    ):
-        years = {query.since.year, query.until.year}
-        parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
-    elif query.since:
-        parts.append(f"since {query.since:%Y-%m}")
-    elif query.until:
-        parts.append(f"until {query.until.year}")
+    parts.append(period_text(query.since, query.until))
     if query.at:
         parts.append(f"as of {query.at:%Y-%m}" if query.at_month else f"on {query.at.isoformat()}")
     return " ".join(p for p in parts if p)

@@ -23,6 +23,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
+from bot.periods import take_range, unused_dates
+from bot.qualifiers import qualifier_notes, take_qualifiers, unused_words_note
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -259,7 +261,10 @@ class Reading:
     at_month: bool = False
     at_label: str | None = None
     notes: list[str] = field(default_factory=list)
-    """What could not be read as typed ("since 2021-13", a date in the future): the answer says so."""
+    """What could not be read as typed ("since 2021-13", a date in the future, "without mirrors"): the
+    answer says so."""
+    unused: list[str] = field(default_factory=list)
+    """Words beside a framework name that no part of the reader used."""
     cues: set[str] = field(default_factory=set)
     passive: bool = False
     npm: bool = False
@@ -435,7 +440,42 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     t = cut_words(_normalise(text), MAX_TEXT)
     t = _fix_typos(t, cat)
     reading = Reading(text=t)
-    t = _normalise_period_words(t)
+    qualifiers, t = take_qualifiers(_normalise_period_words(t))
+    ranged = take_range(t, today, reading.notes)
+    if ranged:
+        reading.since, reading.until, reading.period_label, t = ranged
+    else:
+        t = _read_dates(reading, t, today)
+    t = unused_dates(t, reading.notes)
+    reading.npm = _mentions_npm_name(t)
+    reading.cues = {name for name, cue in CUES.items() if cue.search(t)}
+    reading.passive = bool(PASSIVE.search(t))
+    t = _take_metric(reading, t)
+    _take_names(reading, t, cat)
+    if reading.npm and reading.metric is None:
+        reading.metric = "npm_downloads"
+    reading.notes += qualifier_notes(qualifiers, reading.metric)
+    cues = _cue_words(t)
+    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
+    return reading
+
+
+def _cue_words(t: str) -> set[str]:
+    """Words that are part of an intent cue ("accelerating", "on the rise"): used, though no name or metric."""
+    words: set[str] = set()
+    for regex in (*CUES.values(), PASSIVE):
+        for m in regex.finditer(t):
+            start, end = m.span()
+            while start > 0 and t[start - 1].isalnum():
+                start -= 1
+            while end < len(t) and t[end].isalnum():
+                end += 1
+            words.update(t[start:end].split())
+    return words
+
+
+def _read_dates(reading: Reading, t: str, today: date) -> str:
+    """A point in time, then a period (English forms first); returns the text without them."""
     reading.at, reading.at_month, reading.at_label, t = parse_at(t, today, reading.notes)
     extra = _extra_period(t, today)
     if extra:
@@ -444,14 +484,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
         since, until, label, t = parse_period(t, today, reading.notes)
         reading.since, reading.until, reading.period_label = since, until, label
         reading.period_cleared = label == "all history"
-    reading.npm = _mentions_npm_name(t)
-    reading.cues = {name for name, cue in CUES.items() if cue.search(t)}
-    reading.passive = bool(PASSIVE.search(t))
-    t = _take_metric(reading, t)
-    _take_names(reading, t, cat)
-    if reading.npm and reading.metric is None:
-        reading.metric = "npm_downloads"
-    return reading
+    return t
 
 
 def _fix_typos(t: str, cat: Catalog) -> str:
@@ -514,6 +547,7 @@ def _take_names(reading: Reading, t: str, cat: Catalog) -> None:
         if mentions:
             reading.segments_with_names += 1
         leftovers_by_segment.append([] if mentions else leftover)
+        reading.unused += leftover if mentions else []
     _collect_unknown(reading, leftovers_by_segment, cat, list_shaped=len(segments) >= 2)
 
 
@@ -657,7 +691,7 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         at=reading.at,
         at_month=reading.at_month,
         period_label=reading.at_label or reading.period_label,
-        notes=reading.notes,
+        notes=[*reading.notes, *_unused_note(reading, intent)],
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,
@@ -667,6 +701,12 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
     if intent in {"subscribe", "unsubscribe", "subscriptions", "help", "sources"}:
         return query
     return _ask_when_ambiguous(query, reading, cat)
+
+
+def _unused_note(reading: Reading, intent: str) -> list[str]:
+    """Words a figures answer did not use, named; commands (subscribe …) read their own arguments."""
+    note = unused_words_note(reading.unused) if intent in ANSWERABLE else None
+    return [note] if note else []
 
 
 def _subscription_args(cleaned: str) -> str:

@@ -1,0 +1,212 @@
+"""Periods with an end ("from march 2023 to june 2024", "since 2024-07 until 2024-08", "until 2022"),
+and dates a reader saw but did not use.
+
+Both readers (`bot.query.parse` and `bot.understand.read`) call `take_range` before anything else
+reads dates, so "until the end of 2022" is the end of a period rather than a point in time, and
+`unused_dates` after, so a date left in the text is named in the answer rather than dropped.
+
+Dates are whole days: a year or a month as the START of a period is its first day, as the END its
+last day ("until 2024-08" ends on 2024-08-31); "before X" ends the day before X begins.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+# One date: 2024-08-15, 2024-08, "march 2023" / "mar. 2023" / "march, 2023", 2023, or a month alone
+# (only inside a range whose other end gives the year).
+_DATE = (
+    r"(?:(?P<{p}y>\d{{4}})-(?P<{p}m>\d{{1,2}})(?:-(?P<{p}d>\d{{1,2}}))?(?!\d)"
+    r"|(?P<{p}mn>" + _MONTH + r")\.?,?(?:\s+(?P<{p}my>\d{{4}}))?"
+    r"|(?P<{p}yr>\d{{4}})(?!-\d{{1,2}}(?:\D|$)))(?!\w)"
+)
+_A, _B = _DATE.format(p="a"), _DATE.format(p="b")
+_END_OF = r"(?:the\s+)?(?:end\s+of\s+)?"
+_TO = r"(?:until|till|til|to|through|thru|up\s+to|up\s+until|-|–|—)"
+_START_WORD = r"(?:since|from|after|starting(?:\s+(?:in|from))?|beginning(?:\s+(?:in|from))?)"
+_END_WORD = r"(?:until|till|til|up\s+to|up\s+until|through|thru|before|ending(?:\s+in)?)"
+
+_BETWEEN = re.compile(rf"\bbetween\s+{_A}\s+and\s+{_END_OF}{_B}")
+_FROM_TO = re.compile(rf"\b{_START_WORD}\s+{_A}\s*,?\s*(?:and\s+)?{_TO}\s*{_END_OF}{_B}")
+_BARE = re.compile(rf"(?<![\w-]){_A}\s*{_TO}\s*{_END_OF}{_B}")
+_END_ALONE = re.compile(rf"\b(?P<word>{_END_WORD})\s+{_END_OF}{_B}")
+_START_ALONE = re.compile(rf"\b{_START_WORD}\s+{_A}")
+
+# Dates left in the text after every reader took its own (for `unused_dates`).
+_LEFT = re.compile(
+    r"(?<![\w.-])(?:\d{4}-\d{1,2}(?:-\d{1,2})?(?!\d)|(?:" + _MONTH + r")\.?\s+\d{4}|(?:19|20)\d{2})(?![\w-])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One end as typed: `first` and `last` are the first and last day it covers."""
+
+    first: date
+    last: date
+    words: str
+    """How to say it in a label: "2023", "June 2024", "2024-08-15"."""
+    month_only: bool = False
+
+
+def _year_ok(year: int) -> bool:
+    return 2000 <= year <= 2100
+
+
+def _read(m: re.Match[str], p: str, year_hint: int | None = None) -> _Day | None:
+    """The date in group set `p` of `m`; None when impossible (2021-13, 2023-02-30) or out of range."""
+    g = m.groupdict()
+    try:
+        if g[f"{p}y"]:
+            year, month = int(g[f"{p}y"]), int(g[f"{p}m"])
+            if g[f"{p}d"]:
+                day = date(year, month, int(g[f"{p}d"]))
+                return _Day(day, day, day.isoformat()) if _year_ok(year) else None
+            first = date(year, month, 1)
+        elif g[f"{p}mn"]:
+            year_text = g[f"{p}my"]
+            if not year_text and year_hint is None:
+                return None
+            year = int(year_text) if year_text else year_hint or 0
+            first = date(year, _MONTHS[g[f"{p}mn"]], 1)
+            if not year_text:
+                return _Day(first, _month_end(first), f"{first:%B %Y}", month_only=True)
+        else:
+            year = int(g[f"{p}yr"])
+            return _Day(date(year, 1, 1), date(year, 12, 31), str(year)) if _year_ok(year) else None
+    except ValueError:
+        return None
+    if not _year_ok(year):
+        return None
+    return _Day(first, _month_end(first), f"{first:%B %Y}")
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _year_of(m: re.Match[str], p: str) -> int | None:
+    g = m.groupdict()
+    for key in ("y", "my", "yr"):
+        if g.get(f"{p}{key}"):
+            return int(g[f"{p}{key}"])
+    return None
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    return (text[: m.start()] + " " + text[m.end() :]).strip()
+
+
+def _label(start: _Day | None, end: _Day) -> str:
+    if start is None:
+        return f"to {end.words}"
+    if start.words.isdigit() and end.words.isdigit():
+        return f"{start.words}–{end.words}" if start.words != end.words else f"in {start.words}"
+    return f"from {start.words} to {end.words}"
+
+
+def take_range(
+    text: str, today: date, notes: list[str]
+) -> tuple[date | None, date | None, str | None, str] | None:
+    """A period with an end in `text`: (since, until, label, text without it), or None when there is none.
+
+    Reads "between X and Y", "from/since X to/until/through Y", "X to Y", "X–Y" and an end alone
+    ("until Y", "before Y", "up to Y", "through the end of Y"), with an optional separate start
+    ("since X … until Y"). X and Y are years, YYYY-MM, YYYY-MM-DD or month names with a year; a month
+    without a year takes the other end's ("from march to june 2024"). What cannot be used is said in
+    `notes`: a start after `today` leaves the period out; ends typed the wrong way round are swapped.
+    """
+    lowered = text.lower()
+    for regex in (_BETWEEN, _FROM_TO, _BARE):
+        m = regex.search(lowered)
+        if not m:
+            continue
+        start = _read(m, "a", _year_of(m, "b"))
+        end = _read(m, "b", _year_of(m, "a"))
+        if start is None or end is None:
+            continue
+        if start.month_only and start.first > end.first:  # "from november to february 2024"
+            start = _read(m, "a", end.first.year - 1)
+        return _finish(start, end, text, m, today, notes)
+    m = _END_ALONE.search(lowered)
+    if not m:
+        return None
+    end = _read(m, "b")
+    if end is None:
+        return None
+    if m.group("word").startswith("before"):
+        before = end.first - timedelta(days=1)
+        end = _Day(before, before, _words_before(before, m))
+    rest = _cut(text, m)
+    s = _START_ALONE.search(rest.lower())
+    start = _read(s, "a", end.last.year) if s else None
+    if s and start is not None:
+        return _finish(start, end, rest, s, today, notes)
+    if end.last < date(2000, 1, 1):
+        return None
+    return None, end.last, _label(None, end), rest
+
+
+def _words_before(before: date, m: re.Match[str]) -> str:
+    """How to say the end of "before X": the year, month or day that ends just before X."""
+    g = m.groupdict()
+    if g["byr"]:
+        return str(before.year)
+    if g["bd"]:
+        return before.isoformat()
+    return f"{before:%B %Y}"
+
+
+def _finish(
+    start: _Day, end: _Day, text: str, m: re.Match[str], today: date, notes: list[str]
+) -> tuple[date | None, date | None, str | None, str]:
+    typed = text[m.start() : m.end()].strip()
+    rest = _cut(text, m)
+    if start.first > end.last:
+        notes.append(f"I read “{typed}” from the earlier date to the later one.")
+        start, end = end, start
+    if start.first > today:
+        notes.append(f"“{typed}” is in the future, so I left out that period.")
+        return None, None, None, rest
+    return start.first, end.last, _label(start, end), rest
+
+
+def unused_dates(text: str, notes: list[str]) -> str:
+    """Name each date still in `text` once every reader took its own (they are not used), and cut it out.
+
+    Returns the text without them, so nothing reads "2019" as a framework name afterwards.
+    """
+    found = [m.group(0) for m in _LEFT.finditer(text)]
+    if not found:
+        return text
+    shown = ", ".join(f"“{d}”" for d in found)
+    what = "that date" if len(found) == 1 else "those dates"
+    notes.append(f"I didn't use {shown}: I couldn't tell which period you meant, so the answer ignores {what}.")
+    return re.sub(r"\s+", " ", _LEFT.sub(" ", text)).strip()
+
+
+def period_text(since: date | None, until: date | None) -> str:
+    """The words that read back as this period ("from 2023-03 to 2024-06", "until 2024-08", "in 2023")."""
+    if since and until and (since.month, since.day, until.month, until.day) == (1, 1, 12, 31):
+        return f"in {since.year}" if since.year == until.year else f"{since.year}-{until.year}"
+    if until:
+        end = until.isoformat() if until != _month_end(until) else f"{until:%Y-%m}"
+        if until.month == 12 and until.day == 31 and since is None:
+            end = str(until.year)
+        return f"from {_start_text(since)} to {end}" if since else f"until {end}"
+    return f"since {_start_text(since)}" if since else ""
+
+
+def _start_text(since: date | None) -> str:
+    if since is None:
+        return ""
+    return f"{since:%Y-%m}" if since.day == 1 else since.isoformat()
