@@ -135,6 +135,8 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     if reading.metric:
         update["metric"], update["rate"] = reading.metric, reading.rate
     update["notes"] = reading.notes
+    if reading.scale:
+        update["scale"] = reading.scale
     if reading.at:
         update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
     elif reading.has_period:

@@ -210,3 +210,19 @@ def _start_text(since: date | None) -> str:
     if since is None:
         return ""
     return f"{since:%Y-%m}" if since.day == 1 else since.isoformat()
+
+
+def end_notes(kind: str, since: date | None, until: date | None, label: str | None, today: date) -> list[str]:
+    """What an answer of this kind does with the period's end, when the reader can't see it in the figures.
+
+    A language make-up has no history, so a period is not applied; a race ("not yet", "would pass
+    around …") is told as of a past end, which the headline alone does not say.
+    """
+    if kind == "languages" and (since or until):
+        return [f"I didn't apply “{label}”: the language make-up is stored only as of its latest fetch, with no history."]
+    if kind == "crossover" and until is not None and until < today:
+        return [
+            f"Everything here stops at {until.isoformat()} ({label}), as you asked: who leads, the gap and any "
+            "projection are as of then, and later figures are left out."
+        ]
+    return []

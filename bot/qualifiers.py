@@ -105,17 +105,24 @@ def take_qualifiers(text: str) -> tuple[list[Qualifier], str]:
     return found, re.sub(r"\s+", " ", text)
 
 
+# Scales the chart may have anyway: the engine words their note once the chart is known (`bot.scale`).
+CHART_SCALES = {"log", "linear"}
+
+
+def asked_scale(found: list[Qualifier]) -> str | None:
+    """The chart scale asked for, as typed ("log scale", "linear"), or None."""
+    return next((q.typed for q in found if q.family in CHART_SCALES), None)
+
+
 def qualifier_notes(found: list[Qualifier], metric: str | None) -> list[str]:
     """One sentence per qualifier: applied as asked, or not applied and why (for the metric answered)."""
-    return [_note(q, metric) for q in found]
+    return [_note(q, metric) for q in found if q.family not in CHART_SCALES]
 
 
 def _note(q: Qualifier, metric: str | None) -> str:
     typed = f"“{q.typed}”"
     if q.family == "mirrors":
         return _mirrors(q, metric)
-    if q.family == "linear":
-        return f"{typed}: the chart is linear (its only scale)."
     reasons = {
         "os": "my download figures are one total per package, not split by operating system",
         "python": "my download figures are one total per package, not split by Python version",
@@ -124,7 +131,6 @@ def _note(q: Qualifier, metric: str | None) -> str:
         "ci": "each figure counts everything its source counts, with nothing marking CI or bot traffic, "
         "so I can't take it out",
         "per_capita": "I have no population, user or developer counts to divide by; figures are totals",
-        "log": "a log scale isn't available yet; the chart is linear",
         "indexed": "an indexed (normalised) chart isn't available yet; the chart shows actual values and the "
         "table gives each change in %",
         "percent": "a percentage scale isn't available yet; the chart shows actual values and the table gives "

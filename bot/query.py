@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
 from bot.periods import period_text, take_range, unused_dates
-from bot.qualifiers import qualifier_notes, take_qualifiers
+from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers
 
 MAX_TEXT = 500
 
@@ -75,6 +75,8 @@ class Query(BaseModel):
     """Built from the previous question in a thread plus this text."""
     notes: list[str] = Field(default_factory=list)
     """What the reader could not take as typed ("since 2021-13", a period in the future); answers show them."""
+    scale: str | None = None
+    """A chart scale asked for, as typed ("log scale"); the answer says whether its chart has it."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -473,6 +475,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     at, at_month, at_label, since, until, label, body = read_dates(body, today, notes)
     metric, rate, body = find_metric(body)
     notes += qualifier_notes(qualifiers, metric)
+    scale = asked_scale(qualifiers)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
         command = "languages"
@@ -521,6 +524,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         text=text,
         truncated=truncated,
         notes=notes,
+        scale=scale,
     )
 
 

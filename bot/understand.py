@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
 from bot.periods import take_range, unused_dates
-from bot.qualifiers import qualifier_notes, take_qualifiers, unused_words_note
+from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers, unused_words_note
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -263,6 +263,8 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     """What could not be read as typed ("since 2021-13", a date in the future, "without mirrors"): the
     answer says so."""
+    scale: str | None = None
+    """A chart scale asked for, as typed ("log scale")."""
     unused: list[str] = field(default_factory=list)
     """Words beside a framework name that no part of the reader used."""
     cues: set[str] = field(default_factory=set)
@@ -455,6 +457,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     if reading.npm and reading.metric is None:
         reading.metric = "npm_downloads"
     reading.notes += qualifier_notes(qualifiers, reading.metric)
+    reading.scale = asked_scale(qualifiers)
     cues = _cue_words(t)
     reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
     return reading
@@ -692,6 +695,7 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         at_month=reading.at_month,
         period_label=reading.at_label or reading.period_label,
         notes=[*reading.notes, *_unused_note(reading, intent)],
+        scale=reading.scale,
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,
