@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -114,9 +115,7 @@ def _label(start: _Day | None, end: _Day) -> str:
     return f"from {start.words} to {end.words}"
 
 
-def take_range(
-    text: str, today: date, notes: list[str]
-) -> tuple[date | None, date | None, str | None, str] | None:
+def take_range(text: str, today: date, notes: list[str]) -> tuple[date | None, date | None, str | None, str] | None:
     """A period with an end in `text`: (since, until, label, text without it), or None when there is none.
 
     Reads "between X and Y", "from/since X to/until/through Y", "X to Y", "X–Y" and an end alone
@@ -219,10 +218,76 @@ def end_notes(kind: str, since: date | None, until: date | None, label: str | No
     around …") is told as of a past end, which the headline alone does not say.
     """
     if kind == "languages" and (since or until):
-        return [f"I didn't apply “{label}”: the language make-up is stored only as of its latest fetch, with no history."]
+        return [
+            f"I didn't apply “{label}”: the language make-up is stored only as of its latest fetch, with no history."
+        ]
     if kind == "crossover" and until is not None and until < today:
         return [
             f"Everything here stops at {until.isoformat()} ({label}), as you asked: who leads, the gap and any "
             "projection are as of then, and later figures are left out."
         ]
     return []
+
+
+# -- every date of a question -----------------------------------------------------------------------
+Period = tuple[date | None, date | None, str | None, str]
+PointReader = Callable[[str, date, list[str]], tuple[date | None, bool, str | None, str]]
+PeriodReader = Callable[[str, date, list[str]], Period | None]
+
+
+@dataclass
+class Dates:
+    """The dates a reader found: a point in time, a period, and the text left without them."""
+
+    rest: str
+    at: date | None = None
+    at_month: bool = False
+    at_label: str | None = None
+    since: date | None = None
+    until: date | None = None
+    label: str | None = None
+
+
+def read_dates(
+    text: str, today: date, notes: list[str], *, point: PointReader, periods: Sequence[PeriodReader]
+) -> Dates:
+    """Every date in `text`: a period with an end first ("until the end of 2022" is not a point in
+    time), else a point (`point`, e.g. `bot.query.parse_at`) and a period (the first of `periods` that
+    finds one; the last is always taken); then any date left is named in `notes` as unused."""
+    ranged = take_range(text, today, notes)
+    if ranged:
+        since, until, label, rest = ranged
+        return Dates(unused_dates(rest, notes), since=since, until=until, label=label)
+    at, at_month, at_label, text = point(text, today, notes)
+    found: Period | None = None
+    for reader in periods[:-1]:
+        if found := reader(text, today, notes):
+            break
+    since, until, label, rest = found or periods[-1](text, today, notes)
+    return Dates(unused_dates(rest, notes), at, at_month, at_label, since, until, label)
+
+
+def english_period(t: str, today: date, notes: list[str]) -> tuple[date | None, date | None, str | None, str] | None:
+    """Periods the slash grammar does not know: "since last year", "before 2020", "since march" (or None).
+
+    Only the English reader uses these (see `read_dates`); `notes` is unused, for the common signature."""
+    m = re.search(r"\bsince last year\b", t)
+    if m:
+        year = today.year - 1
+        return date(year, 1, 1), None, f"since {year}", _cut(t, m)
+    m = re.search(r"\b(?:before|until|till|up to|through|by)\s+(\d{4})\b", t)
+    if m and 2000 <= int(m[1]) <= 2100 and not re.search(r"\b(?:since|from|between|in)\s+\d{4}", t):
+        year = int(m[1]) - (1 if m[0].startswith("before") else 0)
+        return None, date(year, 12, 31), f"to {year}", _cut(t, m)
+    months = "january|february|march|april|may|june|july|august|september|october|november|december"
+    m = re.search(rf"\bsince ({months}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\s*\d)", t)
+    if m:
+        names = months.split("|")
+        index = next(i for i, n in enumerate(names, start=1) if n.startswith(m[1][:3]))
+        year = today.year if index <= today.month else today.year - 1
+        since = date(year, index, 1)
+        return since, None, f"since {since:%B %Y}", _cut(t, m)
+    m = re.search(r"\bthis month\b", t)
+    if m:
+        return today.replace(day=1), None, f"{today:%B %Y} so far", _cut(t, m)
+    return None

@@ -10,6 +10,7 @@ Families, not lists of every phrasing: each is one regular expression with one t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # The PyPI history: hugovk/top-pypi-packages snapshots (BigQuery), then ClickHouse's monthly table.
@@ -128,8 +129,8 @@ def _note(q: Qualifier, metric: str | None) -> str:
         "python": "my download figures are one total per package, not split by Python version",
         "country": "my figures are worldwide totals, not split by country or region",
         "conda": "I have no conda figures; downloads here are PyPI's (and npm's)",
-        "ci": "each figure counts everything its source counts, with nothing marking CI or bot traffic, "
-        "so I can't take it out",
+        "ci": "the stored figures are totals of everything their source counted, with no split for CI or "
+        "bots, so I can't take them out",
         "per_capita": "I have no population, user or developer counts to divide by; figures are totals",
         "indexed": "an indexed (normalised) chart isn't available yet; the chart shows actual values and the "
         "table gives each change in %",
@@ -158,7 +159,9 @@ def _mirrors(q: Qualifier, metric: str | None) -> str:
 
 
 # Verbs of choosing: a comparison is the answer to them, so they are used, not dropped.
-CHOOSING = frozenset("learn learning choose choosing pick picking switch switching adopt start starting".split())
+CHOOSING = frozenset(
+    ["learn", "learning", "choose", "choosing", "pick", "picking", "switch", "switching", "adopt", "start", "starting"]
+)
 
 
 def unused_words_note(words: list[str]) -> str | None:
@@ -168,3 +171,18 @@ def unused_words_note(words: list[str]) -> str | None:
         return None
     shown = ", ".join(f"“{w}”" for w in words[:6]) + (" …" if len(words) > 6 else "")
     return f"I didn't use {shown}: the answer is without {'it' if len(words) == 1 else 'them'}."
+
+
+def words_matched(t: str, regexes: Iterable[re.Pattern[str]]) -> set[str]:
+    """The whole words any of `regexes` touches in `t` ("accelerat" touches "accelerating"): words a
+    reader used as a cue, so not to be named as unused."""
+    words: set[str] = set()
+    for regex in regexes:
+        for m in regex.finditer(t):
+            start, end = m.span()
+            while start > 0 and t[start - 1].isalnum():
+                start -= 1
+            while end < len(t) and t[end].isalnum():
+                end += 1
+            words.update(t[start:end].split())
+    return words

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
-from bot.periods import period_text, take_range, unused_dates
+from bot.periods import period_text, read_dates
 from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers
 
 MAX_TEXT = 500
@@ -336,21 +336,6 @@ def parse_period(
     return None, None, None, text
 
 
-def read_dates(
-    text: str, today: date, notes: list[str]
-) -> tuple[date | None, bool, str | None, date | None, date | None, str | None, str]:
-    """Every date in the text: (at, at names a month, since, until, label, rest). A period with an end
-    comes first ("until the end of 2022" is not a point); dates nothing used are named in `notes`."""
-    ranged = take_range(text, today, notes)
-    at, at_month, at_label, since, until, label = None, False, None, None, None, None
-    if ranged:
-        since, until, label, text = ranged
-    else:
-        at, at_month, at_label, text = parse_at(text, today, notes)
-        since, until, label, text = parse_period(text, today, notes)
-    return at, at_month, at_label, since, until, at_label or label, unused_dates(text, notes)
-
-
 def _without(text: str, m: re.Match[str]) -> str:
     return (text[: m.start()] + " " + text[m.end() :]).strip()
 
@@ -472,7 +457,8 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
     notes: list[str] = []
     qualifiers, body = take_qualifiers(body)
-    at, at_month, at_label, since, until, label, body = read_dates(body, today, notes)
+    d = read_dates(body, today, notes, point=parse_at, periods=[parse_period])
+    body = d.rest
     metric, rate, body = find_metric(body)
     notes += qualifier_notes(qualifiers, metric)
     scale = asked_scale(qualifiers)
@@ -514,11 +500,11 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         frameworks=frameworks,
         metric=metric,
         rate=rate,
-        since=since,
-        until=until,
-        at=at,
-        at_month=at_month,
-        period_label=label,
+        since=d.since,
+        until=d.until,
+        at=d.at,
+        at_month=d.at_month,
+        period_label=d.at_label or d.label,
         unknown=unknown,
         suggestions=suggestions,
         text=text,

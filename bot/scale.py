@@ -31,7 +31,9 @@ def scale_note(typed: str, chart: Comparison | None) -> str:
         return f"I didn't apply {asked}: this answer has no chart."
     log = use_log_scale(chart)
     if wants_log and log:
-        return f"{asked}: the chart is on a log scale (it uses one when the lines differ by more than {LOG_SCALE_RATIO}×)."
+        return (
+            f"{asked}: the chart is on a log scale (it uses one when the lines differ by more than {LOG_SCALE_RATIO}×)."
+        )
     if wants_log:
         return (
             f"I didn't apply {asked}: choosing the chart's scale isn't available yet, and this chart is linear "

@@ -23,8 +23,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
-from bot.periods import take_range, unused_dates
-from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers, unused_words_note
+from bot.periods import english_period, read_dates
+from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers, unused_words_note, words_matched
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -388,30 +388,6 @@ def _normalise_period_words(t: str) -> str:
     return re.sub(r"\bso far this year\b|\bthis year so far\b|\byear to date\b", "ytd", t)
 
 
-def _extra_period(t: str, today: date) -> tuple[date | None, date | None, str | None, str] | None:
-    """Periods the slash grammar does not know: "since last year", "before 2020", "since march"."""
-    m = re.search(r"\bsince last year\b", t)
-    if m:
-        year = today.year - 1
-        return date(year, 1, 1), None, f"since {year}", _cut(t, m)
-    m = re.search(r"\b(?:before|until|till|up to|through|by)\s+(\d{4})\b", t)
-    if m and 2000 <= int(m[1]) <= 2100 and not re.search(r"\b(?:since|from|between|in)\s+\d{4}", t):
-        year = int(m[1]) - (1 if m[0].startswith("before") else 0)
-        return None, date(year, 12, 31), f"to {year}", _cut(t, m)
-    months = "january|february|march|april|may|june|july|august|september|october|november|december"
-    m = re.search(rf"\bsince ({months}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\s*\d)", t)
-    if m:
-        names = months.split("|")
-        index = next(i for i, n in enumerate(names, start=1) if n.startswith(m[1][:3]))
-        year = today.year if index <= today.month else today.year - 1
-        since = date(year, index, 1)
-        return since, None, f"since {since:%B %Y}", _cut(t, m)
-    m = re.search(r"\bthis month\b", t)
-    if m:
-        return today.replace(day=1), None, f"{today:%B %Y} so far", _cut(t, m)
-    return None
-
-
 def _cut(t: str, m: re.Match[str]) -> str:
     return (t[: m.start()] + " " + t[m.end() :]).strip()
 
@@ -443,12 +419,10 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     t = _fix_typos(t, cat)
     reading = Reading(text=t)
     qualifiers, t = take_qualifiers(_normalise_period_words(t))
-    ranged = take_range(t, today, reading.notes)
-    if ranged:
-        reading.since, reading.until, reading.period_label, t = ranged
-    else:
-        t = _read_dates(reading, t, today)
-    t = unused_dates(t, reading.notes)
+    d = read_dates(t, today, reading.notes, point=parse_at, periods=(english_period, parse_period))
+    reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
+    reading.since, reading.until, reading.period_label = d.since, d.until, d.label
+    reading.period_cleared = d.label == "all history"
     reading.npm = _mentions_npm_name(t)
     reading.cues = {name for name, cue in CUES.items() if cue.search(t)}
     reading.passive = bool(PASSIVE.search(t))
@@ -458,36 +432,9 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
         reading.metric = "npm_downloads"
     reading.notes += qualifier_notes(qualifiers, reading.metric)
     reading.scale = asked_scale(qualifiers)
-    cues = _cue_words(t)
+    cues = words_matched(t, (*CUES.values(), PASSIVE))
     reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
     return reading
-
-
-def _cue_words(t: str) -> set[str]:
-    """Words that are part of an intent cue ("accelerating", "on the rise"): used, though no name or metric."""
-    words: set[str] = set()
-    for regex in (*CUES.values(), PASSIVE):
-        for m in regex.finditer(t):
-            start, end = m.span()
-            while start > 0 and t[start - 1].isalnum():
-                start -= 1
-            while end < len(t) and t[end].isalnum():
-                end += 1
-            words.update(t[start:end].split())
-    return words
-
-
-def _read_dates(reading: Reading, t: str, today: date) -> str:
-    """A point in time, then a period (English forms first); returns the text without them."""
-    reading.at, reading.at_month, reading.at_label, t = parse_at(t, today, reading.notes)
-    extra = _extra_period(t, today)
-    if extra:
-        reading.since, reading.until, reading.period_label, t = extra
-    else:
-        since, until, label, t = parse_period(t, today, reading.notes)
-        reading.since, reading.until, reading.period_label = since, until, label
-        reading.period_cleared = label == "all history"
-    return t
 
 
 def _fix_typos(t: str, cat: Catalog) -> str:
