@@ -32,7 +32,8 @@ HELP_LINES = [
     "`which has more stackoverflow questions, keras or tensorflow`",
     "*In a thread*: follow up with `what about jax?`, `and downloads?`, `since 2020?`, `add keras`",
     "*Metrics*: stars, new stars, forks, contributors, downloads, npm, questions, models, papers, survey",
-    "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`",
+    "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`, "
+    "`from march 2023 to june 2024`, `until 2024-08`",
     "*Data*: `/fwtrend sources` says where every figure comes from and how fresh it is",
 ]
 

@@ -255,16 +255,27 @@ def read_dates(
     time), else a point (`point`, e.g. `bot.query.parse_at`) and a period (the first of `periods` that
     finds one; the last is always taken); then any date left is named in `notes` as unused."""
     ranged = take_range(text, today, notes)
+    if ranged and ranged[0] is None and ranged[1] is not None:
+        # "over the last 2 years until 2025": a start typed apart from the end counts back from that end.
+        until, label, rest = ranged[1], ranged[2], ranged[3]
+        start = _first_period(rest, min(until, today), notes, periods)
+        if start[0] is not None and start[0] <= until:
+            return Dates(unused_dates(start[3], notes), since=start[0], until=min(until, start[1] or until),
+                         label=f"{start[2]}, {label}")  # fmt: skip
     if ranged:
         since, until, label, rest = ranged
         return Dates(unused_dates(rest, notes), since=since, until=until, label=label)
     at, at_month, at_label, text = point(text, today, notes)
-    found: Period | None = None
+    since, until, label, rest = _first_period(text, today, notes, periods)
+    return Dates(unused_dates(rest, notes), at, at_month, at_label, since, until, label)
+
+
+def _first_period(text: str, today: date, notes: list[str], periods: Sequence[PeriodReader]) -> Period:
+    """The period of the first reader that finds one; the last reader's answer otherwise."""
     for reader in periods[:-1]:
         if found := reader(text, today, notes):
-            break
-    since, until, label, rest = found or periods[-1](text, today, notes)
-    return Dates(unused_dates(rest, notes), at, at_month, at_label, since, until, label)
+            return found
+    return periods[-1](text, today, notes) or (None, None, None, text)
 
 
 def english_period(t: str, today: date, notes: list[str]) -> tuple[date | None, date | None, str | None, str] | None:

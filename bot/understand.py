@@ -381,7 +381,9 @@ def _normalise_period_words(t: str) -> str:
     for word, n in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0])):
         t = re.sub(rf"\b(last|past|previous|recent)\s+{word}\s+(day|week|month|year)s?\b", rf"\1 {n} \2s", t)
     t = re.sub(r"\b(?:previous|recent)\s+(\d+)\s+(day|week|month|year)", r"last \1 \2", t)
-    t = re.sub(r"\b(since|in|from|after|before|until) '?(\d{2})\b(?!\d)", lambda m: f"{m[1]} 20{m[2]}", t)
+    t = re.sub(
+        r"\b(since|in|from|after|before|until|till|til|through|thru) '?(\d{2})\b(?!\d)", lambda m: f"{m[1]} 20{m[2]}", t
+    )
     t = re.sub(r"\b(?:during|for|throughout|across)\s+(\d{4})\b", r"in \1", t)
     t = re.sub(r"\b(\d{4})\s+(?:onwards?|and later|or later|and after)\b", r"since \1", t)
     t = re.sub(r"\bfrom (\d{4}) (?:through|thru|till|until|up to) (\d{4})\b", r"from \1 to \2", t)

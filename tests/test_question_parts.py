@@ -73,6 +73,19 @@ def test_a_period_with_an_end_survives_buttons_and_follow_ups(since_until):
     assert (again.since, again.until) == (since, until)
 
 
+@pytest.mark.parametrize("reader", READERS)
+def test_a_start_typed_apart_from_the_end_counts_back_from_that_end(reader):
+    q = _read(reader, "pytorch vs tensorflow new stars over the last 2 years until 2025")
+    assert (q.since, q.until, q.rate) == (date(2023, 12, 31), date(2025, 12, 31), True)
+    q = _read(reader, "pytorch vs tensorflow stars until 2024-08 since 2024-07")
+    assert (q.since, q.until) == (date(2024, 7, 1), date(2024, 8, 31))
+
+
+def test_a_two_digit_year_after_till_is_an_end():
+    q = understand("pytorch vs tensorflow till '22", today=TODAY)
+    assert (q.since, q.until) == (None, date(2022, 12, 31))
+
+
 def test_an_end_typed_before_its_start_is_swapped_and_said():
     q = understand("pytorch vs tensorflow stars from 2024 to 2020", today=TODAY)
     assert (q.since, q.until) == (date(2020, 1, 1), date(2024, 12, 31))
