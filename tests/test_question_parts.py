@@ -86,6 +86,12 @@ def test_a_two_digit_year_after_till_is_an_end():
     assert (q.since, q.until) == (None, date(2022, 12, 31))
 
 
+def test_an_end_as_a_thread_follow_up_keeps_the_earlier_start():
+    earlier = parse("pytorch vs tensorflow stars since 2020", today=TODAY)
+    q = understand("until 2023?", today=TODAY, context=earlier)
+    assert (q.followup, q.since, q.until) == (True, date(2020, 1, 1), date(2023, 12, 31))
+
+
 def test_an_end_typed_before_its_start_is_swapped_and_said():
     q = understand("pytorch vs tensorflow stars from 2024 to 2020", today=TODAY)
     assert (q.since, q.until) == (date(2020, 1, 1), date(2024, 12, 31))
