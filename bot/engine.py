@@ -18,8 +18,10 @@ from bot.catalog import catalog
 from bot.gap_answers import boundary_notes
 from bot.languages import answer_languages
 from bot.metrics import METRICS
+from bot.periods import end_notes
 from bot.pointintime import answer_at, month_end
 from bot.query import MAX_TEXT, Query, parse, query_text
+from bot.scale import scale_note
 from bot.store import Store
 from bot.understand import understand
 
@@ -31,7 +33,8 @@ HELP_LINES = [
     "`which has more stackoverflow questions, keras or tensorflow`",
     "*In a thread*: follow up with `what about jax?`, `and downloads?`, `since 2020?`, `add keras`",
     "*Metrics*: stars, new stars, forks, contributors, downloads, npm, questions, models, papers, survey",
-    "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`",
+    "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`, "
+    "`from march 2023 to june 2024`, `until 2024-08`",
     "*Data*: `/fwtrend sources` says where every figure comes from and how fresh it is",
 ]
 
@@ -41,7 +44,7 @@ def answer_query(store: Store, query: Query, *, today: date | None = None) -> An
     # Today is part of the key: staleness marks and relative periods change with the date.
     key = ("answer", query.cache_key(), today or date.today())
     answer = store.cached(key, lambda: _answer(store, query, today=today))
-    return _with_reading_notes(answer, query)
+    return _with_reading_notes(answer, query, today or date.today())
 
 
 def answer_text(store: Store, text: str, *, today: date | None = None, context: Query | None = None) -> Answer:
@@ -54,7 +57,7 @@ def strict_answer_text(store: Store, text: str, *, today: date | None = None) ->
     return answer_query(store, parse(text, today=today), today=today)
 
 
-def _with_reading_notes(answer: Answer, query: Query) -> Answer:
+def _with_reading_notes(answer: Answer, query: Query, today: date) -> Answer:
     """Say how the text was read (typos, truncation, follow-ups, periods left out) so no reading passes as
     fact unseen.
 
@@ -70,6 +73,10 @@ def _with_reading_notes(answer: Answer, query: Query) -> Answer:
     if query.truncated:
         notes.append(f"Your message was long: I read only its first {MAX_TEXT} characters.")
     notes.extend(query.notes)
+    kind = query.intent if answer.kind == "empty" else answer.kind  # no figures: the period still wasn't applied
+    notes.extend(end_notes(kind, query.since, query.until, query.period_label, today))
+    if query.scale:
+        notes.append(scale_note(query.scale, answer.chart))
     if not notes:
         return answer
     return replace(answer, query=query, notes=[*notes, *answer.notes])

@@ -136,10 +136,15 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
         update["metric"], update["rate"] = reading.metric, reading.rate
     update["notes"] = [*reading.notes, *reading.name_notes]
     update["not_tracked"] = reading.not_tracked
+    if reading.scale:
+        update["scale"] = reading.scale
     if reading.at:
         update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
     elif reading.has_period:
         update.update(since=reading.since, until=reading.until, period_label=reading.period_label)
+        if reading.since is None and reading.until and previous.since and previous.since <= reading.until:
+            # "until 2023?" after "since 2020" ends that period; it does not drop its start.
+            update.update(since=previous.since, period_label=f"{previous.period_label}, {reading.period_label}")
         update.update(at=None, at_month=False)
     intent = _new_intent(reading, previous, frameworks, t)
     update["intent"] = intent

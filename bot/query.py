@@ -24,6 +24,8 @@ from rapidfuzz import fuzz, process
 
 from bot.catalog import Catalog, catalog
 from bot.names import find_refs, is_project_url, name_notes, untracked_names
+from bot.periods import period_text, read_dates
+from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers
 
 MAX_TEXT = 500
 
@@ -76,6 +78,8 @@ class Query(BaseModel):
     """What the reader could not take as typed ("since 2021-13", a period in the future); answers show them."""
     not_tracked: dict[str, str] = Field(default_factory=dict)
     """Unknown names the catalog knows are another project than the framework they resemble → how they differ."""
+    scale: str | None = None
+    """A chart scale asked for, as typed ("log scale"); the answer says whether its chart has it."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -461,10 +465,12 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
     notes: list[str] = []
     body, refs = find_refs(body, cat)
-    at, at_month, at_label, body = parse_at(body, today, notes)
-    since, until, label, body = parse_period(body, today, notes)
-    label = at_label or label
+    qualifiers, body = take_qualifiers(body)
+    d = read_dates(body, today, notes, point=parse_at, periods=[parse_period])
+    body = d.rest
     metric, rate, body = find_metric(body)
+    notes += qualifier_notes(qualifiers, metric)
+    scale = asked_scale(qualifiers)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
         command = "languages"
@@ -508,17 +514,18 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         frameworks=frameworks,
         metric=metric,
         rate=rate,
-        since=since,
-        until=until,
-        at=at,
-        at_month=at_month,
-        period_label=label,
+        since=d.since,
+        until=d.until,
+        at=d.at,
+        at_month=d.at_month,
+        period_label=d.at_label or d.label,
         unknown=unknown,
         suggestions=suggestions,
         text=text,
         truncated=truncated,
         notes=notes,
         not_tracked=not_tracked,
+        scale=scale,
     )
 
 
@@ -562,23 +569,7 @@ def query_text(query: Query) -> str:
         if query.rate and query.metric in ("github_stars", "github_forks"):
             word = "new " + word
         parts.append(word)
-    if (
-        query.since
-        and query.until
-        and (query.since.month, query.since.day, query.until.month, query.until.day)
-        == (
-            1,
-            1,
-            12,
-            31,
-        )
-    ):
-        years = {query.since.year, query.until.year}
-        parts.append(f"in {query.since.year}" if len(years) == 1 else f"{query.since.year}-{query.until.year}")
-    elif query.since:
-        parts.append(f"since {query.since:%Y-%m}")
-    elif query.until:
-        parts.append(f"until {query.until.year}")
+    parts.append(period_text(query.since, query.until))
     if query.at:
         parts.append(f"as of {query.at:%Y-%m}" if query.at_month else f"on {query.at.isoformat()}")
     return " ".join(p for p in parts if p)

@@ -24,6 +24,8 @@ from rapidfuzz.distance import OSA
 
 from bot.catalog import Catalog, catalog, normalise_name
 from bot.names import find_refs, name_notes, untracked_names
+from bot.periods import english_period, read_dates
+from bot.qualifiers import asked_scale, qualifier_notes, take_qualifiers, unused_words_note, words_matched
 from bot.query import (
     COMMANDS,
     MAX_TEXT,
@@ -260,7 +262,12 @@ class Reading:
     at_month: bool = False
     at_label: str | None = None
     notes: list[str] = field(default_factory=list)
-    """What could not be read as typed ("since 2021-13", a date in the future): the answer says so."""
+    """What could not be read as typed ("since 2021-13", a date in the future, "without mirrors"): the
+    answer says so."""
+    scale: str | None = None
+    """A chart scale asked for, as typed ("log scale")."""
+    unused: list[str] = field(default_factory=list)
+    """Words beside a framework name that no part of the reader used."""
     cues: set[str] = field(default_factory=set)
     passive: bool = False
     npm: bool = False
@@ -379,35 +386,13 @@ def _normalise_period_words(t: str) -> str:
     for word, n in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0])):
         t = re.sub(rf"\b(last|past|previous|recent)\s+{word}\s+(day|week|month|year)s?\b", rf"\1 {n} \2s", t)
     t = re.sub(r"\b(?:previous|recent)\s+(\d+)\s+(day|week|month|year)", r"last \1 \2", t)
-    t = re.sub(r"\b(since|in|from|after|before|until) '?(\d{2})\b(?!\d)", lambda m: f"{m[1]} 20{m[2]}", t)
+    t = re.sub(
+        r"\b(since|in|from|after|before|until|till|til|through|thru) '?(\d{2})\b(?!\d)", lambda m: f"{m[1]} 20{m[2]}", t
+    )
     t = re.sub(r"\b(?:during|for|throughout|across)\s+(\d{4})\b", r"in \1", t)
     t = re.sub(r"\b(\d{4})\s+(?:onwards?|and later|or later|and after)\b", r"since \1", t)
     t = re.sub(r"\bfrom (\d{4}) (?:through|thru|till|until|up to) (\d{4})\b", r"from \1 to \2", t)
     return re.sub(r"\bso far this year\b|\bthis year so far\b|\byear to date\b", "ytd", t)
-
-
-def _extra_period(t: str, today: date) -> tuple[date | None, date | None, str | None, str] | None:
-    """Periods the slash grammar does not know: "since last year", "before 2020", "since march"."""
-    m = re.search(r"\bsince last year\b", t)
-    if m:
-        year = today.year - 1
-        return date(year, 1, 1), None, f"since {year}", _cut(t, m)
-    m = re.search(r"\b(?:before|until|till|up to|through|by)\s+(\d{4})\b", t)
-    if m and 2000 <= int(m[1]) <= 2100 and not re.search(r"\b(?:since|from|between|in)\s+\d{4}", t):
-        year = int(m[1]) - (1 if m[0].startswith("before") else 0)
-        return None, date(year, 12, 31), f"to {year}", _cut(t, m)
-    months = "january|february|march|april|may|june|july|august|september|october|november|december"
-    m = re.search(rf"\bsince ({months}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\s*\d)", t)
-    if m:
-        names = months.split("|")
-        index = next(i for i, n in enumerate(names, start=1) if n.startswith(m[1][:3]))
-        year = today.year if index <= today.month else today.year - 1
-        since = date(year, index, 1)
-        return since, None, f"since {since:%B %Y}", _cut(t, m)
-    m = re.search(r"\bthis month\b", t)
-    if m:
-        return today.replace(day=1), None, f"{today:%B %Y} so far", _cut(t, m)
-    return None
 
 
 def _cut(t: str, m: re.Match[str]) -> str:
@@ -441,15 +426,11 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     t = cut_words(_normalise(text), MAX_TEXT)
     t = _fix_typos(t, cat)
     reading = Reading(text=t)
-    t = _normalise_period_words(t)
-    reading.at, reading.at_month, reading.at_label, t = parse_at(t, today, reading.notes)
-    extra = _extra_period(t, today)
-    if extra:
-        reading.since, reading.until, reading.period_label, t = extra
-    else:
-        since, until, label, t = parse_period(t, today, reading.notes)
-        reading.since, reading.until, reading.period_label = since, until, label
-        reading.period_cleared = label == "all history"
+    qualifiers, t = take_qualifiers(_normalise_period_words(t))
+    d = read_dates(t, today, reading.notes, point=parse_at, periods=(english_period, parse_period))
+    reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
+    reading.since, reading.until, reading.period_label = d.since, d.until, d.label
+    reading.period_cleared = d.label == "all history"
     reading.npm = _mentions_npm_name(t)
     reading.cues = {name for name, cue in CUES.items() if cue.search(t)}
     reading.passive = bool(PASSIVE.search(t))
@@ -461,6 +442,10 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
     if reading.npm and reading.metric is None:
         reading.metric = "npm_downloads"
+    reading.notes += qualifier_notes(qualifiers, reading.metric)
+    reading.scale = asked_scale(qualifiers)
+    cues = words_matched(t, (*CUES.values(), PASSIVE))
+    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
     return reading
 
 
@@ -524,6 +509,7 @@ def _take_names(reading: Reading, t: str, cat: Catalog) -> None:
         if mentions:
             reading.segments_with_names += 1
         leftovers_by_segment.append([] if mentions else leftover)
+        reading.unused += leftover if mentions else []
     _collect_unknown(reading, leftovers_by_segment, cat, list_shaped=len(segments) >= 2)
 
 
@@ -667,8 +653,9 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         at=reading.at,
         at_month=reading.at_month,
         period_label=reading.at_label or reading.period_label,
-        notes=[*reading.notes, *reading.name_notes],
+        notes=[*reading.notes, *reading.name_notes, *_unused_note(reading, intent)],
         not_tracked=reading.not_tracked if intent not in {"help", "sources", "leaderboard"} else {},
+        scale=reading.scale,
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,
@@ -678,6 +665,12 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
     if intent in {"subscribe", "unsubscribe", "subscriptions", "help", "sources"}:
         return query
     return _ask_when_ambiguous(query, reading, cat)
+
+
+def _unused_note(reading: Reading, intent: str) -> list[str]:
+    """Words a figures answer did not use, named; commands (subscribe …) read their own arguments."""
+    note = unused_words_note(reading.unused) if intent in ANSWERABLE else None
+    return [note] if note else []
 
 
 def _subscription_args(cleaned: str) -> str:

@@ -22,8 +22,8 @@ from bot import format as fmt
 from bot.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
 from bot.catalog import catalog
 from bot.languages import OTHER, Make
+from bot.scale import use_log_scale
 
-LOG_SCALE_RATIO = 50
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120
 
 
@@ -42,14 +42,6 @@ def _segments(figure: Figure) -> list[tuple[list[date], list[float]]]:
     if xs:
         segments.append((xs, ys))
     return segments
-
-
-def use_log_scale(comparison: Comparison) -> bool:
-    values = [p.value for f in comparison.figures for p in f.points if p.value > 0]
-    latest = [f.latest.value for f in comparison.with_data if f.latest and f.latest.value > 0]
-    if len(latest) < 2 or not values:
-        return False
-    return max(latest) / min(latest) > LOG_SCALE_RATIO
 
 
 def render_chart(answer: Answer) -> bytes | None:
