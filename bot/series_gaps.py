@@ -72,6 +72,16 @@ def on_or_before(points: list[Point], day: date, tolerance: int | None = None) -
     return best if tolerance is None or (day - best.date).days <= tolerance else None
 
 
+def gap_around(points: list[Point], since: date | None, until: date | None) -> Gap | None:
+    """The two observations around a period that holds none, when the series has figures on both sides."""
+    if since is None or until is None:
+        return None
+    i = bisect.bisect_left([p.date for p in points], since)
+    if 0 < i < len(points) and points[i].date > until:
+        return Gap(points[i - 1], points[i])
+    return None
+
+
 def usual_spacing(points: list[Point], i: int) -> float | None:
     """Days between observations near the stretch points[i] → points[i + 1] (that stretch left out): the
     larger of the medians before and after it, so a change of cadence (fortnightly → monthly) is no gap."""

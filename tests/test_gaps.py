@@ -179,3 +179,26 @@ def test_the_bundled_pypi_series_shows_the_documented_missing_months_as_gaps(sto
         for month in Gap(series[i], series[i + 1]).missing_months
     }
     assert {date(2020, 2, 1), date(2025, 1, 1)} <= missing
+
+
+@pytest.mark.parametrize(
+    ("text", "stretch", "before", "after"),
+    [
+        ("google/jax vs pytorch stars since 2024-07 until 2024-08", "2024-06-06 and 2024-09-05", "28.7k", "29.7k"),
+        ("jax vs pytorch stars from july 2024 to august 2024", "2024-06-06 and 2024-09-05", "28.7k", "29.7k"),
+        ("pytorch downloads from 2025-01-05 to 2025-01-20", "2024-12-01 and 2025-02-01", "1.12M", "1.15M"),
+        (
+            "how many downloads did pytorch have between 2025-01-03 and 2025-01-25?",
+            "2024-12-01 and 2025-02-01",
+            "1.12M",
+            "1.15M",
+        ),
+    ],
+)
+def test_a_period_wholly_inside_a_gap_names_the_gap_and_the_figures_either_side(store, text, stretch, before, after):
+    answer = answer_text(store, text, today=date(2026, 11, 25))
+    said = render_text(answer)
+    assert f"between {stretch}" in said
+    assert "falls in a gap" in said
+    assert before in said and after in said
+    assert "they run from" not in said  # the old, wrong reason: the data does cover that stretch
