@@ -77,8 +77,10 @@ def _with_reading_notes(answer: Answer, query: Query, today: date) -> Answer:
     notes.extend(end_notes(kind, query.since, query.until, query.period_label, today))
     if query.scale:
         notes.append(scale_note(query.scale, answer.chart))
-    if not notes:
+    if not notes and answer.query == query:
         return answer
+    # Otherwise this asker's query: the cached answer was built for whichever wording came first, and its
+    # query (notes included) goes into this message's buttons.
     return replace(answer, query=query, notes=[*notes, *answer.notes])
 
 

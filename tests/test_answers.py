@@ -159,3 +159,18 @@ def test_answers_are_cached_until_the_data_changes(store):
     assert answer_text(store, "pytorch vs tensorflow stars", today=TODAY) is first
     store.upsert_observations(rows("pytorch", "github_stars", [("2024-01-10", 210)]))
     assert answer_text(store, "pytorch vs tensorflow stars", today=TODAY) is not first
+
+
+def test_a_cached_answer_carries_the_askers_own_question_not_the_first_askers(tmp_path):
+    from bot.engine import answer_text
+    from bot.store import forget_stores, open_store
+
+    store = open_store(tmp_path / "fwtrend.db")
+    try:
+        first = answer_text(store, "pytorch vs tensorflow downloads without mirrors")
+        second = answer_text(store, "pytorch vs tensorflow downloads")
+    finally:
+        forget_stores()
+    assert any("mirrors" in n for n in first.query.notes)
+    assert second.query.notes == []  # the same figures, but none of the first asker's reading notes
+    assert not any("mirrors" in n for n in second.notes)
