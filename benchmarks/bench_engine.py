@@ -13,12 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.engine import answer_query, answer_text
-from bot.query import parse
-from bot.render.blocks import render_blocks
+from bot.answering.engine import answer_query, answer_text
+from bot.ingest.seed import load_seed
 from bot.render.chart import render_chart
-from bot.seed import load_seed
-from bot.store import Store
+from bot.slack.blocks.answer import render_blocks
+from bot.store.connection import Store
+from bot.understanding.grammar import parse
 
 QUESTION = "pytorch vs tensorflow"
 

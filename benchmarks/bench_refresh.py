@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.catalog import catalog  # noqa: E402
-from bot.refresh import run_refresh  # noqa: E402
-from bot.sources.arxiv import PACING_SECONDS  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.ingest.refresh import run_refresh  # noqa: E402
+from bot.ingest.sources.arxiv import PACING_SECONDS  # noqa: E402
+from bot.store.connection import Store  # noqa: E402
 from tests.fixture_builder import DAY1, exchanges  # noqa: E402
 from tests.http_replay import Replay, ReplayServer, settings_for  # noqa: E402
 

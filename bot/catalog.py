@@ -76,7 +76,7 @@ class Catalog:
         self.names: dict[str, str] = {}
         for fw in frameworks:
             # A framework's own packages are names of it too ("torch", "jaxlib"); scoped npm names
-            # ("@tensorflow/tfjs") hold a slash, so only `bot.names` reads them.
+            # ("@tensorflow/tfjs") hold a slash, so only `bot.understanding.names` reads them.
             packages = (*fw.pypi, *(n for n in fw.npm if "/" not in n))
             for name in (fw.id, fw.name, *fw.aliases, *packages):
                 key = normalise_name(name)

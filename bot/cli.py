@@ -12,19 +12,19 @@ from bot import __version__
 
 
 def _store(args: argparse.Namespace):
-    from bot.store import open_store
+    from bot.store.connection import open_store
 
     return open_store(args.db)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.engine import answer_text
+    from bot.answering.engine import answer_text
 
     text = " ".join(args.text)
     # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
     answer = answer_text(_store(args), text)
     if args.json:
-        from bot.render.blocks import render_blocks
+        from bot.slack.blocks.answer import render_blocks
 
         print(json.dumps(render_blocks(answer), ensure_ascii=False, indent=2))
     else:
@@ -39,7 +39,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from bot.engine import understand_text
+    from bot.answering.engine import understand_text
 
     print(json.dumps(understand_text(" ".join(args.text)).contract_dict(), ensure_ascii=False))
     return 0
@@ -62,7 +62,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from bot.engine import answer_text
+    from bot.answering.engine import answer_text
     from bot.render.terminal import render_text
 
     sys.stdout.write(render_text(answer_text(_store(args), "sources")))
@@ -70,8 +70,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot import server
     from bot.settings import get_settings
+    from bot.slack import server
 
     settings = get_settings()
     if args.db:
@@ -82,13 +82,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def run_refresh(argv: list[str]) -> int:
-    from bot import refresh
+    from bot.ingest import refresh
 
     return refresh.main(argv)
 
 
 def run_digest(argv: list[str]) -> int:
-    from bot.digest import post
+    from bot.slack import digest_delivery as post
 
     return post.main(argv)
 

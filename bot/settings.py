@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_scopes: str | None = None
-    """Bot scopes asked for at install (OAuth mode), comma-separated; default: those in bot.oauth.BOT_SCOPES."""
+    """Bot scopes asked for at install (OAuth mode), comma-separated; default: those in bot.slack.oauth.BOT_SCOPES."""
     slack_redirect_uri: str | None = None
     """OAuth redirect URL; optional when the app registers exactly one."""
     slack_api_url: str = "https://slack.com/api/"
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
-        from bot.store import default_db_path
+        from bot.store.connection import default_db_path
 
         return self.fwtrend_db or default_db_path()
 

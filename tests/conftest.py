@@ -11,9 +11,9 @@ import httpx
 import pytest
 import respx
 
+from bot.ingest.sources.base import VirtualClock
 from bot.settings import Settings
-from bot.sources.base import VirtualClock
-from bot.store import Store, forget_stores, open_store
+from bot.store.connection import Store, forget_stores, open_store
 from tests.http_replay import Replay, settings_for
 
 pytest_plugins = ["tests.support.fake_slack"]
@@ -88,7 +88,7 @@ class Harness:
         return httpx.AsyncClient(transport=httpx.MockTransport(self.router.handler), timeout=5)
 
     def run(self, sources=None, frameworks=FRAMEWORKS, today: date = DAY1, **kw):
-        from bot.refresh import run_refresh
+        from bot.ingest.refresh import run_refresh
 
         return run_refresh(
             self.store,

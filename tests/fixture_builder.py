@@ -20,11 +20,11 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import Framework, catalog
-from bot.sources.arxiv import search_query
-from bot.sources.base import last_complete_month, month_starts
-from bot.sources.npm import CHUNK_DAYS
-from bot.sources.pypi import ClickHouse
-from bot.sources.stackexchange import epoch
+from bot.ingest.sources.arxiv import search_query
+from bot.ingest.sources.base import last_complete_month, month_starts
+from bot.ingest.sources.npm import CHUNK_DAYS
+from bot.ingest.sources.pypi import ClickHouse
+from bot.ingest.sources.stackexchange import epoch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 DAY1 = date(2026, 9, 20)  # a Sunday, two weeks after GitHub opened stargazers/history

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.answers import compare, find_gaps, per_month
-from bot.engine import answer_text, strict_answer_text
-from bot.store import Store
+from bot.answering.answers import compare, find_gaps, per_month
+from bot.answering.engine import answer_text, strict_answer_text
+from bot.store.connection import Store
 
 TODAY = date(2024, 1, 15)
 
@@ -162,8 +162,8 @@ def test_answers_are_cached_until_the_data_changes(store):
 
 
 def test_a_cached_answer_carries_the_askers_own_question_not_the_first_askers(tmp_path):
-    from bot.engine import answer_text
-    from bot.store import forget_stores, open_store
+    from bot.answering.engine import answer_text
+    from bot.store.connection import forget_stores, open_store
 
     store = open_store(tmp_path / "fwtrend.db")
     try:

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from bot.answers import Answer
-from bot.article import check_article
-from bot.engine import answer_text
+from bot.answering.answers import Answer
+from bot.answering.article import check_article
+from bot.answering.engine import answer_text
 from bot.paths import seed_dir
-from bot.query import parse
 from bot.render.terminal import render_text
-from bot.store import forget_stores, open_store
+from bot.store.connection import forget_stores, open_store
+from bot.understanding.grammar import parse
 
 TODAY = date(2026, 11, 25)
 

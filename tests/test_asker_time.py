@@ -15,9 +15,9 @@ import pytest
 import time_machine
 from slack_sdk import WebClient
 
-from bot.asker_time import UNKNOWN, AskerZone, AskerZones, read_in_zone, zone_of
 from bot.cli import main
-from bot.understand import understand
+from bot.slack.asker_time import UNKNOWN, AskerZone, AskerZones, read_in_zone, zone_of
+from bot.understanding.reader import understand
 from tests.support.fake_slack import FakeSlack
 
 NEW_YEAR_03_UTC = datetime(2027, 1, 1, 3, 0, tzinfo=UTC)

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.article import check_article
+from bot.answering.article import check_article
+from bot.answering.engine import answer_text
 from bot.digest.compose import compose
 from bot.digest.render import render_blocks as render_digest
 from bot.digest.subscriptions import _message, subscriptions_list
-from bot.engine import answer_text
-from bot.render.blocks import encode_query, render_blocks, with_chart
 from bot.render.layout import body_sections
-from bot.slack_io import with_note
+from bot.slack.blocks.answer import encode_query, render_blocks, with_chart
+from bot.slack.delivery import with_note
 from handlers.views.app_home import home_view
 from handlers.views.ask_modal import ask_modal
 from tests.support.block_kit_rules import message_errors, view_errors

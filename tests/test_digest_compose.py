@@ -9,7 +9,7 @@ import pytest
 
 from bot.digest.compose import compose, round_label, round_numbers_crossed
 from bot.digest.render import render_blocks, render_chart, render_text
-from bot.store import Store
+from bot.store.connection import Store
 
 END = date(2026, 11, 30)  # a Monday
 

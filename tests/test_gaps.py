@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from bot.answers import Point, load_points
-from bot.engine import answer_text
-from bot.render.blocks import render_blocks
+from bot.answering.answers import Point, load_points
+from bot.answering.engine import answer_text
+from bot.answering.series_gaps import Gap, gap_at, is_gap, nearest_side, on_or_before
 from bot.render.terminal import render_text
-from bot.series_gaps import Gap, gap_at, is_gap, nearest_side, on_or_before
-from bot.store import forget_stores, open_store
+from bot.slack.blocks.answer import render_blocks
+from bot.store.connection import forget_stores, open_store
 
 TODAY = date(2026, 11, 25)
 JANUARY_2025_GAP = "between 2024-12-01 and 2025-02-01 (none for January 2025 in the source)"

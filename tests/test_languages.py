@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from bot.engine import answer_text
-from bot.languages import OTHER, language_shares, rows_from_response
-from bot.query import parse
+from bot.answering.engine import answer_text
+from bot.answering.languages import OTHER, language_shares, rows_from_response
 from bot.render.chart import render_chart
 from bot.render.terminal import render_text
-from bot.store import forget_stores, open_store
+from bot.store.connection import forget_stores, open_store
+from bot.understanding.grammar import parse
 
 # Bodies shaped like GitHub's `GET /repos/{owner}/{repo}/languages` responses (language → bytes).
 # The numbers are test inputs, not TensorFlow's or PyTorch's real make-up.

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.engine import answer_text
 from bot.catalog import CatalogError, catalog, load_catalog
 from bot.cli import main
-from bot.engine import answer_text
-from bot.followup import apply_followup
-from bot.names import find_refs
-from bot.query import Query, clean_text, parse
-from bot.understand import understand
+from bot.understanding.followup import apply_followup
+from bot.understanding.grammar import Query, clean_text, parse
+from bot.understanding.names import find_refs
+from bot.understanding.reader import understand
 
 TODAY = date(2026, 11, 25)
 

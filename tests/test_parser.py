@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.query import MAX_TEXT, Query, parse, query_text
+from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
 
 TODAY = date(2026, 11, 25)
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from bot.answers import Point
-from bot.engine import answer_text
-from bot.pointintime import figures_at, value_at
-from bot.query import parse, query_text
+from bot.answering.answers import Point
+from bot.answering.engine import answer_text
+from bot.answering.point_in_time import figures_at, value_at
 from bot.render.terminal import render_text
-from bot.store import forget_stores, open_store
+from bot.store.connection import forget_stores, open_store
+from bot.understanding.grammar import parse, query_text
 
 TODAY = date(2026, 11, 25)
 

@@ -13,13 +13,13 @@ from datetime import date
 
 import pytest
 
+from bot.answering.engine import answer_text
+from bot.answering.scale import use_log_scale
 from bot.cli import main
-from bot.engine import answer_text
-from bot.query import Query, parse, query_text
-from bot.render.blocks import render_blocks
 from bot.render.terminal import render_text
-from bot.scale import use_log_scale
-from bot.understand import understand
+from bot.slack.blocks.answer import render_blocks
+from bot.understanding.grammar import Query, parse, query_text
+from bot.understanding.reader import understand
 from tests.test_slack_app import Bot, bot, running, texts  # noqa: F401  (the end-to-end Slack fixtures)
 
 TODAY = date(2026, 11, 25)

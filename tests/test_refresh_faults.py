@@ -211,12 +211,12 @@ def test_star_history_never_asks_past_page_100(harness):
 
 
 def test_a_unit_whose_write_fails_halfway_leaves_none_of_its_rows(harness, monkeypatch):
-    import bot.refresh
+    import bot.ingest.refresh
 
     def broken(db, rows):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bot.refresh, "write_languages", broken)  # fails after the unit's figures were upserted
+    monkeypatch.setattr(bot.ingest.refresh, "write_languages", broken)  # fails after the unit's figures were upserted
     report = harness.run(sources=["github"], frameworks=["pytorch"])
     assert report.exit_code == 1 and "OSError: disk full" in report.reasons()[0]
     assert harness.store.observations("github_stars", ["pytorch"]) == []

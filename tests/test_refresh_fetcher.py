@@ -11,8 +11,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.refresh import sources_status
-from bot.sources.base import Fetcher, HostPolicy, wait_from_headers
+from bot.ingest.refresh import sources_status
+from bot.ingest.sources.base import Fetcher, HostPolicy, wait_from_headers
 from tests.conftest import DAY1, Harness, make_settings
 
 
@@ -60,7 +60,7 @@ def test_sources_table_shows_last_good_refresh_and_staleness(harness):
     later = datetime.now(UTC) + timedelta(days=3)
     assert {r["source"]: r["stale"] for r in sources_status(harness.store, now=later)}["huggingface"] is True
     # What `fwtrend sources` and `/fwtrend sources` show, from the same status.
-    from bot.engine import answer_text
+    from bot.answering.engine import answer_text
 
     lines = answer_text(harness.store, "sources").lines
     assert any(line.startswith("*Hugging Face") and "fresh" in line for line in lines)

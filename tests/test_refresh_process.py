@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.refresh import main
+from bot.ingest.refresh import main
 from bot.settings import get_settings
-from bot.store import Store, forget_stores
+from bot.store.connection import Store, forget_stores
 from tests.conftest import BASE_URLS, DAY1, Harness, make_settings
 from tests.http_replay import FIXTURES, Replay, ReplayServer
 
@@ -31,7 +31,7 @@ def _spawn(server: ReplayServer, db: Path, *args: str, today: str = "2026-10-06"
     env.pop("GITHUB_TOKEN", None)
     env.pop("STACKEXCHANGE_KEY", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.refresh", "--quiet", "--today", today, *args],
+        [sys.executable, "-m", "bot.ingest.refresh", "--quiet", "--today", today, *args],
         cwd=db.parent,
         env=env,
         stdout=subprocess.PIPE,

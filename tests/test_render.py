@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from bot.engine import answer_text, strict_answer_text
-from bot.render.blocks import decode_query, render_blocks
+from bot.answering.engine import answer_text, strict_answer_text
 from bot.render.chart import render_chart, use_log_scale
 from bot.render.terminal import render_text
+from bot.slack.blocks.answer import decode_query, render_blocks
 
 TODAY = date(2026, 11, 25)
 QUESTIONS = [

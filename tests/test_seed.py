@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.engine import answer_text
-from bot.seed import load_seed
-from bot.store import Store, open_store
+from bot.answering.engine import answer_text
+from bot.ingest.seed import load_seed
+from bot.store.connection import Store, open_store
 
 
 def test_rows_per_source(empty_store: Store):

@@ -19,9 +19,9 @@ from urllib.parse import quote
 import pytest
 from werkzeug.serving import make_server
 
-from bot.render.blocks import ACTION_SHARE, decode_query, encode_query
-from bot.server import create_flask_app
 from bot.settings import Settings
+from bot.slack.blocks.answer import ACTION_SHARE, decode_query, encode_query
+from bot.slack.server import create_flask_app
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import (
     app_home_opened_event,
@@ -93,7 +93,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeSlac
                 time.sleep(0.05)
         yield fake, base
         server.shutdown()
-        from bot import server as server_module
+        from bot.slack import server as server_module
 
         server_module._services.worker.shutdown()
 
@@ -273,7 +273,7 @@ def test_a_retried_event_gets_no_second_reply(bot: Bot) -> None:
 
 
 def _value(text: str) -> str:
-    from bot.engine import understand_text
+    from bot.answering.engine import understand_text
 
     return encode_query(understand_text(text))
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot.render.blocks import encode_query
-from bot.understand import understand
+from bot.slack.blocks.answer import encode_query
+from bot.understanding.reader import understand
 from tests import test_slack_app as e2e
 from tests.support.signing import app_mention_event
 from tests.test_slack_app import Bot

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
-from bot.slack_io import EventDeduper, RedactTokens, plain_message, slack_client
+from bot.slack.delivery import EventDeduper, RedactTokens, plain_message, slack_client
 from tests.support.fake_slack import FakeSlack
 
 
@@ -90,8 +90,8 @@ class _BrokenWorker:
 def test_a_failed_render_tells_the_user_instead_of_going_silent(
     fake_slack: FakeSlack, tmp_path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.slack_flows import RENDER_FAILED, Services, answer_command
-    from bot.slack_io import Where
+    from bot.slack.delivery import Where
+    from bot.slack.interactions import RENDER_FAILED, Services, answer_command
 
     worker = _BrokenWorker()
     worker.db_path = tmp_path / "fwtrend.db"
@@ -106,7 +106,7 @@ def test_a_failed_render_tells_the_user_instead_of_going_silent(
 
 
 def test_the_chart_is_shown_in_the_message_once_slack_has_shared_the_upload(fake_slack: FakeSlack) -> None:
-    from bot.slack_io import show_chart_inline
+    from bot.slack.delivery import show_chart_inline
 
     client = slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake_slack.base_url))
     fake_slack.fail("chat.update", "invalid_blocks", times=2)  # the upload is still being processed
@@ -119,7 +119,7 @@ def test_the_chart_is_shown_in_the_message_once_slack_has_shared_the_upload(fake
 
 
 def test_a_chart_slack_never_accepts_stays_in_the_thread(fake_slack: FakeSlack) -> None:
-    from bot.slack_io import show_chart_inline
+    from bot.slack.delivery import show_chart_inline
 
     client = slack_client(Settings(_env_file=None, slack_bot_token="xoxb-t", slack_api_url=fake_slack.base_url))
     fake_slack.fail("chat.update", "invalid_blocks", times=10)

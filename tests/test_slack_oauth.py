@@ -25,12 +25,12 @@ import yaml
 from slack_sdk import WebClient
 from werkzeug.serving import make_server
 
-from bot.digest.post import run_digests, settings_client_for_team
 from bot.digest.subscriptions import handle_subscription_command
-from bot.oauth import BOT_SCOPES, NOT_INSTALLED_MESSAGE, NotInstalled, installation_store, installations_path
-from bot.server import create_flask_app
 from bot.settings import Settings
-from bot.store import open_store
+from bot.slack.digest_delivery import run_digests, settings_client_for_team
+from bot.slack.oauth import BOT_SCOPES, NOT_INSTALLED_MESSAGE, NotInstalled, installation_store, installations_path
+from bot.slack.server import create_flask_app
+from bot.store.connection import open_store
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.signing import event_body, post, slash_command_body
 from tests.test_digest_post import DUE, SUBSCRIBED_AT, add_series
@@ -84,7 +84,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
                 time.sleep(0.05)
         yield Running(fake, base, settings)
         server.shutdown()
-        from bot import server as server_module
+        from bot.slack import server as server_module
 
         server_module._services.worker.shutdown()
 
@@ -285,8 +285,8 @@ def test_oauth_mode_with_a_missing_setting_stops_with_one_line_naming_it(
 def test_a_bot_token_keeps_one_workspace_even_with_oauth_credentials_in_the_environment(
     fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.app import create_app
-    from bot.server import build_services
+    from bot.slack.app import create_app
+    from bot.slack.server import build_services
 
     # Bolt on its own would switch to OAuth (file stores under ~) and drop the token.
     monkeypatch.setenv("SLACK_CLIENT_ID", fake_slack.client_id)
@@ -308,7 +308,7 @@ def test_manifest_asks_for_exactly_the_oauth_bot_scopes() -> None:
 
 
 def test_slack_scopes_setting_overrides_the_default(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    from bot.oauth import scopes
+    from bot.slack.oauth import scopes
 
     settings = oauth_settings(fake_slack, tmp_path / "fwtrend.db", slack_scopes="commands, chat:write")
     assert scopes(settings) == ["commands", "chat:write"]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.server import SocketModeApp, start_socket_mode
 from bot.settings import Settings
+from bot.slack.server import SocketModeApp, start_socket_mode
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.signing import app_mention_event, block_actions_body, event_body, slash_command_body

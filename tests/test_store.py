@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.store import MIGRATIONS, Store
+from bot.store.connection import MIGRATIONS, Store
 
 
 def _row(value: float) -> dict:

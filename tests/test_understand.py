@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.query import parse
-from bot.understand import button_value, query_from_button, understand
+from bot.understanding.grammar import parse
+from bot.understanding.reader import button_value, query_from_button, understand
 
 SET = yaml.safe_load((Path(__file__).parent / "questions.yaml").read_text(encoding="utf-8"))
 TODAY: date = SET["today"]

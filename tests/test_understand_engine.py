@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot.answers import growth
-from bot.engine import answer_query, answer_text
-from bot.query import Query
-from bot.store import forget_stores, open_store
+from bot.answering.answers import growth
+from bot.answering.engine import answer_query, answer_text
+from bot.store.connection import forget_stores, open_store
+from bot.understanding.grammar import Query
 
 TODAY = date(2025, 1, 15)
 MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(13)]  # Jan 2024 … Jan 2025

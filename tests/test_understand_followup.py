@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from bot import followup
-from bot.followup import answer_choice, answer_message, apply_followup, forget, recall, remember
-from bot.query import Query
-from bot.store import Store, forget_stores, open_store
-from bot.understand import button_value, understand
+from bot.store.connection import Store, forget_stores, open_store
+from bot.understanding import followup
+from bot.understanding.followup import answer_choice, answer_message, apply_followup, forget, recall, remember
+from bot.understanding.grammar import Query
+from bot.understanding.reader import button_value, understand
 
 TODAY = date(2026, 11, 25)
 KEY = ("T1", "C1", "1700000000.000100")

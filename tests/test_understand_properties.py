@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import Answer
-from bot.engine import answer_text
-from bot.query import MAX_TEXT, Query
-from bot.store import open_store
-from bot.understand import understand
+from bot.answering.answers import Answer
+from bot.answering.engine import answer_text
+from bot.store.connection import open_store
+from bot.understanding.grammar import MAX_TEXT, Query
+from bot.understanding.reader import understand
 
 TODAY = date(2026, 11, 25)
 WORDS = [

@@ -9,4 +9,4 @@
 Importing the package registers its tables with the store's migrations.
 """
 
-from bot.digest import tables as _tables  # noqa: F401  (registers the migration)
+from bot.store import digests as _tables  # noqa: F401  (registers the migration)

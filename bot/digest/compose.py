@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.answers import Comparison, Point, compare, load_points
+from bot.answering.answers import Comparison, Point, compare, load_points
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
-from bot.store import Store
+from bot.store.connection import Store
 
 DIGEST_METRICS = ("github_stars", "pypi_downloads", "npm_downloads", "hf_models", "so_questions", "arxiv_papers")
 HISTORY = 4

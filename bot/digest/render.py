@@ -10,8 +10,8 @@ from typing import Any
 
 from bot import format as fmt
 from bot.digest.compose import MAX_METRIC_LINES, Digest, MetricMoves, Move
-from bot.render.blocks import MAX_FALLBACK, MAX_HEADER, MAX_SECTION, escape
 from bot.render.chart import render_comparison
+from bot.slack.blocks.answer import MAX_FALLBACK, MAX_HEADER, MAX_SECTION, escape
 
 MAX_MOVERS = 3
 MAX_EVENTS = 3

@@ -19,10 +19,10 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.catalog import catalog
 from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
-from bot.digest.tables import NO_ENTERPRISE, most_asked
-from bot.render.blocks import escape
 from bot.render.layout import split_text
-from bot.store import Store
+from bot.slack.blocks.answer import escape
+from bot.store.connection import Store
+from bot.store.digests import NO_ENTERPRISE, most_asked
 
 log = logging.getLogger("fwtrend.digest")
 
@@ -186,7 +186,7 @@ def parse_time(token: str) -> time | None:
 
 def parse_subscribe_args(args: str) -> SubscribeArgs:
     """'weekly friday 4:30pm pytorch jax' → cadence, day, time, frameworks. Unknown words become errors."""
-    from bot.query import _names_in, suggest
+    from bot.understanding.grammar import _names_in, suggest
 
     cat = catalog()
     out = SubscribeArgs()
@@ -375,7 +375,7 @@ def handle_subscription_command(
 ) -> dict[str, Any]:
     """Answer `/fwtrend subscribe|unsubscribe|subscriptions …` with a {"text", "blocks"} payload.
 
-    `intent` and `args` are `Query.intent` and `Query.args` from `bot.query.parse`. Subscribe calls
+    `intent` and `args` are `Query.intent` and `Query.args` from `bot.understanding.grammar.parse`. Subscribe calls
     `users.info` (users:read) for the time zone; the channel is not probed (that would need
     channels:read): a channel the bot can't post in pauses the subscription at its first digest.
     """

@@ -19,10 +19,10 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
 from bot import format as fmt
-from bot.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
+from bot.answering.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
+from bot.answering.languages import OTHER, Make
+from bot.answering.scale import use_log_scale
 from bot.catalog import catalog
-from bot.languages import OTHER, Make
-from bot.scale import use_log_scale
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120
 

@@ -6,9 +6,9 @@ import re
 import textwrap
 
 from bot import format as fmt
-from bot.answers import Answer
-from bot.query import query_text
+from bot.answering.answers import Answer
 from bot.render.table import answer_rows, legend, monospace
+from bot.understanding.grammar import query_text
 
 
 def _plain(text: str) -> str:

@@ -2,7 +2,7 @@ import re
 
 from slack_bolt import App
 
-from bot.render.blocks import ACTION_METRIC, ACTION_PERIOD, ACTION_SHARE, ACTION_SUGGEST
+from bot.slack.blocks.answer import ACTION_METRIC, ACTION_PERIOD, ACTION_SHARE, ACTION_SUGGEST
 from handlers.actions.answer_buttons import change_answer, share_in_channel
 from handlers.actions.home_ask import open_ask_modal
 from handlers.views.app_home import ACTION_ASK

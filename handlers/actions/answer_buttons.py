@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, share_answer, update_answer
+from bot.slack.interactions import Services, share_answer, update_answer
 
 
 def change_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:

@@ -8,7 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack_io import log_slack_error
+from bot.slack.delivery import log_slack_error
 from handlers.views.ask_modal import ask_modal
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, answer_command
-from bot.slack_io import Where
+from bot.slack.delivery import Where
+from bot.slack.interactions import Services, answer_command
 
 
 def fwtrend_command(

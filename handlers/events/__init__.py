@@ -11,7 +11,7 @@ def register(app: App, *, many_workspaces: bool = False) -> None:
     app.event("app_home_opened")(app_home_opened)
     # Only DMs to the app (message.im is the one message event the manifest subscribes to). Bolt's event
     # constraints match only type and subtype, so the channel type needs a matcher of its own; inside DMs,
-    # `bot.slack_messages.question_in` decides which subtypes are questions.
+    # `bot.slack.messages.question_in` decides which subtypes are questions.
     app.event("message", matchers=[in_a_dm])(message_im)
     # Any other message event (a channel the app was added to) is not addressed to us: ack it quietly.
     app.event("message")(ignore_message)

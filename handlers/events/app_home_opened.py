@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, publish_home
+from bot.slack.interactions import Services, publish_home
 
 
 def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, answer_message
-from bot.slack_io import Where
-from bot.slack_messages import question_in
+from bot.slack.delivery import Where
+from bot.slack.interactions import Services, answer_message
+from bot.slack.messages import question_in
 
 
 def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

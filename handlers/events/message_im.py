@@ -1,7 +1,7 @@
 """A question sent to the app in its Messages tab (`message.im`): answered in the DM.
 
 Which messages are questions (plain, file_share, thread_broadcast, me_message) is decided in
-`bot.slack_messages`; edits, deletions, joins and bots' messages are acknowledged and dropped.
+`bot.slack.messages`; edits, deletions, joins and bots' messages are acknowledged and dropped.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, answer_message
-from bot.slack_io import Where
-from bot.slack_messages import question_in
+from bot.slack.delivery import Where
+from bot.slack.interactions import Services, answer_message
+from bot.slack.messages import question_in
 
 # "im" for a DM; Slack's event types also name "app_home" for messages in the app's own Messages tab.
 DM_CHANNEL_TYPES = frozenset({"im", "app_home"})

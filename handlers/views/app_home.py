@@ -1,6 +1,6 @@
 """The App Home view: tracked frameworks with their headline figures, and how fresh each source is.
 
-A pure builder over the store (it runs in a render process, see `bot.worker.build_home`).
+A pure builder over the store (it runs in a render process, see `bot.slack.worker.build_home`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 
 from bot import format as fmt
+from bot.answering.engine import answer_query
 from bot.catalog import catalog
-from bot.engine import answer_query
-from bot.query import Query
 from bot.render.layout import pack, split_text
-from bot.store import Store
+from bot.store.connection import Store
+from bot.understanding.grammar import Query
 
 ACTION_ASK = "fwtrend.home.ask"
 HEADLINE_METRICS = ("github_stars", "pypi_downloads")

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack_flows import Services, answer_in_dm
+from bot.slack.interactions import Services, answer_in_dm
 
 CALLBACK_ASK = "fwtrend.ask"
 BLOCK_QUESTION = "question"

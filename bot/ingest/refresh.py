@@ -1,0 +1,348 @@
+"""`fwtrend refresh`: fetch what is missing since the last good run, from every source in parallel.
+
+Each source × framework is one unit: fetched, then written in one transaction together with its
+refresh-runs record, or recorded as failed with a one-line reason and nothing written. A failing
+unit never stops the others, and the store's rank rule means no figure is replaced by a worse one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, TextIO
+
+import httpx
+
+from bot.catalog import Catalog, Framework, catalog
+from bot.ingest.sources import ALIASES, SOURCES
+from bot.ingest.sources.base import USER_AGENT, Batch, Clock, Context, Fetcher, Source, SourceError, utc_today
+from bot.ingest.sources.github import write_languages
+from bot.settings import Settings, get_settings
+from bot.store.connection import Store, open_store
+
+log = logging.getLogger("fwtrend.refresh")
+
+
+class UsageError(ValueError):
+    """Unknown source or framework name: exit 2."""
+
+
+@dataclass
+class UnitResult:
+    source: str
+    framework: str
+    status: str  # "ok" | "failed"
+    rows: int = 0
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+
+@dataclass
+class RefreshReport:
+    sources: list[str]
+    frameworks: list[str]
+    units: list[UnitResult] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def failed_sources(self) -> dict[str, list[UnitResult]]:
+        failed: dict[str, list[UnitResult]] = {}
+        for unit in self.units:
+            if unit.status != "ok":
+                failed.setdefault(unit.source, []).append(unit)
+        return failed
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_sources()
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def rows(self, source: str | None = None) -> int:
+        return sum(u.rows for u in self.units if source is None or u.source == source)
+
+    def reasons(self) -> list[str]:
+        """One line per failed source, naming each failed framework and why."""
+        return [
+            f"{source} failed: " + "; ".join(f"{u.framework}: {u.error}" for u in units)
+            for source, units in self.failed_sources().items()
+        ]
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        failed = self.failed_sources()
+        for source in self.sources:
+            units = [u for u in self.units if u.source == source]
+            if not units:
+                lines.append(f"{source:<14} -       no tracked framework has an id there")
+                continue
+            status = "FAILED" if source in failed else "ok"
+            skipped = sum(u.skipped for u in units)
+            requests = self.requests.get(source, 0)
+            bits = [f"{len(units)} frameworks", f"+{self.rows(source)} rows", f"{requests} requests"]
+            if skipped:
+                bits.append(f"{skipped} already up to date")
+            lines.append(f"{source:<14} {status:<7} " + ", ".join(bits))
+            for unit in units:
+                lines.extend(f"{'':<23}{unit.framework}: {note}" for note in unit.notes)
+        lines.append(f"{self.rows()} rows written in {self.seconds:.1f} s")
+        return lines
+
+
+# -- progress ------------------------------------------------------------------------------------------
+
+
+Progress = Callable[[str, UnitResult | None, int, int], None]
+"""progress(event, unit, done, total) with event "start" or "done"."""
+
+
+class TerminalProgress:
+    """A single self-rewriting status line, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO = sys.stderr):
+        self.stream = stream
+        self.failed = 0
+
+    def __call__(self, event: str, unit: UnitResult | None, done: int, total: int) -> None:
+        if event == "done" and unit is not None:
+            self.failed += unit.status != "ok"
+            last = f"{unit.source} {unit.framework} {unit.status}"
+            text = f"refresh {done}/{total} done, {self.failed} failed (last: {last})"
+            end = "\n" if done == total else ""
+            self.stream.write("\r\033[K" + text + end)
+            self.stream.flush()
+
+
+# -- the run -----------------------------------------------------------------------------------------------
+
+
+def resolve_sources(names: Iterable[str] | None) -> list[str]:
+    if not names:
+        return list(SOURCES)
+    chosen: list[str] = []
+    for name in names:
+        key = name.strip().lower()
+        ids = ALIASES.get(key) or ((key,) if key in SOURCES else None)
+        if ids is None:
+            raise UsageError(f"unknown source {name!r} (known: {', '.join([*SOURCES, *ALIASES])})")
+        chosen.extend(i for i in ids if i not in chosen)
+    return chosen
+
+
+def resolve_frameworks(names: Iterable[str] | None, cat: Catalog) -> list[Framework]:
+    if not names:
+        return list(cat)
+    chosen: list[Framework] = []
+    for name in names:
+        fid = cat.resolve(name)
+        if fid is None:
+            raise UsageError(f"unknown framework {name!r} (known: {', '.join(cat.ids())})")
+        if cat[fid] not in chosen:
+            chosen.append(cat[fid])
+    return chosen
+
+
+def default_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+    )
+
+
+def _write(store: Store, source: Source, fw: Framework, batch: Batch, run_id: int) -> int:
+    """All of a unit's rows and its run record, in one transaction."""
+    with store.transaction():
+        written = store.upsert_observations(batch.rows, in_transaction=True)
+        if batch.languages:
+            write_languages(store.db, batch.languages)
+        for key, value in batch.meta.items():
+            store.set_meta(key, value)
+        store.finish_run(run_id, "ok", written, None)
+    return written
+
+
+async def _run_unit(ctx: Context, source: Source, fw: Framework) -> UnitResult:
+    store = ctx.store
+    run_id = store.start_run(source.id, fw.id)
+    result = UnitResult(source.id, fw.id, "ok")
+    try:
+        batch = await source.fetch(ctx, fw)
+        result.notes = batch.notes
+        result.skipped = batch.skipped
+        result.rows = _write(store, source, fw, batch, run_id)
+    except SourceError as exc:
+        result.status, result.error = "failed", str(exc)
+    except asyncio.CancelledError:
+        store.finish_run(run_id, "failed", 0, "cancelled")
+        raise
+    except Exception as exc:  # a bug or an unforeseen answer must not sink the other sources
+        log.exception("refresh of %s for %s crashed", source.id, fw.id)
+        result.status, result.error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    if result.status != "ok":
+        store.finish_run(run_id, "failed", 0, result.error)
+    return result
+
+
+async def refresh_async(
+    store: Store,
+    sources: Iterable[str] | None = None,
+    frameworks: Iterable[str] | None = None,
+    *,
+    client_factory: Callable[[], httpx.AsyncClient] | None = None,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    today: date | None = None,
+    cat: Catalog | None = None,
+    source_overrides: dict[str, dict[str, Any]] | None = None,
+) -> RefreshReport:
+    settings = settings or get_settings()
+    cat = cat or catalog()
+    source_ids = resolve_sources(sources)
+    fws = resolve_frameworks(frameworks, cat)
+    started = time.monotonic()
+    store.migrate()
+    instances = [SOURCES[sid](settings) for sid in source_ids]
+    for inst in instances:  # e.g. the benchmark shortens arXiv's pacing and says so
+        for attr, value in (source_overrides or {}).get(inst.id, {}).items():
+            setattr(inst, attr, value)
+    policies = {inst.host(): inst.policy() for inst in instances}
+    report = RefreshReport(sources=source_ids, frameworks=[f.id for f in fws])
+    client = (client_factory or default_client)()
+    async with client:
+        fetcher = Fetcher(client, clock=clock or Clock(), policies=policies)
+        ctx = Context(fetcher=fetcher, settings=settings, store=store, today=today or utc_today())
+        units = []
+        for inst in instances:
+            applicable = [fw for fw in fws if inst.applies_to(fw)]
+            await inst.prepare(ctx, applicable)
+            units.extend((inst, fw) for fw in applicable)
+        done = 0
+
+        async def one(inst: Source, fw: Framework) -> UnitResult:
+            nonlocal done
+            result = await _run_unit(ctx, inst, fw)
+            done += 1
+            if progress:
+                progress("done", result, done, len(units))
+            return result
+
+        report.units = list(await asyncio.gather(*(one(inst, fw) for inst, fw in units)))
+        for inst in instances:
+            await inst.finish(ctx)
+        report.requests = {sid: fetcher.requests.get(sid, 0) for sid in source_ids}
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def run_refresh(
+    store: Store,
+    sources: Iterable[str] | None = None,
+    frameworks: Iterable[str] | None = None,
+    *,
+    client_factory: Callable[[], httpx.AsyncClient] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> RefreshReport:
+    """Refresh `sources` (ids or aliases; default all) for `frameworks` (ids or aliases; default all).
+
+    Raises UsageError for unknown names. Extra options (settings, clock, today, cat, source_overrides)
+    are for tests, replays and the benchmark.
+    """
+    return asyncio.run(
+        refresh_async(store, sources, frameworks, client_factory=client_factory, progress=progress, **options)
+    )
+
+
+# -- `fwtrend sources` -------------------------------------------------------------------------------------
+
+
+def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Per source: last good refresh (any framework), last complete one (every framework it covers), staleness."""
+    now = now or datetime.now(UTC)
+    out = []
+    for sid, cls in SOURCES.items():
+        per_fw = store.db.execute(
+            "SELECT framework, MAX(CASE WHEN status = 'ok' THEN finished_at END), "
+            "MAX(id) FROM refresh_runs WHERE source = ? GROUP BY framework",
+            [sid],
+        ).fetchall()
+        last_good = store.last_good_refresh(sid)
+        goods = [r[1] for r in per_fw]
+        complete = min(goods) if goods and all(goods) else None
+        last = store.last_run(sid)
+        stale = True
+        if complete:
+            age = now - datetime.fromisoformat(complete)
+            stale = age.total_seconds() > cls.stale_after_days * 86_400
+        out.append(
+            {
+                "source": sid,
+                "name": cls.name,
+                "last_good_refresh": last_good,
+                "last_complete_refresh": complete,
+                "stale": stale,
+                "last_status": last["status"] if last else None,
+                "last_error": last["error"] if last and last["status"] != "ok" else None,
+            }
+        )
+    return out
+
+
+# -- command line ----------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fwtrend refresh",
+        description="Fetch figures that are missing since the last good run into the store.",
+    )
+    names = ", ".join([*SOURCES, *ALIASES])
+    parser.add_argument("--source", action="append", metavar="NAME", help=f"only this source (repeatable): {names}")
+    parser.add_argument("--framework", action="append", metavar="ID", help="only this framework id or alias")
+    parser.add_argument("--db", metavar="PATH", help="the store file (default: FWTREND_DB or the user data dir)")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # replays and crash tests
+    parser.add_argument("--quiet", action="store_true", help="print only failures")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exc.code or 0)
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+        resolve_sources(args.source)
+        resolve_frameworks(args.framework, catalog())
+    except (UsageError, ValueError) as exc:
+        print(f"fwtrend refresh: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    seed = importlib.util.find_spec("bot.ingest.seed") is not None  # the seed loader lives on another branch for now
+    store = open_store(args.db, seed=seed)
+    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
+    report = run_refresh(store, args.source, args.framework, progress=progress, today=today)
+    if not args.quiet:
+        for line in report.summary_lines():
+            print(line)
+    for line in report.reasons():
+        print(f"fwtrend refresh: {line}", file=sys.stderr)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

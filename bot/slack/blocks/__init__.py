@@ -1,0 +1,1 @@
+"""Block Kit renderers: answers, App Home and digests as Slack messages."""

@@ -1,0 +1,244 @@
+"""Running the Slack app: Socket Mode (`fwtrend serve`) or HTTP behind gunicorn (`fwtrend serve --http`).
+
+HTTP mode serves a small Flask app in one gunicorn worker process with threads:
+`POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
+once the store is open and the chart-rendering processes are warm (503 until then). With the OAuth
+settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
+`GET /slack/oauth_redirect`. One worker
+process on purpose: the answer cache and the event de-duplication live in its memory, and the
+CPU-heavy work already runs in the worker's own render processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.settings import Settings, require
+
+log = logging.getLogger("fwtrend.server")
+
+DEFAULT_HOST = "127.0.0.1"
+HTTP_THREADS = 32
+EVENTS_PATH = "/slack/events"
+
+
+def setup_logging() -> None:
+    from bot.slack.delivery import install_log_redaction
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+
+
+def build_services(settings: Settings):
+    from bot.slack.interactions import Services
+    from bot.slack.worker import AnswerWorker, default_processes
+
+    worker = AnswerWorker(
+        settings.db_path,
+        processes=default_processes(settings.fwtrend_render_processes),
+        threads=settings.fwtrend_slack_threads,
+    )
+    return Services(settings=settings, worker=worker)
+
+
+def check_token(settings: Settings) -> None:
+    """Fail at start, in one line, when Slack rejects the bot token (never printing it)."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.delivery import error_code, slack_client
+
+    try:
+        slack_client(settings).auth_test()
+    except SlackApiError as exc:
+        raise SystemExit(f"fwtrend: Slack rejected SLACK_BOT_TOKEN ({error_code(exc)})") from None
+    except OSError as exc:
+        raise SystemExit(f"fwtrend: cannot reach the Slack API at SLACK_API_URL ({type(exc).__name__})") from None
+
+
+# -- Socket Mode ------------------------------------------------------------------------------------------
+@dataclass
+class SocketModeApp:
+    """A Socket Mode app that is connected (or reconnecting) in background threads; `close()` stops it all."""
+
+    handler: Any  # slack_bolt.adapter.socket_mode.SocketModeHandler
+    services: Any  # bot.slack.interactions.Services
+    digests_stop: threading.Event | None = None
+
+    def close(self) -> None:
+        if self.digests_stop is not None:
+            self.digests_stop.set()
+        self.handler.close()  # first, so no new envelope reaches a worker that is shutting down
+        self.services.worker.shutdown()
+
+
+def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketModeApp:
+    """Check the settings and the bot token, warm up, open the Socket Mode connection, and return.
+
+    `fwtrend serve` then waits forever; tests close the returned app instead."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.app import create_app
+    from bot.slack.delivery import error_code
+
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    setup_logging()
+    check_token(settings)
+    services = build_services(settings)
+    services.worker.warm_up()
+    app = create_app(settings, services)
+    assert settings.slack_app_token is not None
+    # The handler opens the connection with app.client, so `apps.connections.open` goes to SLACK_API_URL too.
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    running = SocketModeApp(handler, services)
+    try:
+        # The first URL is asked for here rather than by the client, which would log Slack's whole error
+        # response before raising; a rejected app token must stop `fwtrend serve` in one line. The client
+        # connects to a URL it already holds, and asks for fresh ones itself when it reconnects.
+        handler.client.wss_uri = app.client.apps_connections_open(app_token=handler.app_token)["url"]
+    except SlackApiError as exc:
+        running.close()
+        raise SystemExit(f"fwtrend: Slack rejected SLACK_APP_TOKEN ({error_code(exc)})") from None
+    handler.connect()
+    if handler.client.is_connected():
+        log.info("fwtrend is connected in Socket Mode")
+    else:  # the client logged why; it keeps retrying in the background
+        log.warning("fwtrend could not connect in Socket Mode yet; retrying")
+    if digests:
+        from bot.slack.digest_delivery import start_in_process
+        from bot.store.connection import open_store
+
+        _thread, running.digests_stop = start_in_process(
+            open_store(settings.db_path), lambda _enterprise, _team: app.client
+        )
+        log.info("posting due digests from this process every few minutes")
+    return running
+
+
+def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
+    running = start_socket_mode(settings, digests=digests)
+    try:
+        threading.Event().wait()  # the client's own threads receive and answer; Ctrl-C ends this
+    finally:
+        running.close()
+    return 0
+
+
+# -- HTTP -----------------------------------------------------------------------------------------------
+_services: Any = None
+
+
+def create_flask_app(settings: Settings):
+    """The WSGI app: Bolt at POST /slack/events, readiness at GET /healthz. Warms up in the background."""
+    from flask import Flask, make_response, request
+    from slack_bolt.adapter.flask import SlackRequestHandler
+
+    from bot.slack.app import create_app
+
+    global _services
+    setup_logging()
+    services = _services = build_services(settings)
+    bolt = create_app(settings, services)
+    handler = SlackRequestHandler(bolt)
+    web = Flask("fwtrend")
+
+    @web.post(EVENTS_PATH)
+    def slack_events():
+        return handler.handle(request)
+
+    if bolt.oauth_flow is not None:
+        add_oauth_routes(web, handler)
+
+    @web.get("/healthz")
+    def healthz():
+        if services.worker.ready.is_set():
+            return make_response("ok\n", 200, {"Content-Type": "text/plain"})
+        return make_response("starting\n", 503, {"Content-Type": "text/plain"})
+
+    threading.Thread(target=services.worker.warm_up, name="fwtrend-warm-up", daemon=True).start()
+    return web
+
+
+def add_oauth_routes(web: Any, handler: Any) -> None:
+    """The install page and Slack's redirect back with the code; Bolt's handler tells them apart by path."""
+    from flask import request
+
+    from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+
+    web.add_url_rule(INSTALL_PATH, "slack_install", lambda: handler.handle(request), methods=["GET"])
+    web.add_url_rule(REDIRECT_PATH, "slack_oauth_redirect", lambda: handler.handle(request), methods=["GET"])
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    if _services is not None:
+        _services.worker.shutdown()
+
+
+def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "worker_exit": _worker_exit,
+        "proc_name": "fwtrend",
+        # gunicorn >= 24 opens a control socket under ~/.gunicorn; the app has no use for it.
+        "control_socket_disable": True,
+    }
+
+
+def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
+    """Serve the WSGI app made by `factory` (called in the worker process) with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return factory()
+
+    sys.argv = sys.argv[:1]  # gunicorn parses argv for its own flags; ours are already read
+    Application().run()
+    return 0
+
+
+def check_http_settings(settings: Settings) -> bool:
+    """Stop in one line on whatever HTTP mode lacks. True for many workspaces (OAuth), False for one."""
+    from bot.slack.oauth import require_oauth, wants_oauth
+
+    if wants_oauth(settings):
+        require_oauth(settings, "SLACK_SIGNING_SECRET")
+        return True
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    return False
+
+
+def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) -> int:
+    many = check_http_settings(settings)
+    setup_logging()
+    if not many:
+        check_token(settings)  # with OAuth there is no token until a workspace installs the app
+    port = port or settings.port
+    log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
+    if many:
+        from bot.slack.oauth import INSTALL_PATH, installations_path
+
+        log.info(
+            "many workspaces (OAuth): install at %s, installations in %s", INSTALL_PATH, installations_path(settings)
+        )
+    return run_gunicorn(lambda: create_flask_app(settings), gunicorn_options(host, port))

@@ -1,0 +1,1 @@
+"""The SQLite store: connection, named migrations and one module per family of tables."""

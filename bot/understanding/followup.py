@@ -1,0 +1,256 @@
+"""Follow-ups in Slack threads: the last question per thread, and how a reply modifies it.
+
+A thread's question is kept in the store (so it survives a restart) for `TTL` and at most
+`MAX_THREADS` threads; the oldest are dropped first. A mention handler needs two calls:
+
+    answer = answer_message(store, (team, channel, thread_ts), text)      # a mention or thread reply
+    answer = answer_choice(store, (team, channel, thread_ts), button_value)  # a clarifying button
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+from pydantic import ValidationError
+
+from bot.answering.answers import Answer
+from bot.answering.engine import answer_query
+from bot.catalog import Catalog, catalog
+from bot.store.connection import Store, register_migration
+from bot.understanding.grammar import Query
+from bot.understanding.reader import ANSWERABLE, Mention, Reading, query_from_button, read, settle, understand
+
+ThreadKey = tuple[str, str, str]
+"""(team id, channel id, thread ts): the ts of the thread's first message."""
+
+TTL = 24 * 3600
+MAX_THREADS = 5000
+
+_TABLE = """CREATE TABLE IF NOT EXISTS thread_context (
+    team TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    thread_ts TEXT NOT NULL,
+    query TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (team, channel, thread_ts)
+)"""
+_INDEX = "CREATE INDEX IF NOT EXISTS thread_context_updated ON thread_context (updated_at)"
+
+
+def _migration_threads(db) -> None:
+    db.execute(_TABLE)
+    db.execute(_INDEX)
+
+
+register_migration(_migration_threads)
+
+
+def remember(store: Store, key: ThreadKey, query: Query, *, now: float | None = None) -> None:
+    """Keep `query` as the thread's question; drop expired threads and the oldest beyond the cap."""
+    now = time.time() if now is None else now
+    team, channel, thread_ts = (str(k) for k in key)
+    payload = query.model_dump_json(exclude={"alternatives", "question"})
+    with store.transaction() as conn:
+        conn.execute(
+            """INSERT INTO thread_context (team, channel, thread_ts, query, updated_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (team, channel, thread_ts) DO UPDATE SET query = excluded.query,
+               updated_at = excluded.updated_at""",
+            [team, channel, thread_ts, payload, now],
+        )
+        conn.execute("DELETE FROM thread_context WHERE updated_at < ?", [now - TTL])
+        conn.execute(
+            """DELETE FROM thread_context WHERE rowid IN (
+                 SELECT rowid FROM thread_context ORDER BY updated_at DESC LIMIT -1 OFFSET ?)""",
+            [MAX_THREADS],
+        )
+
+
+def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> Query | None:
+    """The thread's last question, or None when there is none, it expired, or it no longer reads."""
+    now = time.time() if now is None else now
+    team, channel, thread_ts = (str(k) for k in key)
+    row = store.db.execute(
+        "SELECT query, updated_at FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?",
+        [team, channel, thread_ts],
+    ).fetchone()
+    if row is None or row[1] < now - TTL:
+        return None
+    try:
+        return Query.model_validate_json(row[0])
+    except ValidationError:
+        return None  # written by an older version with another Query shape: start afresh
+
+
+def forget(store: Store, key: ThreadKey) -> None:
+    team, channel, thread_ts = (str(k) for k in key)
+    store.db.execute(
+        "DELETE FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?", [team, channel, thread_ts]
+    )
+
+
+# -- reading a reply as a change to the previous question --------------------------------------------
+LEAD_IN = re.compile(
+    r"^(?:(?:ok(?:ay)?|cool|nice|thanks|great|hmm|right|and|but|also|so|now|then)\b[\s,]*)*"
+    r"(?:what|how) about\b|^(?:and|also|plus|now|then|but|ok(?:ay)?)\b|^same (?:for|with|but|on|thing)\b"
+    r"|^(?:add|include|with|without|drop|remove|exclude|minus|except|instead|only|just|vs|versus|compared? to)\b"
+    r"|^(?:do|show|try) (?:the same|it|that)\b|^(?:and )?(?:for|in|on|over|since|between|from|during)\b"
+)
+REMOVE = re.compile(r"\b(?:without|drop|remove|exclude|minus|except|not|no|leave out|take out)\b")
+ADD = re.compile(r"\b(?:add|include|plus|also|with|and|vs|versus|compared? to|against)\b")
+INSTEAD = re.compile(r"\binstead of\b|\breplace\b|\bswap\b|\brather than\b")
+PRONOUN = re.compile(r"\b(?:it|its|them|they|those|these|both|either|each|that one|this one)\b")
+TOGETHER = re.compile(r"\b(?:compare them|side by side|head to head|them all|all of them|together)\b")
+SHORT = 4
+
+
+def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | None = None) -> Query | None:
+    """The previous question changed by a thread reply, or None when the reply is a new question.
+
+    "what about jax?" swaps the subject of a growth, crossover or profile question and joins a
+    comparison; "add keras" / "without tensorflow" edit the list; "and downloads?", "since 2020?"
+    swap the metric or period; "is it growing?" or "when did it overtake?" change the intent.
+    """
+    cat = cat or catalog()
+    if previous.intent not in ANSWERABLE:
+        return None
+    reading = read(text, today, cat)
+    t = reading.text
+    if not t or reading.cues & {"help", "sources", "subscribe", "unsubscribe", "subscriptions"}:
+        return None
+    edits = bool(LEAD_IN.search(t) or INSTEAD.search(t) or TOGETHER.search(t))
+    lead_in = edits or bool(PRONOUN.search(t))
+    mentions = [m for m in reading.mentions if m.framework]
+    words = len(t.split())
+    if not lead_in and not _is_fragment(reading, mentions, words):
+        return None
+    if len(reading.frameworks) >= 2 and not edits:
+        return None  # "is it true that keras passed onnx?" asks its own question
+
+    frameworks = _edit_frameworks(previous, mentions, t, today, cat)
+    update: dict = {"frameworks": frameworks, "followup": True, "text": text, "unknown": reading.unknown,
+                    "suggestions": reading.suggestions, "corrections": reading.corrections,
+                    "alternatives": [], "question": None}  # fmt: skip
+    if reading.metric:
+        update["metric"], update["rate"] = reading.metric, reading.rate
+    update["notes"] = [*reading.notes, *reading.name_notes]
+    update["not_tracked"] = reading.not_tracked
+    if reading.scale:
+        update["scale"] = reading.scale
+    if reading.at:
+        update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
+    elif reading.has_period:
+        update.update(since=reading.since, until=reading.until, period_label=reading.period_label)
+        if reading.since is None and reading.until and previous.since and previous.since <= reading.until:
+            # "until 2023?" after "since 2020" ends that period; it does not drop its start.
+            update.update(since=previous.since, period_label=f"{previous.period_label}, {reading.period_label}")
+        update.update(at=None, at_month=False)
+    intent = _new_intent(reading, previous, frameworks, t)
+    update["intent"] = intent
+    return settle(previous.model_copy(update=update))
+
+
+def _is_fragment(reading: Reading, mentions: list[Mention], words: int) -> bool:
+    """A reply that cannot stand alone: no names but a metric, period or intent word; or a bare name."""
+    if not mentions:
+        return bool(reading.metric or reading.has_date or reading.cues & {"growth", "crossover", "leaderboard"})
+    return words <= SHORT and not reading.cues and len(mentions) == 1
+
+
+def _edit_frameworks(previous: Query, mentions: list[Mention], t: str, today: date, cat: Catalog) -> list[str]:
+    current = list(previous.frameworks)
+    named = [m.framework for m in mentions if m.framework]
+    if not named:
+        return current
+    if INSTEAD.search(t) and len(named) >= 2:
+        new, old = _instead_pair(t, named)
+        return [new if f == old else f for f in current] if old in current else [*current, new]
+    if REMOVE.search(t):
+        return _remove(current, named, t, today, cat)
+    if ADD.search(t.split(" ", 1)[0]) or re.match(r"^(?:add|include|plus|also|with|and)\b", t):
+        return current + [f for f in named if f not in current]
+    # "what about jax?" / "jax?": a new subject for a question about one framework's standing, a new
+    # member for a comparison or ranking.
+    if previous.intent in {"growth", "crossover", "profile"} and current:
+        rest = [f for f in current[1:] if f not in named]
+        return [*named, *rest] if previous.intent != "profile" else named
+    if previous.intent == "leaderboard":
+        return named
+    return current + [f for f in named if f not in current]
+
+
+def _instead_pair(t: str, named: list[str]) -> tuple[str, str]:
+    # "jax instead of tf" names the new one first; "replace tf with jax" / "instead of tf, jax" the old one.
+    if re.search(r"\b(?:replace|swap)\b|^instead of\b", t):
+        return named[1], named[0]
+    return named[0], named[1]
+
+
+def _remove(current: list[str], named: list[str], t: str, today: date, cat: Catalog) -> list[str]:
+    """ "without tf" drops what follows the word; anything named before it ("jax without tf") joins."""
+    cut = REMOVE.search(t)
+    after = re.split(r"\b(?:add|plus|include|but)\b", t[cut.end() :])[0] if cut else ""
+    dropped = set(read(after, today, cat).frameworks)
+    kept = [f for f in current if f not in dropped]
+    return kept + [f for f in named if f not in dropped and f not in kept]
+
+
+def _new_intent(reading: Reading, previous: Query, frameworks: list[str], t: str) -> str:
+    cues = reading.cues
+    if "crossover" in cues and len(frameworks) >= 2:
+        return "crossover"
+    if "growth" in cues:
+        return "growth"
+    if "leaderboard" in cues and not frameworks:
+        return "leaderboard"
+    if TOGETHER.search(t):
+        return "compare"
+    if previous.intent == "leaderboard" and frameworks:
+        return "leaderboard"
+    if previous.intent == "profile" and len(frameworks) >= 2:
+        return "compare"
+    return previous.intent
+
+
+# -- the two calls a Slack handler makes ---------------------------------------------------------------
+def answer_message(
+    store: Store, key: ThreadKey, text: str, *, today: date | None = None, now: float | None = None
+) -> Answer:
+    """Answer a mention or thread reply, reading it against the thread's previous question."""
+    previous = recall(store, key, now=now)
+    query = understand(text, today=today, context=previous)
+    answer = answer_query(store, query, today=today)
+    keep(store, key, query, answer.kind, now=now)
+    return answer
+
+
+def answer_choice(
+    store: Store, key: ThreadKey, value: str, *, today: date | None = None, now: float | None = None
+) -> Answer:
+    """Answer a clicked clarifying button (its value from `bot.understanding.reader.button_value`)."""
+    query = query_from_button(value, today=today)
+    answer = answer_query(store, query, today=today)
+    keep(store, key, query, answer.kind, now=now)
+    return answer
+
+
+def keep(store: Store, key: ThreadKey, query: Query, answer_kind: str, *, now: float | None = None) -> None:
+    """Remember `query` as the thread's question when it was answered (not a clarification or help)."""
+    # Only questions that were answered become context: a clarification or help text is not one.
+    if query.intent in ANSWERABLE and answer_kind not in {"clarify", "help"}:
+        said = {"corrections": {}, "unknown": [], "suggestions": {}, "notes": [], "not_tracked": {}}
+        remember(store, key, query.model_copy(update=said), now=now)
+
+
+__all__ = [
+    "MAX_THREADS",
+    "TTL",
+    "ThreadKey",
+    "answer_choice",
+    "answer_message",
+    "apply_followup",
+    "forget",
+    "recall",
+    "remember",
+]
