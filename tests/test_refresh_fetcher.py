@@ -11,8 +11,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.ingest.refresh import sources_status
 from bot.ingest.sources.base import Fetcher, HostPolicy, wait_from_headers
+from bot.store.refresh_runs import sources_status
 from tests.conftest import DAY1, Harness, make_settings
 
 

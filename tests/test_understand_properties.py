@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.answers import Answer
 from bot.answering.engine import answer_text
+from bot.answering.model import Answer
 from bot.store.connection import open_store
 from bot.understanding.grammar import MAX_TEXT, Query
 from bot.understanding.reader import understand

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Literal
 
 from bot import format as fmt
-from bot.answering.answers import Answer, Point, SourceCredit, load_points
-from bot.answering.point_in_time import CLAIM_KEYS, exact, source_of, value_at
+from bot.answering.model import Answer, Point, SourceCredit
+from bot.answering.point_in_time import CLAIM_KEYS, MIN_TOLERANCE_DAYS, source_of
+from bot.answering.series import load_points, value_at
+from bot.answering.wording import exact
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
@@ -201,7 +203,7 @@ def check_claim(store: Store, metric_id: str, quotes: list[Quote]) -> ClaimCheck
     points = {fid: _independent(pts) for fid, pts in load_points(store, metric_id, frameworks).items()}
     newest = max(q.month for q in quotes)
     for q in check.latest_quotes:
-        then = value_at(points.get(q.framework, []), q.month, month=True)
+        then = value_at(points.get(q.framework, []), q.month, month=True, tolerance=MIN_TOLERANCE_DAYS)
         if ours := _ours(store, metric_id, q.framework, then):
             check.then.append(ours)
     for fid in frameworks:
@@ -288,7 +290,7 @@ def _retained_note(store: Store, checks: list[ClaimCheck]) -> str | None:
     cat = catalog()
     month = max(q.month for q in stars.quotes)
     retained = load_points(store, "github_stars_retained", stars.frameworks)
-    found = [(fid, value_at(pts, month, month=True)) for fid, pts in retained.items()]
+    found = [(fid, value_at(pts, month, month=True, tolerance=MIN_TOLERANCE_DAYS)) for fid, pts in retained.items()]
     found = [(fid, p) for fid, p in found if p]
     if not found:
         return None

@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from bot.answering.answers import (
-    Answer,
-    answer_compare,
-    answer_crossover,
-    answer_growth,
-    answer_leaderboard,
-    answer_profile,
-)
 from bot.answering.article import answer_article, article_source_notes
+from bot.answering.compare import answer_compare
+from bot.answering.crossover import answer_crossover
 from bot.answering.gap_answers import boundary_notes
+from bot.answering.growth import answer_growth
 from bot.answering.languages import answer_languages
-from bot.answering.point_in_time import answer_at, month_end
+from bot.answering.leaderboard import answer_leaderboard
+from bot.answering.model import Answer, month_end
+from bot.answering.point_in_time import answer_at
+from bot.answering.profile import answer_profile
 from bot.answering.scale import scale_note
+from bot.answering.sources import sources_answer
 from bot.catalog import catalog
 from bot.metrics import METRICS
 from bot.store.connection import Store
@@ -195,43 +194,6 @@ def clarify(query: Query) -> Answer | None:
     headline = lines[0]
     title = "Not tracked" if set(query.unknown) <= set(query.not_tracked) else "Did you mean…?"
     return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])
-
-
-def sources_answer(store: Store, query: Query) -> Answer:
-    """Where each figure comes from, its licence, and how fresh each source is."""
-    from bot.ingest.refresh import sources_status
-
-    held = {
-        row["source"]: row
-        for row in store.db.query(
-            "SELECT source, COUNT(*) AS n, MIN(date) AS oldest, MAX(date) AS newest FROM observations GROUP BY source"
-        )
-    }
-    meta = store.sources()
-    statuses = sources_status(store)
-    lines = []
-    for status in statuses:
-        sid = status["source"]
-        info, row = meta.get(sid, {}), held.get(sid)
-        figures = f"{row['n']:,} figures to {row['newest']}" if row else "no figures yet"
-        if status["last_good_refresh"]:
-            state = f"last refreshed {status['last_good_refresh'][:10]}, {'stale' if status['stale'] else 'fresh'}"
-        else:
-            state = "never refreshed (`fwtrend refresh` fetches it)"
-        if status["last_error"]:
-            state += f"; last run failed: {status['last_error'][:120]}"
-        lines.append(f"*{status['name']}*: {figures}; {state}. {info.get('licence', '')}")
-    refreshed = {status["source"] for status in statuses}
-    for sid, row in held.items():
-        if sid in refreshed:
-            continue
-        info = meta.get(sid, {})
-        lines.append(
-            f"*{info.get('name', sid)}* (bundled snapshot): {row['n']:,} figures, {row['oldest']} → {row['newest']}. "
-            f"{info.get('credit', '')}; {info.get('licence', '')}"
-        )
-    title = "Where fwtrend's figures come from"
-    return Answer("sources", query, title, "Sources, licences and freshness:", lines=lines)
 
 
 def understand_text(text: str, *, today: date | None = None) -> Query:

@@ -8,20 +8,16 @@ and which of them a change was measured from. Nothing is filled in between.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from bot import format as fmt
-from bot.answering.answers import Answer, Comparison, Figure, Point, load_points, per_month
-from bot.answering.series_gaps import Gap, gap_at, nearest_side
+from bot.answering.model import Answer, AtFigure, Comparison, Figure, Gap, Point
+from bot.answering.series import load_points, per_month
+from bot.answering.series_gaps import gap_at, nearest_side
+from bot.answering.wording import exact
 from bot.metrics import Metric
-
-if TYPE_CHECKING:
-    from bot.answering.point_in_time import AtFigure
 
 
 def _num(value: float, metric: Metric) -> str:
-    from bot.answering.point_in_time import exact  # pointintime imports this module: import its helper late
-
     return exact(value, metric.unit)
 
 

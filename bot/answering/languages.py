@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.answering.answers import Answer, SourceCredit
+from bot.answering.model import Answer, SourceCredit
 from bot.catalog import catalog
 from bot.store.connection import Store
 from bot.understanding.grammar import Query
@@ -41,15 +41,6 @@ class Make:
 
 
 # -- pure helpers ----------------------------------------------------------------------------------
-def rows_from_response(framework: str, day: date | str, body: Mapping[str, int], source: str = "github") -> list[dict]:
-    """Rows for `github_languages` from one `/languages` JSON body, e.g. {"C++": 123, "Python": 456}."""
-    return [
-        {"framework": framework, "date": str(day)[:10], "language": lang, "bytes": int(size), "source": source}
-        for lang, size in body.items()
-        if int(size) > 0
-    ]
-
-
 def language_shares(rows: Iterable[Mapping[str, Any] | tuple[str, int]], top: int = TOP_LANGUAGES) -> list[Share]:
     """The `top` languages by bytes, then one "other" row for the rest, each with its share in percent.
 

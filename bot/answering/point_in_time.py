@@ -8,26 +8,24 @@ never a value interpolated to the date asked.
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import date
 
 from bot import format as fmt
-from bot.answering.answers import (
+from bot.answering.gap_answers import gap_headline, gap_line, gap_notes, gap_rows
+from bot.answering.model import (
     OVERVIEW_METRICS,
     Answer,
+    AtFigure,
     Comparison,
     Figure,
     Point,
-    find_gaps,
-    load_points,
-    per_month,
     rate_label,
     rate_unit,
-    source_credits,
 )
-from bot.answering.gap_answers import gap_headline, gap_line, gap_notes, gap_rows
-from bot.answering.series_gaps import Gap, distance, gap_at, nearest_side, on_or_before
+from bot.answering.series import find_gaps, load_points, per_month, value_at
+from bot.answering.series_gaps import distance, gap_at, nearest_side
+from bot.answering.sources import source_credits
+from bot.answering.wording import exact, with_unit
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
@@ -48,55 +46,10 @@ CLAIM_KEYS: dict[str, tuple[str, str | None]] = {
 }
 
 
-@dataclass
-class AtFigure:
-    framework: str
-    name: str
-    colour: str
-    then: Point | None
-    now: Point | None
-    series: list[Point]
-    """The series from `then` to `now`, for the chart."""
-    retained: bool = False
-    """`then` comes from the rebuilt retained-stars series because no count taken at the time was near."""
-    gap: Gap | None = None
-    """The date asked falls in this gap of the series: `then` is its nearest side, never a filled-in value."""
-
-    @property
-    def moved(self) -> bool:
-        return self.then is not None and self.now is not None and self.now.date > self.then.date
-
-    @property
-    def change(self) -> float | None:
-        return self.now.value - self.then.value if self.moved else None
-
-    @property
-    def change_pct(self) -> float | None:
-        if not self.moved or not self.then.value:
-            return None
-        return 100 * (self.now.value - self.then.value) / abs(self.then.value)
-
-
 # -- finding the figure at a date ------------------------------------------------------------------
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def tolerance_days(metric: Metric) -> int:
     # A weekly count must be near the date; a yearly survey may be most of a year old and still be "the" figure.
     return max(MIN_TOLERANCE_DAYS, metric.fresh_days)
-
-
-def value_at(
-    points: list[Point], at: date, *, month: bool = False, tolerance: int = MIN_TOLERANCE_DAYS
-) -> Point | None:
-    """The observation that stands for `at`: the month's first, else the last on or before, within `tolerance` days."""
-    if month:
-        in_month = [p for p in points if (p.date.year, p.date.month) == (at.year, at.month)]
-        if in_month:
-            return in_month[0]
-        at = month_end(at)
-    return on_or_before(points, at, tolerance)
 
 
 def _series(store: Store, metric: Metric, frameworks: list[str], rate: bool) -> dict[str, list[Point]]:
@@ -156,13 +109,6 @@ def quoted_in_article(store: Store, metric_id: str, frameworks: list[str], month
 
 
 # -- the answer ------------------------------------------------------------------------------------
-def exact(value: float, unit: str) -> str:
-    """A figure to check against a quote: 172,239 rather than 172k (the table keeps the short form)."""
-    if unit.startswith("%") or abs(value) >= 1e7:
-        return fmt.human(value, unit)
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
-
-
 def answered_metric(metric: Metric, rate: bool) -> Metric:
     """The metric as answered: for "new stars" its per-month form, so labels and units say so."""
     if not rate or metric.kind not in ("cumulative", "level"):
@@ -184,11 +130,6 @@ def _when(day: date, metric: Metric) -> str:
 
 def _at(day: date, metric: Metric) -> str:
     return f"in {day:%b %Y}" if metric.kind == "flow" and day.day == 1 else f"on {fmt.day(day)}"
-
-
-def with_unit(value: float, unit: str) -> str:
-    """'172,239 stars', '8.6% of respondents'."""
-    return f"{exact(value, unit)}{unit[1:]}" if unit.startswith("%") else f"{exact(value, unit)} {unit}"
 
 
 def _one_date(points: list[Point | None]) -> date | None:

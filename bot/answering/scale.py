@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.answers import Comparison
+from bot.answering.model import Comparison
 
 LOG_SCALE_RATIO = 50
 

@@ -1,7 +1,7 @@
 """Where a date falls in a series: on or near an observation, in a gap between two, or outside it.
 
-The one place that finds "the figure on or before a day" and "the nearest figures on either side of a
-gap", so point-in-time answers, periods and growth windows agree. Nothing here invents a figure:
+The one place that finds "the nearest figures on either side of a gap" (the figure on or before a
+day is `series.value_at`), so point-in-time answers, periods and growth windows agree. Nothing here invents a figure:
 every value returned is a stored observation with its own date.
 
 A gap is a stretch between two consecutive observations that is longer than the series' usual
@@ -15,61 +15,16 @@ from __future__ import annotations
 import bisect
 import calendar
 import itertools
-from dataclasses import dataclass
 from datetime import date
 from statistics import median
-from typing import TYPE_CHECKING
 
-from bot import format as fmt
-
-if TYPE_CHECKING:
-    from bot.answering.answers import Point
+from bot.answering.model import Gap, Point
+from bot.answering.series import value_at
 
 NEIGHBOURS = 6
 """Spacings on each side that set the usual spacing around a stretch."""
 GAP_FACTOR = 1.5
 """A stretch longer than this many usual spacings is a gap (one weekly snapshot missed is 2×)."""
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Two consecutive observations with no figure between them where the series usually has one."""
-
-    before: Point
-    after: Point
-
-    @property
-    def missing_months(self) -> list[date]:
-        """First days of the calendar months wholly without a figure (January 2025 in 2024-12-01 → 2025-02-01)."""
-        out = []
-        year, month = self.before.date.year, self.before.date.month
-        while True:
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            first = date(year, month, 1)
-            if first >= self.after.date.replace(day=1):
-                return out
-            out.append(first)
-
-    def phrase(self, label: str) -> str:
-        """'No PyPI downloads per day figures between 2024-12-01 and 2025-02-01 (none for January 2025 in the
-        source)'."""
-        months = self.missing_months
-        if len(months) == 1:
-            why = f"none for {months[0]:%B %Y} in the source"
-        elif months:
-            why = f"none for {months[0]:%B %Y} to {months[-1]:%B %Y} in the source"
-        else:
-            why = "snapshots missing from the source"
-        return f"No {label} figures between {fmt.day(self.before.date)} and {fmt.day(self.after.date)} ({why})"
-
-
-def on_or_before(points: list[Point], day: date, tolerance: int | None = None) -> Point | None:
-    """The last observation dated on or before `day`, if within `tolerance` days of it (None: any age)."""
-    i = bisect.bisect_right([p.date for p in points], day)
-    if i == 0:
-        return None
-    best = points[i - 1]
-    return best if tolerance is None or (day - best.date).days <= tolerance else None
 
 
 def gap_around(points: list[Point], since: date | None, until: date | None) -> Gap | None:
@@ -150,4 +105,4 @@ def start_point(points: list[Point], day: date, tolerance: int) -> tuple[Point |
     gap = gap_at(points, day)
     if gap is not None:
         return nearest_side(gap, day), gap
-    return on_or_before(points, day, tolerance), None
+    return value_at(points, day, tolerance=tolerance), None

@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.answering.answers import Comparison, Point, compare, load_points
+from bot.answering.compare import compare
+from bot.answering.model import Comparison, Point
+from bot.answering.series import load_points
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TextIO
 
 import httpx
@@ -267,38 +267,6 @@ def run_refresh(
 
 
 # -- `fwtrend sources` -------------------------------------------------------------------------------------
-
-
-def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Per source: last good refresh (any framework), last complete one (every framework it covers), staleness."""
-    now = now or datetime.now(UTC)
-    out = []
-    for sid, cls in SOURCES.items():
-        per_fw = store.db.execute(
-            "SELECT framework, MAX(CASE WHEN status = 'ok' THEN finished_at END), "
-            "MAX(id) FROM refresh_runs WHERE source = ? GROUP BY framework",
-            [sid],
-        ).fetchall()
-        last_good = store.last_good_refresh(sid)
-        goods = [r[1] for r in per_fw]
-        complete = min(goods) if goods and all(goods) else None
-        last = store.last_run(sid)
-        stale = True
-        if complete:
-            age = now - datetime.fromisoformat(complete)
-            stale = age.total_seconds() > cls.stale_after_days * 86_400
-        out.append(
-            {
-                "source": sid,
-                "name": cls.name,
-                "last_good_refresh": last_good,
-                "last_complete_refresh": complete,
-                "stale": stale,
-                "last_status": last["status"] if last else None,
-                "last_error": last["error"] if last and last["status"] != "ok" else None,
-            }
-        )
-    return out
 
 
 # -- command line ----------------------------------------------------------------------------------------------

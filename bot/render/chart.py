@@ -19,9 +19,10 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
 from bot import format as fmt
-from bot.answering.answers import Answer, Comparison, Figure, MethodBreak, find_breaks
 from bot.answering.languages import OTHER, Make
+from bot.answering.model import Answer, Comparison, Figure, MethodBreak
 from bot.answering.scale import use_log_scale
+from bot.answering.series import find_breaks
 from bot.catalog import catalog
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import format as fmt
-from bot.answering.answers import Answer, Comparison, Figure
+from bot.answering.model import Answer, Comparison, Figure
 
 STALE_MARK = "*"
 

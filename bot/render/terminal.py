@@ -6,7 +6,7 @@ import re
 import textwrap
 
 from bot import format as fmt
-from bot.answering.answers import Answer
+from bot.answering.model import Answer
 from bot.render.table import answer_rows, legend, monospace
 from bot.understanding.grammar import query_text
 

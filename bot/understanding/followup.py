@@ -15,8 +15,8 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from bot.answering.answers import Answer
 from bot.answering.engine import answer_query
+from bot.answering.model import Answer
 from bot.catalog import Catalog, catalog
 from bot.store.connection import Store, register_migration
 from bot.understanding.grammar import Query

@@ -7,6 +7,7 @@ only stars that still exist, so it reads low for the past (see docs/sources.md, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
@@ -14,7 +15,6 @@ import httpx
 import sqlite_utils
 from pydantic import BaseModel, RootModel
 
-from bot.answering.languages import rows_from_response
 from bot.catalog import Framework
 from bot.ingest.sources.base import Batch, Context, HostPolicy, Source, SourceError, expect, parse
 
@@ -61,6 +61,18 @@ class Weeks(RootModel[list[Week]]):
 
 class ApiMessage(BaseModel):
     message: str = ""
+
+
+# -- language make-up rows --------------------------------------------------------------------------------
+
+
+def rows_from_response(framework: str, day: date | str, body: Mapping[str, int], source: str = "github") -> list[dict]:
+    """Rows for `github_languages` from one `/languages` JSON body, e.g. {"C++": 123, "Python": 456}."""
+    return [
+        {"framework": framework, "date": str(day)[:10], "language": lang, "bytes": int(size), "source": source}
+        for lang, size in body.items()
+        if int(size) > 0
+    ]
 
 
 # -- storage of language make-up --------------------------------------------------------------------------

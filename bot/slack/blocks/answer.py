@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import format as fmt
-from bot.answering.answers import Answer
+from bot.answering.model import Answer
 from bot.catalog import catalog
 from bot.metrics import BUTTON_METRICS, METRICS
 from bot.render.layout import body_sections, code_sections, pack, split_text

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answers import growth
 from bot.answering.engine import answer_query, answer_text
+from bot.answering.growth import growth
 from bot.store.connection import forget_stores, open_store
 from bot.understanding.grammar import Query
 

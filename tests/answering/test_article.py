@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answers import Answer
 from bot.answering.article import check_article
 from bot.answering.engine import answer_text
+from bot.answering.model import Answer
 from bot.paths import seed_dir
 from bot.render.terminal import render_text
 from bot.store.connection import forget_stores, open_store

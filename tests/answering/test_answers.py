@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answers import compare, find_gaps, per_month
+from bot.answering.compare import compare
 from bot.answering.engine import answer_text, strict_answer_text
+from bot.answering.series import find_gaps, per_month
 from bot.store.connection import Store
 
 TODAY = date(2024, 1, 15)

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answers import Point, load_points
 from bot.answering.engine import answer_text
-from bot.answering.series_gaps import Gap, gap_at, is_gap, nearest_side, on_or_before
+from bot.answering.model import Gap, Point
+from bot.answering.series import load_points, value_at
+from bot.answering.series_gaps import gap_at, is_gap, nearest_side
 from bot.render.terminal import render_text
 from bot.slack.blocks.answer import render_blocks
 from bot.store.connection import forget_stores, open_store
@@ -166,8 +167,8 @@ def test_gap_rules_follow_the_local_cadence():
     # Both sides are stored points; a tie goes to the one standing at the date.
     assert nearest_side(gap, date(2020, 2, 25)) is gap.after
     assert nearest_side(gap, date(2020, 1, 31)) is gap.before
-    assert on_or_before(with_hole, date(2020, 2, 10), tolerance=45).date == date(2020, 1, 1)
-    assert on_or_before(with_hole, date(2020, 2, 10), tolerance=30) is None
+    assert value_at(with_hole, date(2020, 2, 10), tolerance=45).date == date(2020, 1, 1)
+    assert value_at(with_hole, date(2020, 2, 10), tolerance=30) is None
 
 
 def test_the_bundled_pypi_series_shows_the_documented_missing_months_as_gaps(store):

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from bot.answering.engine import answer_text
-from bot.answering.languages import OTHER, language_shares, rows_from_response
+from bot.answering.languages import OTHER, language_shares
+from bot.ingest.sources.github import rows_from_response
 from bot.render.chart import render_chart
 from bot.render.terminal import render_text
 from bot.store.connection import forget_stores, open_store

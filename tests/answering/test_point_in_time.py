@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answers import Point
 from bot.answering.engine import answer_text
-from bot.answering.point_in_time import figures_at, value_at
+from bot.answering.model import Point
+from bot.answering.point_in_time import figures_at
+from bot.answering.series import value_at
 from bot.render.terminal import render_text
 from bot.store.connection import forget_stores, open_store
 from bot.understanding.grammar import parse, query_text
