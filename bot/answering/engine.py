@@ -1,4 +1,8 @@
-"""From what a user typed to an `Answer`: the one entry point handlers and the CLI call."""
+"""From what a user typed to an `Answer`: the one entry point handlers and the CLI call.
+
+Dispatch only: each intent's answer lives in its own module; the notes on how the text was read are added
+here, per call, outside the answer cache.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from bot.answering.compare import answer_compare
 from bot.answering.crossover import answer_crossover
 from bot.answering.gap_answers import boundary_notes
 from bot.answering.growth import answer_growth
+from bot.answering.help_answers import clarify, clarify_reading, help_answer
 from bot.answering.languages import answer_languages
 from bot.answering.leaderboard import answer_leaderboard
 from bot.answering.model import Answer, month_end
@@ -18,24 +23,10 @@ from bot.answering.profile import answer_profile
 from bot.answering.scale import scale_note
 from bot.answering.sources import sources_answer
 from bot.catalog import catalog
-from bot.metrics import METRICS
 from bot.store.connection import Store
 from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
 from bot.understanding.periods import end_notes
 from bot.understanding.reader import understand
-
-HELP_LINES = [
-    "*Compare*: `/fwtrend pytorch vs tensorflow` · `/fwtrend jax, flax and pytorch stars since 2020`",
-    "*One framework*: `/fwtrend jax` shows every metric with its trend",
-    "*Rank*: `/fwtrend top downloads` · `/fwtrend top new stars since 2024`",
-    "*Ask*: `is jax growing faster than pytorch?` · `when did pytorch overtake tensorflow?` · "
-    "`which has more stackoverflow questions, keras or tensorflow`",
-    "*In a thread*: follow up with `what about jax?`, `and downloads?`, `since 2020?`, `add keras`",
-    "*Metrics*: stars, new stars, forks, contributors, downloads, npm, questions, models, papers, survey",
-    "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`, "
-    "`from march 2023 to june 2024`, `until 2024-08`",
-    "*Data*: `/fwtrend sources` says where every figure comes from and how fresh it is",
-]
 
 
 def answer_query(store: Store, query: Query, *, today: date | None = None) -> Answer:
@@ -142,58 +133,6 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "help":
         return help_answer(query)
     return help_answer(query, unknown=True)
-
-
-def clarify_reading(query: Query) -> Answer:
-    """A name that means two things: ask, with one button per reading. Never pick one silently."""
-    question = query.question or "Which did you mean?"
-    lines = [f"• {_describe(alt)}" for alt in query.alternatives]
-    return Answer("clarify", query, "Which one?", question, lines=lines, suggestions=list(query.alternatives))
-
-
-def _describe(query: Query) -> str:
-    cat = catalog()
-    names = " vs ".join(cat[f].name for f in query.frameworks if f in cat.frameworks)
-    metric = METRICS[query.metric].label if query.metric in METRICS else ""
-    if query.intent == "leaderboard":
-        return f"top frameworks by {metric or 'GitHub stars'}"
-    return ", ".join(p for p in (names, metric) if p) or query_text(query)
-
-
-def help_answer(query: Query, *, unknown: bool = False) -> Answer:
-    cat = catalog()
-    tracked = ", ".join(f"{fw.name}" for fw in cat)
-    headline = (
-        "I didn't catch a framework in that. Here is what I can answer."
-        if unknown and query.text
-        else "fwtrend answers how ML frameworks are trending, with real figures and charts."
-    )
-    lines = [*HELP_LINES, f"*Tracked*: {tracked}"]
-    return Answer("help", query, "fwtrend help", headline, lines=lines)
-
-
-def clarify(query: Query) -> Answer | None:
-    """Unknown names: suggest what the user may mean, or list what is tracked. Never guess silently."""
-    cat = catalog()
-    lines = []
-    suggestions: list[Query] = []
-    for name in query.unknown:
-        options = query.suggestions.get(name, [])
-        if name in query.not_tracked:
-            lines.append(query.not_tracked[name])  # another project than the one its name resembles
-        elif options:
-            names = " or ".join(f"*{cat[o].name}*" for o in options)
-            lines.append(f"I don't know “{name}”. Did you mean {names}?")
-            for option in options:
-                fixed = [*query.frameworks, option] if option not in query.frameworks else query.frameworks
-                intent = "compare" if len(fixed) >= 2 or query.metric else "profile"
-                suggestions.append(query.model_copy(update={"frameworks": fixed, "intent": intent, "unknown": []}))
-        else:
-            lines.append(f"I don't track “{name}”.")
-    lines.append("I track: " + ", ".join(fw.name for fw in cat) + ".")
-    headline = lines[0]
-    title = "Not tracked" if set(query.unknown) <= set(query.not_tracked) else "Did you mean…?"
-    return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])
 
 
 def understand_text(text: str, *, today: date | None = None) -> Query:
