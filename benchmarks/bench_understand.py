@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.understanding.grammar import MAX_TEXT
 from bot.understanding.reader import understand
+from bot.understanding.text import MAX_TEXT
 
 TODAY = date(2026, 11, 25)
 QUESTIONS = [q["text"] for q in yaml.safe_load(Path("tests/questions.yaml").read_text())["questions"]]
@@ -54,7 +54,7 @@ def report(name: str, times: list[float]) -> None:
 
 
 def main() -> None:
-    # The first call loads the catalog and the first follow-up imports bot.understanding.followup: one-off costs.
+    # The first call loads the catalog and the vocabulary (data/vocabulary.toml): one-off costs.
     understand("warm up", today=TODAY, context=understand("jax", today=TODAY))
     rng = random.Random(5)
     report("question set (first pass)", measure(QUESTIONS))

@@ -20,8 +20,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot.settings import Settings
-from bot.slack.blocks.answer import ACTION_SHARE, decode_query, encode_query
+from bot.slack.blocks.answer import ACTION_SHARE
 from bot.slack.server import create_flask_app
+from bot.understanding.query import decode_query, encode_query
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import (
     app_home_opened_event,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import time_machine
 
-from bot.slack.blocks.answer import decode_query
 from bot.slack.messages import FILE_WITHOUT_QUESTION
+from bot.understanding.query import decode_query
 from tests import test_slack_app
 from tests.support.signing import app_mention_event, im_message_event
 from tests.test_slack_app import Bot

@@ -186,7 +186,7 @@ def parse_time(token: str) -> time | None:
 
 def parse_subscribe_args(args: str) -> SubscribeArgs:
     """'weekly friday 4:30pm pytorch jax' → cadence, day, time, frameworks. Unknown words become errors."""
-    from bot.understanding.grammar import _names_in, suggest
+    from bot.understanding.name_match import names_in, suggest
 
     cat = catalog()
     out = SubscribeArgs()
@@ -212,7 +212,7 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
                 out.errors.append(f"I don't know the time zone `{escape(token)}`")
         else:
             words.append(low)
-    found, leftover = _names_in(" ".join(words), cat)
+    found, leftover = names_in(" ".join(words), cat)
     out.frameworks = list(dict.fromkeys(found))
     for word in leftover:
         hint = suggest(word, cat)

@@ -16,11 +16,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.answering.conversation import keep, recall
 from bot.answering.engine import understand_text
 from bot.digest.subscriptions import handle_subscription_command
 from bot.settings import Settings
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
-from bot.slack.blocks.answer import decode_query
 from bot.slack.delivery import (
     INVITE_HINT,
     PRIVATE_KINDS,
@@ -41,8 +41,7 @@ from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.slack.worker import AnswerWorker, Rendered
 from bot.store.connection import Store, open_store
 from bot.store.digests import record_asked
-from bot.understanding.followup import keep, recall
-from bot.understanding.grammar import Query
+from bot.understanding.query import Query, decode_query
 from bot.understanding.reader import understand
 
 log = logging.getLogger("fwtrend.flows")

@@ -107,7 +107,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migr
 # Feature modules own their tables (thread context, digests, languages). Their migrations are named,
 # recorded once applied, and must be idempotent; migrate() imports these modules first so every
 # process creates the same tables whatever it happened to import.
-FEATURE_MODULES: tuple[str, ...] = ("bot.understanding.followup", "bot.store.digests")
+FEATURE_MODULES: tuple[str, ...] = ("bot.store.threads", "bot.store.digests")
 FEATURE_MIGRATIONS: dict[str, Callable[[sqlite_utils.Database], None]] = {}
 
 

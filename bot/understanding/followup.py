@@ -1,96 +1,22 @@
-"""Follow-ups in Slack threads: the last question per thread, and how a reply modifies it.
+"""Follow-ups in threads: how a reply changes the thread's previous question.
 
-A thread's question is kept in the store (so it survives a restart) for `TTL` and at most
-`MAX_THREADS` threads; the oldest are dropped first. A mention handler needs two calls:
-
-    answer = answer_message(store, (team, channel, thread_ts), text)      # a mention or thread reply
-    answer = answer_choice(store, (team, channel, thread_ts), button_value)  # a clarifying button
+A pure function of (the reply, the thread's last Query, today) → Query | None: no store, no engine.
+Remembering a thread's question is `bot.store.threads`; answering a message in a thread (recall →
+follow-up → answer → remember) is `bot.answering.conversation`.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
-from pydantic import ValidationError
-
-from bot.answering.engine import answer_query
-from bot.answering.model import Answer
 from bot.catalog import Catalog, catalog
-from bot.store.connection import Store, register_migration
-from bot.understanding.grammar import Query
-from bot.understanding.reader import ANSWERABLE, Mention, Reading, query_from_button, read, settle, understand
+from bot.understanding.clarify import settle
+from bot.understanding.english import read
+from bot.understanding.intent import ANSWERABLE
+from bot.understanding.query import Query
+from bot.understanding.reading import Mention, Reading
 
-ThreadKey = tuple[str, str, str]
-"""(team id, channel id, thread ts): the ts of the thread's first message."""
-
-TTL = 24 * 3600
-MAX_THREADS = 5000
-
-_TABLE = """CREATE TABLE IF NOT EXISTS thread_context (
-    team TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    thread_ts TEXT NOT NULL,
-    query TEXT NOT NULL,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (team, channel, thread_ts)
-)"""
-_INDEX = "CREATE INDEX IF NOT EXISTS thread_context_updated ON thread_context (updated_at)"
-
-
-def _migration_threads(db) -> None:
-    db.execute(_TABLE)
-    db.execute(_INDEX)
-
-
-register_migration(_migration_threads)
-
-
-def remember(store: Store, key: ThreadKey, query: Query, *, now: float | None = None) -> None:
-    """Keep `query` as the thread's question; drop expired threads and the oldest beyond the cap."""
-    now = time.time() if now is None else now
-    team, channel, thread_ts = (str(k) for k in key)
-    payload = query.model_dump_json(exclude={"alternatives", "question"})
-    with store.transaction() as conn:
-        conn.execute(
-            """INSERT INTO thread_context (team, channel, thread_ts, query, updated_at) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (team, channel, thread_ts) DO UPDATE SET query = excluded.query,
-               updated_at = excluded.updated_at""",
-            [team, channel, thread_ts, payload, now],
-        )
-        conn.execute("DELETE FROM thread_context WHERE updated_at < ?", [now - TTL])
-        conn.execute(
-            """DELETE FROM thread_context WHERE rowid IN (
-                 SELECT rowid FROM thread_context ORDER BY updated_at DESC LIMIT -1 OFFSET ?)""",
-            [MAX_THREADS],
-        )
-
-
-def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> Query | None:
-    """The thread's last question, or None when there is none, it expired, or it no longer reads."""
-    now = time.time() if now is None else now
-    team, channel, thread_ts = (str(k) for k in key)
-    row = store.db.execute(
-        "SELECT query, updated_at FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?",
-        [team, channel, thread_ts],
-    ).fetchone()
-    if row is None or row[1] < now - TTL:
-        return None
-    try:
-        return Query.model_validate_json(row[0])
-    except ValidationError:
-        return None  # written by an older version with another Query shape: start afresh
-
-
-def forget(store: Store, key: ThreadKey) -> None:
-    team, channel, thread_ts = (str(k) for k in key)
-    store.db.execute(
-        "DELETE FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?", [team, channel, thread_ts]
-    )
-
-
-# -- reading a reply as a change to the previous question --------------------------------------------
 LEAD_IN = re.compile(
     r"^(?:(?:ok(?:ay)?|cool|nice|thanks|great|hmm|right|and|but|also|so|now|then)\b[\s,]*)*"
     r"(?:what|how) about\b|^(?:and|also|plus|now|then|but|ok(?:ay)?)\b|^same (?:for|with|but|on|thing)\b"
@@ -211,46 +137,3 @@ def _new_intent(reading: Reading, previous: Query, frameworks: list[str], t: str
     if previous.intent == "profile" and len(frameworks) >= 2:
         return "compare"
     return previous.intent
-
-
-# -- the two calls a Slack handler makes ---------------------------------------------------------------
-def answer_message(
-    store: Store, key: ThreadKey, text: str, *, today: date | None = None, now: float | None = None
-) -> Answer:
-    """Answer a mention or thread reply, reading it against the thread's previous question."""
-    previous = recall(store, key, now=now)
-    query = understand(text, today=today, context=previous)
-    answer = answer_query(store, query, today=today)
-    keep(store, key, query, answer.kind, now=now)
-    return answer
-
-
-def answer_choice(
-    store: Store, key: ThreadKey, value: str, *, today: date | None = None, now: float | None = None
-) -> Answer:
-    """Answer a clicked clarifying button (its value from `bot.understanding.reader.button_value`)."""
-    query = query_from_button(value, today=today)
-    answer = answer_query(store, query, today=today)
-    keep(store, key, query, answer.kind, now=now)
-    return answer
-
-
-def keep(store: Store, key: ThreadKey, query: Query, answer_kind: str, *, now: float | None = None) -> None:
-    """Remember `query` as the thread's question when it was answered (not a clarification or help)."""
-    # Only questions that were answered become context: a clarification or help text is not one.
-    if query.intent in ANSWERABLE and answer_kind not in {"clarify", "help"}:
-        said = {"corrections": {}, "unknown": [], "suggestions": {}, "notes": [], "not_tracked": {}}
-        remember(store, key, query.model_copy(update=said), now=now)
-
-
-__all__ = [
-    "MAX_THREADS",
-    "TTL",
-    "ThreadKey",
-    "answer_choice",
-    "answer_message",
-    "apply_followup",
-    "forget",
-    "recall",
-    "remember",
-]

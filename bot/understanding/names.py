@@ -2,7 +2,7 @@
 GitHub / PyPI / npm URLs, a project's web site, `pypi:` / `npm:` packages, and the names of projects
 that are close to a framework's but are NOT it (onnxruntime beside ONNX).
 
-Both readers (`grammar.parse` and `reader.read`) call `find_refs` first: each tracked
+Both readers (`grammar.parse` and `english.read`) call `find_refs` first: each tracked
 project named this way is replaced in the text by its framework id, which both read as a plain name;
 anything else that names a project is taken out of the text and returned as untracked, with a
 sentence saying why when the catalog knows it is a different project. `name_notes` then says how

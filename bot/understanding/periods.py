@@ -1,7 +1,7 @@
 """Periods with an end ("from march 2023 to june 2024", "since 2024-07 until 2024-08", "until 2022"),
 and dates a reader saw but did not use.
 
-Both readers (`grammar.parse` and `reader.read`) call `take_range` before anything else
+Both readers (`grammar.parse` and `english.read`) call `take_range` before anything else
 reads dates, so "until the end of 2022" is the end of a period rather than a point in time, and
 `unused_dates` after, so a date left in the text is named in the answer rather than dropped.
 
@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+"""Month names and abbreviations, lower case → month number (1–12)."""
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # One date: 2024-08-15, 2024-08, "march 2023" / "mar. 2023" / "march, 2023", 2023, or a month alone
 # (only inside a range whose other end gives the year).
@@ -59,8 +60,18 @@ class _Day:
     month_only: bool = False
 
 
-def _year_ok(year: int) -> bool:
+def year_ok(year: int) -> bool:
+    """A year fwtrend reads as a date (2000–2100); other four-digit numbers are not years."""
     return 2000 <= year <= 2100
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months` calendar months (negative: back), clamped to the end of a shorter month
+    (2024-03-31 minus one month is 2024-02-29)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _read(m: re.Match[str], p: str, year_hint: int | None = None) -> _Day | None:
@@ -71,22 +82,22 @@ def _read(m: re.Match[str], p: str, year_hint: int | None = None) -> _Day | None
             year, month = int(g[f"{p}y"]), int(g[f"{p}m"])
             if g[f"{p}d"]:
                 day = date(year, month, int(g[f"{p}d"]))
-                return _Day(day, day, day.isoformat()) if _year_ok(year) else None
+                return _Day(day, day, day.isoformat()) if year_ok(year) else None
             first = date(year, month, 1)
         elif g[f"{p}mn"]:
             year_text = g[f"{p}my"]
             if not year_text and year_hint is None:
                 return None
             year = int(year_text) if year_text else year_hint or 0
-            first = date(year, _MONTHS[g[f"{p}mn"]], 1)
+            first = date(year, MONTHS[g[f"{p}mn"]], 1)
             if not year_text:
                 return _Day(first, _month_end(first), f"{first:%B %Y}", month_only=True)
         else:
             year = int(g[f"{p}yr"])
-            return _Day(date(year, 1, 1), date(year, 12, 31), str(year)) if _year_ok(year) else None
+            return _Day(date(year, 1, 1), date(year, 12, 31), str(year)) if year_ok(year) else None
     except ValueError:
         return None
-    if not _year_ok(year):
+    if not year_ok(year):
         return None
     return _Day(first, _month_end(first), f"{first:%B %Y}")
 

@@ -11,7 +11,8 @@ import pytest
 from bot.answering.engine import answer_text, strict_answer_text
 from bot.render.chart import render_chart, use_log_scale
 from bot.render.terminal import render_text
-from bot.slack.blocks.answer import decode_query, render_blocks
+from bot.slack.blocks.answer import render_blocks
+from bot.understanding.query import decode_query
 
 TODAY = date(2026, 11, 25)
 QUESTIONS = [

@@ -7,7 +7,6 @@ ping anyone.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -30,13 +29,14 @@ from bot.catalog import catalog
 from bot.metrics import BUTTON_METRICS, METRICS
 from bot.render.layout import body_sections, code_sections, pack, split_text
 from bot.render.table import answer_rows, legend, monospace
-from bot.understanding.grammar import Query
+from bot.understanding.periods import add_months
+from bot.understanding.query import MAX_ENCODED, Query, encode_query
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_FALLBACK = 3000
-MAX_BUTTON_VALUE = 2000
+MAX_BUTTON_VALUE = MAX_ENCODED  # encode_query keeps every value within it
 # Sections for an answer's lines: with header, figures, chart, notes, sources and buttons, well under 50 blocks.
 MAX_BODY_SECTIONS = 20
 
@@ -57,27 +57,12 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def encode_query(query: Query) -> str:
-    """A button's value: the query itself, so a click answers exactly the variant shown."""
-    data = query.model_dump(mode="json", exclude={"text", "suggestions", "truncated"}, exclude_defaults=True)
-    return json.dumps(data, separators=(",", ":"))[:MAX_BUTTON_VALUE]
-
-
-def decode_query(value: str) -> Query | None:
-    try:
-        return Query.model_validate_json(value)
-    except ValueError:
-        return None
-
-
 def period_query(query: Query, key: str, today: date) -> Query:
-    from bot.understanding.grammar import _add_months
-
     if key == "all":
         return query.model_copy(update={"since": None, "until": None, "period_label": None})
     months = 12 if key == "1y" else 36
     label = "last 12 months" if key == "1y" else "last 3 years"
-    return query.model_copy(update={"since": _add_months(today, -months), "until": None, "period_label": label})
+    return query.model_copy(update={"since": add_months(today, -months), "until": None, "period_label": label})
 
 
 def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock]:

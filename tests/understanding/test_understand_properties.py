@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from bot.answering.engine import answer_text
 from bot.answering.model import Answer
 from bot.store.connection import open_store
-from bot.understanding.grammar import MAX_TEXT, Query
+from bot.understanding.query import Query
 from bot.understanding.reader import understand
+from bot.understanding.text import MAX_TEXT
 
 TODAY = date(2026, 11, 25)
 WORDS = [

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
+from bot.understanding.grammar import parse, query_text
+from bot.understanding.query import Query
+from bot.understanding.text import MAX_TEXT
 
 TODAY = date(2026, 11, 25)
 

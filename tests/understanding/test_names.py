@@ -13,9 +13,11 @@ from bot.answering.engine import answer_text
 from bot.catalog import CatalogError, catalog, load_catalog
 from bot.cli import main
 from bot.understanding.followup import apply_followup
-from bot.understanding.grammar import Query, clean_text, parse
+from bot.understanding.grammar import parse
 from bot.understanding.names import find_refs
+from bot.understanding.query import Query
 from bot.understanding.reader import understand
+from bot.understanding.text import clean_text
 
 TODAY = date(2026, 11, 25)
 

@@ -18,7 +18,8 @@ from bot.answering.scale import use_log_scale
 from bot.cli import main
 from bot.render.terminal import render_text
 from bot.slack.blocks.answer import render_blocks
-from bot.understanding.grammar import Query, parse, query_text
+from bot.understanding.grammar import parse, query_text
+from bot.understanding.query import Query
 from bot.understanding.reader import understand
 from tests.test_slack_app import Bot, bot, running, texts  # noqa: F401  (the end-to-end Slack fixtures)
 

@@ -1,0 +1,92 @@
+"""The English reader: cleaned text → `Reading` (period, point in time, metric, names, intent cues).
+
+No language model: the vocabulary, regular expressions and fuzzy matching, so the same text always
+gets the same reading, offline, in a few milliseconds. Pure: no I/O beyond the cached vocabulary and
+catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.catalog import Catalog
+from bot.understanding.grammar import parse_at, parse_period
+from bot.understanding.intent import CUES, PASSIVE, cues_in
+from bot.understanding.metric_words import english_metric
+from bot.understanding.name_match import fix_typos, mentions_npm_name, scan, suggest
+from bot.understanding.names import find_refs, name_notes, untracked_names
+from bot.understanding.normalise import cut, normalise, normalise_period_words
+from bot.understanding.periods import english_period, read_dates
+from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers, words_matched
+from bot.understanding.reading import Reading
+from bot.understanding.text import MAX_TEXT, add_unknown, cut_words
+
+SEPARATORS = re.compile(
+    r"\s*(?:\bvs\.?\b|\bv\b|\bversus\b|\bagainst\b|\bcompared? (?:to|with)\b|\brelative to\b|\bthan\b|,|;|&|\+|/"
+    r"|\band\b|\bor\b|\bnor\b|\bover\b)\s*"
+)
+
+
+def read(text: str, today: date, cat: Catalog) -> Reading:
+    """Read cleaned text: period, metric, names, intent cues. Pure and fast (no I/O)."""
+    text, refs = find_refs(text, cat)  # URLs, slugs and packages, before normalising mangles them
+    t = cut_words(normalise(text), MAX_TEXT)
+    t = fix_typos(t, cat)
+    reading = Reading(text=t)
+    qualifiers, t = take_qualifiers(normalise_period_words(t))
+    d = read_dates(t, today, reading.notes, point=parse_at, periods=(english_period, parse_period))
+    reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
+    reading.since, reading.until, reading.period_label = d.since, d.until, d.label
+    reading.period_cleared = d.label == "all history"
+    reading.npm = mentions_npm_name(t)
+    reading.cues = cues_in(t)
+    reading.passive = bool(PASSIVE.search(t))
+    t = _take_metric(reading, t)
+    _take_names(reading, t, cat)
+    reading.not_tracked = untracked_names(refs, reading.unknown)
+    reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
+    reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
+    reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
+    if reading.npm and reading.metric is None:
+        reading.metric = "npm_downloads"
+    reading.notes += qualifier_notes(qualifiers, reading.metric)
+    reading.scale = asked_scale(qualifiers)
+    cues = words_matched(t, (*CUES.values(), PASSIVE))
+    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
+    return reading
+
+
+def _take_metric(reading: Reading, t: str) -> str:
+    found = english_metric(t)
+    if found is None:
+        return t
+    reading.metric, reading.rate, m = found
+    return cut(t, m)
+
+
+def _take_names(reading: Reading, t: str, cat: Catalog) -> None:
+    position = 0
+    segments = [s for s in SEPARATORS.split(t) if s and s.strip()]
+    leftovers_by_segment: list[list[str]] = []
+    for segment in segments:
+        tokens = [w for w in re.split(r"[\s,]+", segment) if w]
+        mentions, leftover = scan(tokens, cat, position)
+        position += len(tokens) + 1
+        reading.mentions.extend(mentions)
+        if mentions:
+            reading.segments_with_names += 1
+        leftovers_by_segment.append([] if mentions else leftover)
+        reading.unused += leftover if mentions else []
+    _collect_unknown(reading, leftovers_by_segment, cat, list_shaped=len(segments) >= 2)
+
+
+def _collect_unknown(reading: Reading, leftovers: list[list[str]], cat: Catalog, *, list_shaped: bool) -> None:
+    """Unrecognised words count as unknown names only where a name belongs: a slot in a list, or
+    anywhere when no framework was found at all. Elsewhere they are just words."""
+    if reading.mentions and not list_shaped:
+        return
+    for words in leftovers:
+        if words:
+            add_unknown(reading.unknown, " ".join(words)[:60])
+    reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}
