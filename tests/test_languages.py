@@ -8,9 +8,10 @@ import pytest
 
 from bot.answering.engine import answer_text
 from bot.answering.languages import OTHER, language_shares, rows_from_response
+from bot.ingest.seed import open_seeded_store
 from bot.render.chart import render_chart
 from bot.render.terminal import render_text
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse
 
 # Bodies shaped like GitHub's `GET /repos/{owner}/{repo}/languages` responses (language → bytes).
@@ -30,7 +31,7 @@ PT_BODY = {"Python": 60_000_000, "C++": 30_000_000, "Cuda": 4_000_000}
 
 @pytest.fixture
 def store(tmp_path):
-    yield open_store(tmp_path / "fwtrend.db")
+    yield open_seeded_store(tmp_path / "fwtrend.db")
     forget_stores()
 
 

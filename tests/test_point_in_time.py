@@ -9,8 +9,9 @@ import pytest
 from bot.answering.answers import Point
 from bot.answering.engine import answer_text
 from bot.answering.point_in_time import figures_at, value_at
+from bot.ingest.seed import open_seeded_store
 from bot.render.terminal import render_text
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse, query_text
 
 TODAY = date(2026, 11, 25)
@@ -18,7 +19,7 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    yield open_store(tmp_path_factory.mktemp("pit") / "fwtrend.db")
+    yield open_seeded_store(tmp_path_factory.mktemp("pit") / "fwtrend.db")
     forget_stores()
 
 

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.store.connection import Store, forget_stores, open_store
+from bot.ingest.seed import open_seeded_store
+from bot.store.connection import Store
+from bot.store.opening import forget_stores, open_store
 from bot.understanding import followup
 from bot.understanding.followup import answer_choice, answer_message, apply_followup, forget, recall, remember
 from bot.understanding.grammar import Query
@@ -140,7 +142,7 @@ def test_apply_followup_returns_none_for_a_full_question():
 # -- storage -----------------------------------------------------------------------------------------
 @pytest.fixture
 def store(tmp_path):
-    s = open_store(tmp_path / "t.db", seed=False)
+    s = open_store(tmp_path / "t.db")
     yield s
     forget_stores()
 
@@ -169,7 +171,7 @@ def test_memory_is_bounded_oldest_first(store, monkeypatch):
 
 def test_context_survives_a_restart(tmp_path):
     path = tmp_path / "restart.db"
-    first = open_store(path, seed=False)
+    first = open_store(path)
     remember(first, KEY, _q("is jax growing faster than pytorch"))
     forget_stores()  # the process-wide handle goes, as in a restart
     again = Store(path)
@@ -186,7 +188,7 @@ def test_forget(store):
 # -- what a mention handler calls --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    s = open_store(tmp_path_factory.mktemp("seed") / "fwtrend.db")
+    s = open_seeded_store(tmp_path_factory.mktemp("seed") / "fwtrend.db")
     yield s
     forget_stores()
 

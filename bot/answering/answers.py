@@ -20,6 +20,7 @@ from bot.answering.series_gaps import gap_around, on_or_before, start_point
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
+from bot.store.observations import observations, sources_by_id
 from bot.understanding.grammar import Query
 
 # A jump between two observations longer than this (and than 3× the series' usual spacing) is a gap.
@@ -173,7 +174,7 @@ def load_points(store: Store, metric_id: str, frameworks: list[str]) -> dict[str
 
     def compute() -> dict[str, list[Point]]:
         out: dict[str, list[Point]] = {fid: [] for fid in frameworks}
-        for row in store.observations(metric_id, frameworks):
+        for row in observations(store, metric_id, frameworks):
             out[row["framework"]].append(
                 Point(date.fromisoformat(row["date"]), row["value"], row["source"], row["method"])
             )
@@ -395,7 +396,7 @@ def verdict(c: Comparison, cat: Catalog) -> str:
 
 # -- whole answers ---------------------------------------------------------------------------------
 def source_credits(store: Store, comparisons: list[Comparison]) -> list[SourceCredit]:
-    known = store.cached(("sources",), store.sources)
+    known = store.cached(("sources",), lambda: sources_by_id(store))
     latest: dict[str, date] = {}
     for c in comparisons:
         for f in c.figures:

@@ -20,6 +20,7 @@ from bot.answering.point_in_time import CLAIM_KEYS, exact, source_of, value_at
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.understanding.grammar import Query
 
 ARTICLE = "'PyTorch's Glow: Can it Beat TensorFlow's Flow?' (AIM, 2023)"
@@ -301,7 +302,7 @@ def _retained_note(store: Store, checks: list[ClaimCheck]) -> str | None:
 
 
 def _sources(store: Store, checks: list[ClaimCheck]) -> list[SourceCredit]:
-    known = store.sources()
+    known = sources_by_id(store)
     newest: dict[str, date] = {}
     for check in checks:
         points = [o.point for o in (*check.then, *check.now, *check.related)]

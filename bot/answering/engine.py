@@ -21,6 +21,7 @@ from bot.answering.scale import scale_note
 from bot.catalog import catalog
 from bot.metrics import METRICS
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
 from bot.understanding.periods import end_notes
 from bot.understanding.reader import understand
@@ -207,7 +208,7 @@ def sources_answer(store: Store, query: Query) -> Answer:
             "SELECT source, COUNT(*) AS n, MIN(date) AS oldest, MAX(date) AS newest FROM observations GROUP BY source"
         )
     }
-    meta = store.sources()
+    meta = sources_by_id(store)
     statuses = sources_status(store)
     lines = []
     for status in statuses:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bot.answering.answers import Answer
 from bot.answering.engine import answer_query
 from bot.catalog import Catalog, catalog
-from bot.store.connection import Store, register_migration
+from bot.store.connection import Store
 from bot.understanding.grammar import Query
 from bot.understanding.reader import ANSWERABLE, Mention, Reading, query_from_button, read, settle, understand
 
@@ -27,24 +27,6 @@ ThreadKey = tuple[str, str, str]
 
 TTL = 24 * 3600
 MAX_THREADS = 5000
-
-_TABLE = """CREATE TABLE IF NOT EXISTS thread_context (
-    team TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    thread_ts TEXT NOT NULL,
-    query TEXT NOT NULL,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (team, channel, thread_ts)
-)"""
-_INDEX = "CREATE INDEX IF NOT EXISTS thread_context_updated ON thread_context (updated_at)"
-
-
-def _migration_threads(db) -> None:
-    db.execute(_TABLE)
-    db.execute(_INDEX)
-
-
-register_migration(_migration_threads)
 
 
 def remember(store: Store, key: ThreadKey, query: Query, *, now: float | None = None) -> None:
