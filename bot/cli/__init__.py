@@ -38,12 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_command(sub)
     refresh.add_command(sub)
     digest.add_command(sub)
+    for name in ("refresh", "digest"):  # they had parsers of their own: their errors keep their own names
+        sub.choices[name].set_defaults(own_errors=sub.choices[name])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (argparse raises SystemExit(2) on malformed arguments)."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if unknown:  # e.g. "fwtrend refresh: error: unrecognized arguments: …" with refresh's usage line
+        getattr(args, "own_errors", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     except CatalogError as exc:

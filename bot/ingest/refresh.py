@@ -288,5 +288,9 @@ def run_refresh(
 
 def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """`bot.store.refresh_runs.sources_status` for every source a refresh knows, in the order it reports them."""
-    infos = [SourceInfo(sid, cls.name, cls.stale_after_days) for sid, cls in SOURCES.items()]
-    return refresh_runs.sources_status(store, infos, now=now)
+    return refresh_runs.sources_status(store, source_infos(), now=now)
+
+
+def source_infos() -> list[SourceInfo]:
+    """(id, name, stale_after_days) of every source, in the order a refresh reports them."""
+    return [SourceInfo(sid, cls.name, cls.stale_after_days) for sid, cls in SOURCES.items()]

@@ -17,6 +17,19 @@ class SourceInfo(NamedTuple):
     stale_after_days: int = 2
 
 
+UPSTREAM: tuple[SourceInfo, ...] = (
+    SourceInfo("github", "GitHub REST API"),
+    SourceInfo("pypistats", "pypistats.org"),
+    SourceInfo("clickhouse", "ClickHouse public PyPI dataset"),
+    SourceInfo("npm", "npm download counts"),
+    SourceInfo("stackexchange", "Stack Exchange API (Stack Overflow)"),
+    SourceInfo("huggingface", "Hugging Face Hub"),
+    SourceInfo("arxiv", "arXiv API"),
+)
+"""The sources a refresh fetches from, in the order it reports them, so that answers can read their status
+without importing ingest. tests/ingest/test_sources.py keeps it equal to `bot.ingest.sources.SOURCES`."""
+
+
 def start_run(store: Store, source: str, framework: str | None = None) -> int:
     """Record a unit as running; returns its run id."""
     cur = store.db.execute(
@@ -48,7 +61,9 @@ def last_run(store: Store, source: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def sources_status(store: Store, sources: Iterable[SourceInfo], *, now: datetime | None = None) -> list[dict[str, Any]]:
+def sources_status(
+    store: Store, sources: Iterable[SourceInfo] = UPSTREAM, *, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Per source: last good refresh (any framework), last complete one (every framework it covers), staleness.
 
     Each item: source, name, last_good_refresh, last_complete_refresh (ISO 8601 or None), stale (bool),

@@ -12,8 +12,10 @@ import respx
 
 import bot.ingest.sources as sources_pkg
 from bot.catalog import catalog
+from bot.ingest.refresh import source_infos
 from bot.ingest.sources import SOURCES
 from bot.ingest.sources.base import Batch, Context, Fetcher, VirtualClock
+from bot.store.refresh_runs import UPSTREAM
 from tests.conftest import BASE_URLS, DAY1, make_settings
 from tests.http_replay import Replay
 
@@ -100,3 +102,7 @@ def test_no_source_module_holds_sql_or_imports_the_store_or_the_answer_core():
         # (ClickHouse's query is sent to its HTTP API, so SQL words alone prove nothing: look for store access.)
         text = path.read_text()
         assert not any(word in text for word in (".execute(", ".executemany(", ".db.", "sqlite3")), path.name
+
+
+def test_the_store_lists_the_same_sources_as_the_refresh_so_answers_need_no_ingest_import():
+    assert list(UPSTREAM) == source_infos()
