@@ -22,6 +22,7 @@ from bot.catalog import catalog
 from bot.metrics import METRICS
 from bot.store.connection import Store
 from bot.store.observations import sources_by_id
+from bot.store.refresh_runs import sources_status
 from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
 from bot.understanding.periods import end_notes
 from bot.understanding.reader import understand
@@ -200,8 +201,6 @@ def clarify(query: Query) -> Answer | None:
 
 def sources_answer(store: Store, query: Query) -> Answer:
     """Where each figure comes from, its licence, and how fresh each source is."""
-    from bot.ingest.refresh import sources_status
-
     held = {
         row["source"]: row
         for row in store.db.query(
