@@ -18,6 +18,7 @@ from bot.ingest.seed import load_seed
 from bot.render.chart import render_chart
 from bot.slack.blocks.answer import render_blocks
 from bot.store.connection import Store
+from bot.store.migrations import migrate
 from bot.understanding.grammar import parse
 
 QUESTION = "pytorch vs tensorflow"
@@ -45,7 +46,7 @@ def main() -> None:
         def build() -> Store:
             path = Path(folder) / f"seed-{time.perf_counter_ns()}.db"
             store = Store(path)
-            store.migrate()
+            migrate(store)
             load_seed(store)
             return store
 

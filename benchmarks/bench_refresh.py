@@ -21,6 +21,7 @@ from bot.catalog import catalog  # noqa: E402
 from bot.ingest.refresh import run_refresh  # noqa: E402
 from bot.ingest.sources.arxiv import PACING_SECONDS  # noqa: E402
 from bot.store.connection import Store  # noqa: E402
+from bot.store.migrations import migrate  # noqa: E402
 from tests.fixture_builder import DAY1, exchanges  # noqa: E402
 from tests.http_replay import Replay, ReplayServer, settings_for  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> int:
     with ReplayServer(replay, latency=args.latency) as server, tempfile.TemporaryDirectory() as tmp:
         settings = settings_for(server.base_urls)
         store = Store(Path(tmp) / "bench.db")
-        store.migrate()
+        migrate(store)
         others = ["github", "pypistats", "clickhouse", "npm", "stackexchange", "huggingface"]
 
         started = time.monotonic()

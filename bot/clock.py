@@ -93,7 +93,7 @@ HOOKS: list[Job] = []
 
 def refresh_in_subprocess() -> int:
     """A separate process, so a hung or crashing refresh cannot take the clock down with it."""
-    proc = subprocess.run([sys.executable, "-m", "bot.ingest.refresh", "--quiet"], timeout=REFRESH_TIMEOUT, check=False)
+    proc = subprocess.run([sys.executable, "-m", "bot", "refresh", "--quiet"], timeout=REFRESH_TIMEOUT, check=False)
     if proc.returncode != 0:
         log.warning("daily refresh exited %s (see its stderr for the failed sources)", proc.returncode)
     return proc.returncode
@@ -142,10 +142,10 @@ class Scheduler:
 
 def post_due_digests(now: datetime) -> object:
     """Post every digest that is due; the store's lock keeps a second scheduler from posting too."""
+    from bot.ingest.seed import open_seeded_store
     from bot.slack.digest_delivery import clock_job
-    from bot.store.connection import open_store
 
-    return clock_job(open_store(), now)
+    return clock_job(open_seeded_store(), now)
 
 
 def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:

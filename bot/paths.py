@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -17,3 +19,8 @@ def data_dir() -> Path:
 
 def seed_dir() -> Path:
     return data_dir() / "seed"
+
+
+def default_db_path() -> Path:
+    """The store file when neither --db nor FWTREND_DB names one: `fwtrend.db` in the user data dir."""
+    return Path(platformdirs.user_data_dir("fwtrend", appauthor=False)) / "fwtrend.db"

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.paths import default_db_path
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -46,8 +48,6 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
-        from bot.store.connection import default_db_path
-
         return self.fwtrend_db or default_db_path()
 
     @property

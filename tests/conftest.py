@@ -11,9 +11,12 @@ import httpx
 import pytest
 import respx
 
+from bot.ingest.seed import open_seeded_store
 from bot.ingest.sources.base import VirtualClock
 from bot.settings import Settings
-from bot.store.connection import Store, forget_stores, open_store
+from bot.store.connection import Store
+from bot.store.migrations import migrate
+from bot.store.opening import forget_stores
 from tests.http_replay import Replay, settings_for
 
 pytest_plugins = ["tests.support.fake_slack"]
@@ -63,7 +66,7 @@ def settings() -> Settings:
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "fwtrend.db")
-    s.migrate()
+    migrate(s)
     yield s
     s.close()
 
@@ -118,13 +121,13 @@ def harness(store: Store, replay: Replay, settings: Settings) -> Harness:
 @pytest.fixture(scope="session")
 def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The bundled snapshot, loaded once: tests that only read share it."""
-    return open_store(tmp_path_factory.mktemp("seeded") / "fwtrend.db")
+    return open_seeded_store(tmp_path_factory.mktemp("seeded") / "fwtrend.db")
 
 
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "empty.db")
-    store.migrate()
+    migrate(store)
     yield store
     store.close()
 

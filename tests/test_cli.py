@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,63 @@ def test_a_malformed_setting_is_named_in_one_line_without_its_value(monkeypatch)
     message = str(exc.value.code)
     assert message.startswith("fwtrend: invalid setting PORT")
     assert "abc123secret" not in message and "\n" not in message
+
+
+def test_every_command_is_a_subcommand_of_the_one_parser():
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["ask", "jax"], ["parse", "jax"], ["frameworks"], ["metrics"], ["sources"], ["serve"]):
+        assert callable(parser.parse_args(argv).func)
+    refresh = parser.parse_args(["refresh", "--source", "hf", "--framework", "jax", "--quiet"])
+    assert (refresh.source, refresh.framework, refresh.quiet) == (["hf"], ["jax"], True)
+    digest = parser.parse_args(["digest", "--dry-run", "--now", "2026-11-30T09:00:00Z", "--cadence", "daily"])
+    assert (digest.dry_run, digest.now, digest.cadence) == (True, "2026-11-30T09:00:00Z", "daily")
+
+
+def test_the_global_db_reaches_refresh_and_digest_and_their_own_db_wins():
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    for command in ("refresh", "digest"):
+        assert str(parser.parse_args(["--db", "/tmp/a.db", command]).db) == "/tmp/a.db"
+        assert str(parser.parse_args(["--db", "/tmp/a.db", command, "--db", "/tmp/b.db"]).db) == "/tmp/b.db"
+        assert parser.parse_args([command]).db is None
+
+
+@pytest.mark.parametrize("command", ["refresh", "digest"])
+def test_an_unknown_option_is_named_by_its_own_command_with_exit_2(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--bogus"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"usage: fwtrend {command} " in err and f"fwtrend {command}: error: unrecognized arguments: --bogus" in err
+
+
+def test_the_clock_runs_its_refresh_through_the_one_cli(monkeypatch):
+    import bot.clock
+    from bot.cli import build_parser
+    from bot.cli.refresh import cmd_refresh
+
+    ran: list[list[str]] = []
+
+    def fake_run(argv, **kwargs):
+        ran.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(bot.clock.subprocess, "run", fake_run)
+    assert bot.clock.refresh_in_subprocess() == 0
+    [argv] = ran
+    assert argv[:3] == [sys.executable, "-m", "bot"]
+    args = build_parser().parse_args(argv[3:])
+    assert args.func is cmd_refresh and args.quiet
+
+
+def test_python_dash_m_bot_refresh_is_the_refresh_command(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "FWTREND_DB": str(tmp_path / "x.db"), "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "refresh", "--source", "myspace"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("fwtrend refresh: unknown source 'myspace'")

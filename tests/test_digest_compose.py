@@ -10,6 +10,7 @@ import pytest
 from bot.digest.compose import compose, round_label, round_numbers_crossed
 from bot.digest.render import render_blocks, render_chart, render_text
 from bot.store.connection import Store
+from bot.store.observations import upsert_observations
 
 END = date(2026, 11, 30)  # a Monday
 
@@ -27,7 +28,7 @@ def weekly(store: Store, framework: str, metric: str, values: list[float], *, en
         }
         for i, v in enumerate(values)
     ]
-    store.upsert_observations(rows)
+    upsert_observations(store, rows)
 
 
 def steady(start: float, gain: float, n: int = 7) -> list[float]:

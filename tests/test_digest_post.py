@@ -15,15 +15,25 @@ import time_machine
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from bot.cli import build_parser
+from bot.cli.digest import cmd_digest
 from bot.digest.subscriptions import get_subscription, handle_subscription_command, list_subscriptions
 from bot.settings import Settings
 from bot.slack.app import create_app
-from bot.slack.digest_delivery import claim, main, run_digests
+from bot.slack.digest_delivery import claim, run_digests
 from bot.slack.server import build_services
-from bot.store.connection import Store, open_store
+from bot.store.connection import Store
 from bot.store.digests import record_asked
+from bot.store.observations import upsert_observations
+from bot.store.opening import open_store
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import signed_headers, slash_command_body
+
+
+def main(argv: list[str], *, out: io.StringIO | None = None) -> int:
+    """`fwtrend digest ARGV`, parsed by the one CLI tree, with its output into `out`."""
+    return cmd_digest(build_parser().parse_args(["digest", *argv]), out=out)
+
 
 SECRET = "digest-test-secret"
 SUBSCRIBED_AT = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
@@ -43,7 +53,7 @@ def add_series(store: Store, end: date = date(2026, 11, 30)) -> None:
             value += gain
             day = end - timedelta(days=4) - timedelta(weeks=len(gains) - 1 - i)
             rows.append({"framework": fw, "metric": "github_stars", "date": day, "value": value, "source": "github"})
-    store.upsert_observations(rows)
+    upsert_observations(store, rows)
 
 
 def bolt_app(fake: FakeSlack, store: Store) -> App:
@@ -71,7 +81,7 @@ def slash(app: App, fake: FakeSlack, text: str, **fields: str) -> dict:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    store = open_store(tmp_path / "digest.db", seed=False)
+    store = open_store(tmp_path / "digest.db")
     return store
 
 

@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.slack.digest_delivery import run_digests, settings_client_for_team
 from bot.slack.oauth import BOT_SCOPES, NOT_INSTALLED_MESSAGE, NotInstalled, installation_store, installations_path
 from bot.slack.server import create_flask_app
-from bot.store.connection import open_store
+from bot.store.opening import open_store
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.signing import event_body, post, slash_command_body
 from tests.test_digest_post import DUE, SUBSCRIBED_AT, add_series
@@ -234,7 +234,7 @@ def test_digest_run_posts_with_each_token_and_records_a_workspace_without_instal
     app: Running, tmp_path: Path
 ) -> None:
     install(app, "code-a4", "TA111", TOKEN_A)
-    store = open_store(tmp_path / "digests.db", seed=False)
+    store = open_store(tmp_path / "digests.db")
     add_series(store)
     helper = WebClient(token="xoxb-setup", base_url=app.fake.base_url)
     for team in ("TA111", "TNEVER"):

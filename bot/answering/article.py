@@ -22,6 +22,7 @@ from bot.answering.wording import exact
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.understanding.grammar import Query
 
 ARTICLE = "'PyTorch's Glow: Can it Beat TensorFlow's Flow?' (AIM, 2023)"
@@ -303,7 +304,7 @@ def _retained_note(store: Store, checks: list[ClaimCheck]) -> str | None:
 
 
 def _sources(store: Store, checks: list[ClaimCheck]) -> list[SourceCredit]:
-    known = store.sources()
+    known = sources_by_id(store)
     newest: dict[str, date] = {}
     for check in checks:
         points = [o.point for o in (*check.then, *check.now, *check.related)]

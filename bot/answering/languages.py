@@ -15,6 +15,7 @@ from typing import Any
 from bot.answering.model import Answer, SourceCredit
 from bot.catalog import catalog
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.understanding.grammar import Query
 
 TOP_LANGUAGES = 5
@@ -147,7 +148,7 @@ def answer_languages(store: Store, query: Query) -> Answer:
         f"Bytes per language as GitHub's Linguist counts them in the default branch ({dates}); "
         "vendored, generated and documentation files are left out, so this is code, not activity."
     ]
-    known = store.sources()
+    known = sources_by_id(store)
     for source in sorted({m.source for m in found}):
         meta = known.get(source, {})
         as_of = max(m.date for m in found if m.source == source)

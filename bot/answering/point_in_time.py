@@ -29,6 +29,7 @@ from bot.answering.wording import exact, with_unit
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.understanding.grammar import Query
 
 MIN_TOLERANCE_DAYS = 45
@@ -191,7 +192,7 @@ def source_of(store: Store, framework: str, metric_id: str, point: Point) -> str
         if row and row[0]:
             # Survey figures name their population so the two are never read as one.
             return f"{row[0]}; {row[1]}" if row[1] and metric_id.startswith("survey") else row[0]
-    return store.cached(("sources",), store.sources).get(point.source, {}).get("name") or point.source
+    return store.cached(("sources",), lambda: sources_by_id(store)).get(point.source, {}).get("name") or point.source
 
 
 def _figure_line(store: Store, f: AtFigure, metric: Metric, label: str) -> str:

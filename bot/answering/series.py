@@ -20,6 +20,7 @@ from statistics import median
 
 from bot.answering.model import Crossover, Figure, MethodBreak, Point, month_end
 from bot.store.connection import Store
+from bot.store.observations import observations
 
 # A jump between two observations longer than this (and than 3× the series' usual spacing) is a gap.
 GAP_MIN_DAYS = 50
@@ -31,7 +32,7 @@ def load_points(store: Store, metric_id: str, frameworks: list[str]) -> dict[str
 
     def compute() -> dict[str, list[Point]]:
         out: dict[str, list[Point]] = {fid: [] for fid in frameworks}
-        for row in store.observations(metric_id, frameworks):
+        for row in observations(store, metric_id, frameworks):
             out[row["framework"]].append(
                 Point(date.fromisoformat(row["date"]), row["value"], row["source"], row["method"])
             )

@@ -9,13 +9,14 @@ from datetime import date
 
 from bot.answering.model import Answer, Comparison, SourceCredit
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
 from bot.store.refresh_runs import sources_status
 from bot.understanding.grammar import Query
 
 
 def source_credits(store: Store, comparisons: list[Comparison]) -> list[SourceCredit]:
     """Who to credit for the figures shown, newest source first, each with the date of its newest figure."""
-    known = store.cached(("sources",), store.sources)
+    known = store.cached(("sources",), lambda: sources_by_id(store))
     latest: dict[str, date] = {}
     for c in comparisons:
         for f in c.figures:
@@ -39,7 +40,7 @@ def sources_answer(store: Store, query: Query) -> Answer:
             "SELECT source, COUNT(*) AS n, MIN(date) AS oldest, MAX(date) AS newest FROM observations GROUP BY source"
         )
     }
-    meta = store.sources()
+    meta = sources_by_id(store)
     statuses = sources_status(store)
     lines = []
     for status in statuses:

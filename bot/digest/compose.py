@@ -20,6 +20,8 @@ from bot.answering.series import load_points
 from bot.catalog import catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
+from bot.store.refresh_runs import last_run
 
 DIGEST_METRICS = ("github_stars", "pypi_downloads", "npm_downloads", "hf_models", "so_questions", "arxiv_papers")
 HISTORY = 4
@@ -188,10 +190,10 @@ def freshness(store: Store, latest: dict[tuple[str, str], Point], today: date) -
         allowed = METRICS[metric_id].fresh_days
         newest, limit = by_source.get(point.source, (date.min, allowed))
         by_source[point.source] = (max(newest, point.date), min(limit, allowed))
-    names = store.cached(("sources",), store.sources)
+    names = store.cached(("sources",), lambda: sources_by_id(store))
     out = []
     for source, (newest, limit) in sorted(by_source.items(), key=lambda kv: kv[1][0], reverse=True):
-        run = store.last_run(source)
+        run = last_run(store, source)
         out.append(
             SourceFreshness(
                 source,

@@ -1,4 +1,4 @@
-"""`fwtrend refresh`: fetch what is missing since the last good run, from every source in parallel.
+"""The refresh job (`fwtrend refresh`): fetch what is missing since the last good run, from every source in parallel.
 
 Each source × framework is one unit: fetched, then written in one transaction together with its
 refresh-runs record, or recorded as failed with a one-line reason and nothing written. A failing
@@ -7,15 +7,13 @@ unit never stops the others, and the store's rank rule means no figure is replac
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import importlib.util
 import logging
 import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TextIO
 
 import httpx
@@ -23,9 +21,12 @@ import httpx
 from bot.catalog import Catalog, Framework, catalog
 from bot.ingest.sources import ALIASES, SOURCES
 from bot.ingest.sources.base import USER_AGENT, Batch, Clock, Context, Fetcher, Source, SourceError, utc_today
-from bot.ingest.sources.github import write_languages
 from bot.settings import Settings, get_settings
-from bot.store.connection import Store, open_store
+from bot.store import refresh_runs
+from bot.store.connection import Store
+from bot.store.migrations import migrate
+from bot.store.observations import latest_date, replace_languages, stored_dates, upsert_observations
+from bot.store.refresh_runs import SourceInfo, finish_run, start_run
 
 log = logging.getLogger("fwtrend.refresh")
 
@@ -161,37 +162,52 @@ def default_client() -> httpx.AsyncClient:
     )
 
 
-def _write(store: Store, source: Source, fw: Framework, batch: Batch, run_id: int) -> int:
-    """All of a unit's rows and its run record, in one transaction."""
+class StoredFigures:
+    """What sources may read of the store (the `Stored` interface), over a real store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def latest_date(self, framework: str, metric: str, source: str) -> str | None:
+        return latest_date(self.store, framework, metric, source)
+
+    def stored_dates(self, framework: str, metric: str, source: str) -> set[str]:
+        return stored_dates(self.store, framework, metric, source)
+
+    def meta(self, key: str) -> str | None:
+        return self.store.get_meta(key)
+
+
+def _write(store: Store, batch: Batch, run_id: int) -> int:
+    """All of a unit's rows and its run record, in one transaction: the only place source rows are written."""
     with store.transaction():
-        written = store.upsert_observations(batch.rows, in_transaction=True)
+        written = upsert_observations(store, batch.rows)
         if batch.languages:
-            write_languages(store.db, batch.languages)
+            replace_languages(store, batch.languages)
         for key, value in batch.meta.items():
             store.set_meta(key, value)
-        store.finish_run(run_id, "ok", written, None)
+        finish_run(store, run_id, "ok", written, None)
     return written
 
 
-async def _run_unit(ctx: Context, source: Source, fw: Framework) -> UnitResult:
-    store = ctx.store
-    run_id = store.start_run(source.id, fw.id)
+async def _run_unit(ctx: Context, store: Store, source: Source, fw: Framework) -> UnitResult:
+    run_id = start_run(store, source.id, fw.id)
     result = UnitResult(source.id, fw.id, "ok")
     try:
         batch = await source.fetch(ctx, fw)
         result.notes = batch.notes
         result.skipped = batch.skipped
-        result.rows = _write(store, source, fw, batch, run_id)
+        result.rows = _write(store, batch, run_id)
     except SourceError as exc:
         result.status, result.error = "failed", str(exc)
     except asyncio.CancelledError:
-        store.finish_run(run_id, "failed", 0, "cancelled")
+        finish_run(store, run_id, "failed", 0, "cancelled")
         raise
     except Exception as exc:  # a bug or an unforeseen answer must not sink the other sources
         log.exception("refresh of %s for %s crashed", source.id, fw.id)
         result.status, result.error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     if result.status != "ok":
-        store.finish_run(run_id, "failed", 0, result.error)
+        finish_run(store, run_id, "failed", 0, result.error)
     return result
 
 
@@ -213,7 +229,7 @@ async def refresh_async(
     source_ids = resolve_sources(sources)
     fws = resolve_frameworks(frameworks, cat)
     started = time.monotonic()
-    store.migrate()
+    migrate(store)
     instances = [SOURCES[sid](settings) for sid in source_ids]
     for inst in instances:  # e.g. the benchmark shortens arXiv's pacing and says so
         for attr, value in (source_overrides or {}).get(inst.id, {}).items():
@@ -223,7 +239,7 @@ async def refresh_async(
     client = (client_factory or default_client)()
     async with client:
         fetcher = Fetcher(client, clock=clock or Clock(), policies=policies)
-        ctx = Context(fetcher=fetcher, settings=settings, store=store, today=today or utc_today())
+        ctx = Context(fetcher=fetcher, settings=settings, stored=StoredFigures(store), today=today or utc_today())
         units = []
         for inst in instances:
             applicable = [fw for fw in fws if inst.applies_to(fw)]
@@ -233,7 +249,7 @@ async def refresh_async(
 
         async def one(inst: Source, fw: Framework) -> UnitResult:
             nonlocal done
-            result = await _run_unit(ctx, inst, fw)
+            result = await _run_unit(ctx, store, inst, fw)
             done += 1
             if progress:
                 progress("done", result, done, len(units))
@@ -241,7 +257,8 @@ async def refresh_async(
 
         report.units = list(await asyncio.gather(*(one(inst, fw) for inst, fw in units)))
         for inst in instances:
-            await inst.finish(ctx)
+            for key, value in (await inst.finish(ctx)).items():
+                store.set_meta(key, value)
         report.requests = {sid: fetcher.requests.get(sid, 0) for sid in source_ids}
     report.seconds = time.monotonic() - started
     return report
@@ -269,48 +286,11 @@ def run_refresh(
 # -- `fwtrend sources` -------------------------------------------------------------------------------------
 
 
-# -- command line ----------------------------------------------------------------------------------------------
+def sources_status(store: Store, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """`bot.store.refresh_runs.sources_status` for every source a refresh knows, in the order it reports them."""
+    return refresh_runs.sources_status(store, source_infos(), now=now)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="fwtrend refresh",
-        description="Fetch figures that are missing since the last good run into the store.",
-    )
-    names = ", ".join([*SOURCES, *ALIASES])
-    parser.add_argument("--source", action="append", metavar="NAME", help=f"only this source (repeatable): {names}")
-    parser.add_argument("--framework", action="append", metavar="ID", help="only this framework id or alias")
-    parser.add_argument("--db", metavar="PATH", help="the store file (default: FWTREND_DB or the user data dir)")
-    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # replays and crash tests
-    parser.add_argument("--quiet", action="store_true", help="print only failures")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
-        return int(exc.code or 0)
-    try:
-        today = date.fromisoformat(args.today) if args.today else None
-        resolve_sources(args.source)
-        resolve_frameworks(args.framework, catalog())
-    except (UsageError, ValueError) as exc:
-        print(f"fwtrend refresh: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    seed = importlib.util.find_spec("bot.ingest.seed") is not None  # the seed loader lives on another branch for now
-    store = open_store(args.db, seed=seed)
-    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
-    report = run_refresh(store, args.source, args.framework, progress=progress, today=today)
-    if not args.quiet:
-        for line in report.summary_lines():
-            print(line)
-    for line in report.reasons():
-        print(f"fwtrend refresh: {line}", file=sys.stderr)
-    return report.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def source_infos() -> list[SourceInfo]:
+    """(id, name, stale_after_days) of every source, in the order a refresh reports them."""
+    return [SourceInfo(sid, cls.name, cls.stale_after_days) for sid, cls in SOURCES.items()]

@@ -18,7 +18,10 @@ import pandas as pd
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS
 from bot.paths import seed_dir
+from bot.settings import get_settings
 from bot.store.connection import Store, now_iso
+from bot.store.observations import replace_article_claims, upsert_metrics, upsert_observations, upsert_sources
+from bot.store.opening import open_store
 
 SOURCES: list[dict[str, str]] = [
     {
@@ -273,9 +276,10 @@ def load_seed(store: Store, folder: Path | None = None, cat: Catalog | None = No
     cat = cat or catalog()
     counts: dict[str, int] = {}
     with store.transaction():
-        store.upsert_sources(SOURCES)
-        store.upsert_metrics(
-            {"id": m.id, "label": m.label, "unit": m.unit, "kind": m.kind, "note": m.note} for m in METRICS.values()
+        upsert_sources(store, SOURCES)
+        upsert_metrics(
+            store,
+            ({"id": m.id, "label": m.label, "unit": m.unit, "kind": m.kind, "note": m.note} for m in METRICS.values()),
         )
         for name, reader in (
             ("bestof", bestof_rows),
@@ -283,7 +287,21 @@ def load_seed(store: Store, folder: Path | None = None, cat: Catalog | None = No
             ("top_pypi", top_pypi_rows),
             ("article", article_rows),
         ):
-            counts[name] = store.upsert_observations(reader(folder, cat), in_transaction=True)
-        store.replace_rows("article_claims", article_claims(folder))
+            counts[name] = upsert_observations(store, reader(folder, cat))
+        replace_article_claims(store, article_claims(folder))
         store.set_meta("seeded_at", now_iso())
     return counts
+
+
+def open_seeded_store(path: Path | str | None = None) -> Store:
+    """The store at `path` (default: FWTREND_DB or the user data dir), filled from the bundled seed if empty.
+
+    What the program's entry points (CLI, Slack app, clock) and the tests' fixtures open.
+    """
+    store = open_store(path or get_settings().db_path)
+    if store.get_meta("seeded_at") is None:
+        with store.transaction():
+            # re-checked under the write lock, so two processes opening a new store seed it once
+            if store.get_meta("seeded_at") is None:
+                load_seed(store)
+    return store

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answering.conversation import keep, recall
 from bot.answering.engine import understand_text
 from bot.digest.subscriptions import handle_subscription_command
+from bot.ingest.seed import open_seeded_store
 from bot.settings import Settings
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
 from bot.slack.delivery import (
@@ -39,7 +40,7 @@ from bot.slack.delivery import (
 )
 from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.slack.worker import AnswerWorker, Rendered
-from bot.store.connection import Store, open_store
+from bot.store.connection import Store
 from bot.store.digests import record_asked
 from bot.understanding.query import Query, decode_query
 from bot.understanding.reader import understand
@@ -119,7 +120,7 @@ def _read_for_asker(
 
 
 def _thread_store(services: Services) -> Store:
-    return open_store(services.worker.db_path)
+    return open_seeded_store(services.worker.db_path)
 
 
 SUBSCRIPTION_INTENTS = frozenset({"subscribe", "unsubscribe", "subscriptions"})

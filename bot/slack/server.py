@@ -111,11 +111,11 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     else:  # the client logged why; it keeps retrying in the background
         log.warning("fwtrend could not connect in Socket Mode yet; retrying")
     if digests:
+        from bot.ingest.seed import open_seeded_store
         from bot.slack.digest_delivery import start_in_process
-        from bot.store.connection import open_store
 
         _thread, running.digests_stop = start_in_process(
-            open_store(settings.db_path), lambda _enterprise, _team: app.client
+            open_seeded_store(settings.db_path), lambda _enterprise, _team: app.client
         )
         log.info("posting due digests from this process every few minutes")
     return running

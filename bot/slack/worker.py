@@ -63,11 +63,11 @@ def _init_render_process(db_path: str, nice: int) -> None:
 def render_answer(db_path: str | Path, query: Query, private: bool, today: date) -> Rendered:
     """Answer `query` from the store and render it (blocks + chart). Runs in a render process."""
     from bot.answering.engine import answer_query
+    from bot.ingest.seed import open_seeded_store
     from bot.render.chart import render_chart
     from bot.slack.blocks.answer import render_blocks
-    from bot.store.connection import open_store
 
-    store = open_store(db_path)
+    store = open_seeded_store(db_path)
     answer = answer_query(store, query, today=today)
     payload = render_blocks(answer, private=private, today=today)
     png = render_chart(answer)
@@ -78,18 +78,18 @@ def render_answer(db_path: str | Path, query: Query, private: bool, today: date)
 
 def build_home(db_path: str | Path, today: date) -> dict[str, Any]:
     """The App Home view (runs in a render process)."""
-    from bot.store.connection import open_store
+    from bot.ingest.seed import open_seeded_store
     from handlers.views.app_home import home_view
 
-    return home_view(open_store(db_path), today=today)
+    return home_view(open_seeded_store(db_path), today=today)
 
 
 def _warm(db_path: str) -> int:
     """Import matplotlib and open the store before the first real request."""
+    from bot.ingest.seed import open_seeded_store
     from bot.render.chart import render_chart  # noqa: F401  (the import is the warm-up)
-    from bot.store.connection import open_store
 
-    open_store(db_path)
+    open_seeded_store(db_path)
     return os.getpid()
 
 
@@ -116,9 +116,9 @@ class AnswerWorker:
     # -- lifecycle
     def warm_up(self) -> None:
         """Start the render processes and open the store; sets `ready` when done."""
-        from bot.store.connection import open_store
+        from bot.ingest.seed import open_seeded_store
 
-        open_store(self.db_path)
+        open_seeded_store(self.db_path)
         if self._pool is not None:
             futures = [self._pool.submit(_warm, str(self.db_path)) for _ in range(self.processes)]
             for future in futures:
@@ -152,11 +152,11 @@ class AnswerWorker:
 
     def render(self, query: Query, *, private: bool = False, today: date | None = None) -> Rendered:
         """The rendered answer, from the cache, from a render already under way, or rendered now."""
-        from bot.store.connection import open_store
+        from bot.ingest.seed import open_seeded_store
 
         today = today or date.today()
         # The rendered message carries reading notes (typos, follow-ups), so its key includes them.
-        key = (query.render_key(), open_store(self.db_path).data_version, today, private)
+        key = (query.render_key(), open_seeded_store(self.db_path).data_version, today, private)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:

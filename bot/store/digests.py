@@ -1,5 +1,5 @@
-"""The digest tables, added to the store through `register_migration` (a named migration that
-`Store.migrate()` applies once, whatever modules a process imported first)."""
+"""The digest tables (subscriptions, digest_posts, scheduler_lock, asked_frameworks), created by the
+"digests" step of bot.store.migrations, and the workspace's most-asked frameworks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from bot.store.connection import Store, register_migration
+from bot.store.connection import Store
 
 NO_ENTERPRISE = ""
 """Stored instead of NULL: SQLite treats NULLs as distinct in keys, which would break uniqueness."""
@@ -65,9 +65,6 @@ def migrate_digest_tables(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (team_id, framework)
         )"""
     )
-
-
-register_migration(migrate_digest_tables)
 
 
 def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:

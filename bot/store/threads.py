@@ -11,7 +11,7 @@ import time
 
 import sqlite_utils
 
-from bot.store.connection import Store, register_migration
+from bot.store.connection import Store
 
 ThreadKey = tuple[str, str, str]
 """(team id, channel id, thread ts): the ts of the thread's first message."""
@@ -34,11 +34,6 @@ def migrate_threads(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS thread_context_updated ON thread_context (updated_at)")
-
-
-# Until the store applies one explicit list of migrations (bot.store.migrations), it applies those
-# registered by the modules it imports (FEATURE_MODULES names this one).
-register_migration(migrate_threads)
 
 
 def remember(store: Store, key: ThreadKey, payload: str, *, now: float | None = None) -> None:

@@ -13,6 +13,8 @@ from bot.answering.engine import answer_query
 from bot.catalog import catalog
 from bot.render.layout import pack, split_text
 from bot.store.connection import Store
+from bot.store.observations import sources_by_id
+from bot.store.refresh_runs import last_good_refresh
 from bot.understanding.grammar import Query
 
 ACTION_ASK = "fwtrend.home.ask"
@@ -43,11 +45,11 @@ def _figures(store: Store, metric: str, today: date) -> tuple[str, dict[str, str
 
 
 def _freshness(store: Store) -> list[str]:
-    names = {sid: info.get("name") or sid for sid, info in store.sources().items()}
+    names = {sid: info.get("name") or sid for sid, info in sources_by_id(store).items()}
     rows = store.db.query("SELECT source, MAX(date) AS newest FROM observations GROUP BY source ORDER BY newest DESC")
     lines = []
     for row in rows:
-        refreshed = store.last_good_refresh(row["source"])
+        refreshed = last_good_refresh(store, row["source"])
         how = f"refreshed {refreshed[:10]}" if refreshed else "bundled snapshot"
         lines.append(f"*{names.get(row['source'], row['source'])}*: figures to {row['newest']} ({how})")
     return lines

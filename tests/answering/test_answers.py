@@ -10,6 +10,7 @@ from bot.answering.compare import compare
 from bot.answering.engine import answer_text, strict_answer_text
 from bot.answering.series import find_gaps, per_month
 from bot.store.connection import Store
+from bot.store.observations import observations, upsert_observations
 
 TODAY = date(2024, 1, 15)
 
@@ -24,7 +25,8 @@ def rows(framework, metric, values, *, source="github", method="counted at the t
 @pytest.fixture
 def store(empty_store: Store) -> Store:
     # Stars at month ends: A doubles in a year, B grows 10%; A passes B between March and April 2023.
-    empty_store.upsert_observations(
+    upsert_observations(
+        empty_store,
         rows(
             "pytorch",
             "github_stars",
@@ -34,7 +36,7 @@ def store(empty_store: Store) -> Store:
             "tensorflow",
             "github_stars",
             [("2023-01-01", 150), ("2023-03-01", 150), ("2023-04-01", 155), ("2023-12-31", 165)],
-        )
+        ),
     )
     return empty_store
 
@@ -63,14 +65,14 @@ def test_leader_and_crossover_with_the_dates_around_it(store):
 
 
 def test_yearly_growth_for_long_periods(empty_store):
-    empty_store.upsert_observations(rows("jax", "github_stars", [("2020-01-01", 100), ("2022-01-01", 400)]))
+    upsert_observations(empty_store, rows("jax", "github_stars", [("2020-01-01", 100), ("2022-01-01", 400)]))
     c = compare(empty_store, ["jax"], "github_stars", since=date(2020, 1, 1), today=TODAY)
     assert c.figures[0].yearly_growth == pytest.approx(100, abs=0.5)  # 4× in two years is 2× a year
 
 
 def test_per_month_form_of_a_cumulative_count(empty_store):
-    empty_store.upsert_observations(
-        rows("jax", "github_stars", [("2023-01-31", 100), ("2023-02-28", 130), ("2023-03-31", 190)])
+    upsert_observations(
+        empty_store, rows("jax", "github_stars", [("2023-01-31", 100), ("2023-02-28", 130), ("2023-03-31", 190)])
     )
     c = compare(empty_store, ["jax"], "github_stars", rate=True, today=TODAY)
     gains = [round(p.value) for p in c.figures[0].points]
@@ -82,23 +84,25 @@ def test_per_month_form_of_a_cumulative_count(empty_store):
 def test_a_missing_month_is_a_gap_not_an_average(empty_store):
     points = per_month([p for p in compare(empty_store, ["jax"], "github_stars", today=TODAY).figures[0].points])
     assert points == []
-    empty_store.upsert_observations(
-        rows("jax", "github_stars", [("2023-01-31", 100), ("2023-02-28", 130), ("2023-05-31", 400)])
+    upsert_observations(
+        empty_store, rows("jax", "github_stars", [("2023-01-31", 100), ("2023-02-28", 130), ("2023-05-31", 400)])
     )
     c = compare(empty_store, ["jax"], "github_stars", rate=True, today=TODAY)
     assert [p.date for p in c.figures[0].points] == [date(2023, 2, 1)]
 
 
 def test_gaps_are_found_relative_to_the_usual_spacing(empty_store):
-    empty_store.upsert_observations(
-        rows("jax", "github_stars", [("2023-01-01", 1), ("2023-01-08", 2), ("2023-01-15", 3), ("2023-06-01", 4)])
+    upsert_observations(
+        empty_store,
+        rows("jax", "github_stars", [("2023-01-01", 1), ("2023-01-08", 2), ("2023-01-15", 3), ("2023-06-01", 4)]),
     )
     c = compare(empty_store, ["jax"], "github_stars", today=TODAY)
     assert find_gaps(c.figures[0].points) == [(date(2023, 1, 15), date(2023, 6, 1))]
 
 
 def test_a_change_of_counting_method_is_reported(empty_store):
-    empty_store.upsert_observations(
+    upsert_observations(
+        empty_store,
         rows(
             "pytorch",
             "pypi_downloads",
@@ -106,7 +110,7 @@ def test_a_change_of_counting_method_is_reported(empty_store):
             source="top_pypi",
             method="pip only",
         )
-        + rows("pytorch", "pypi_downloads", [("2023-12-01", 200)], source="top_pypi", method="all installers")
+        + rows("pytorch", "pypi_downloads", [("2023-12-01", 200)], source="top_pypi", method="all installers"),
     )
     answer = answer_text(empty_store, "pytorch downloads since 2023", today=TODAY)
     figure = answer.comparisons[0].figures[0]
@@ -115,7 +119,7 @@ def test_a_change_of_counting_method_is_reported(empty_store):
 
 
 def test_stale_figures_are_marked(empty_store):
-    empty_store.upsert_observations(rows("jax", "github_stars", [("2023-01-01", 1), ("2023-02-01", 2)]))
+    upsert_observations(empty_store, rows("jax", "github_stars", [("2023-01-01", 1), ("2023-02-01", 2)]))
     c = compare(empty_store, ["jax"], "github_stars", today=TODAY)
     assert c.figures[0].stale
     fresh = compare(empty_store, ["jax"], "github_stars", today=date(2023, 2, 3))
@@ -123,9 +127,9 @@ def test_stale_figures_are_marked(empty_store):
 
 
 def test_a_better_source_is_never_overwritten_by_a_worse_one(empty_store):
-    empty_store.upsert_observations(rows("jax", "github_stars", [("2023-01-01", 172_000)], source="bestof"))
-    empty_store.upsert_observations(rows("jax", "github_stars", [("2023-01-01", 165_000)], source="repostory"))
-    [row] = empty_store.observations("github_stars", ["jax"])
+    upsert_observations(empty_store, rows("jax", "github_stars", [("2023-01-01", 172_000)], source="bestof"))
+    upsert_observations(empty_store, rows("jax", "github_stars", [("2023-01-01", 165_000)], source="repostory"))
+    [row] = observations(empty_store, "github_stars", ["jax"])
     assert (row["value"], row["source"]) == (172_000, "bestof")
 
 
@@ -158,15 +162,16 @@ def test_the_strict_grammar_asks_about_a_typo_with_a_corrected_query(store):
 def test_answers_are_cached_until_the_data_changes(store):
     first = answer_text(store, "pytorch vs tensorflow stars", today=TODAY)
     assert answer_text(store, "pytorch vs tensorflow stars", today=TODAY) is first
-    store.upsert_observations(rows("pytorch", "github_stars", [("2024-01-10", 210)]))
+    upsert_observations(store, rows("pytorch", "github_stars", [("2024-01-10", 210)]))
     assert answer_text(store, "pytorch vs tensorflow stars", today=TODAY) is not first
 
 
 def test_a_cached_answer_carries_the_askers_own_question_not_the_first_askers(tmp_path):
     from bot.answering.engine import answer_text
-    from bot.store.connection import forget_stores, open_store
+    from bot.ingest.seed import open_seeded_store
+    from bot.store.opening import forget_stores
 
-    store = open_store(tmp_path / "fwtrend.db")
+    store = open_seeded_store(tmp_path / "fwtrend.db")
     try:
         first = answer_text(store, "pytorch vs tensorflow downloads without mirrors")
         second = answer_text(store, "pytorch vs tensorflow downloads")

@@ -10,9 +10,11 @@ import pytest
 from bot.answering.article import check_article
 from bot.answering.engine import answer_text
 from bot.answering.model import Answer
+from bot.ingest.seed import open_seeded_store
 from bot.paths import seed_dir
 from bot.render.terminal import render_text
-from bot.store.connection import forget_stores, open_store
+from bot.store.observations import upsert_observations
+from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse
 
 TODAY = date(2026, 11, 25)
@@ -46,7 +48,7 @@ def _article_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    yield open_store(tmp_path_factory.mktemp("article") / "fwtrend.db")
+    yield open_seeded_store(tmp_path_factory.mktemp("article") / "fwtrend.db")
     forget_stores()
 
 
@@ -149,10 +151,11 @@ def test_article_text_reads_as_a_fact_check(store):
 
 
 def test_a_reversal_reads_no_longer_true(tmp_path):
-    store = open_store(tmp_path / "fwtrend.db")
+    store = open_seeded_store(tmp_path / "fwtrend.db")
     try:
         # A later count where PyTorch has passed TensorFlow (figures made up for this test only).
-        store.upsert_observations(
+        upsert_observations(
+            store,
             [
                 {
                     "framework": "pytorch",
@@ -168,7 +171,7 @@ def test_a_reversal_reads_no_longer_true(tmp_path):
                     "value": 250_000,
                     "source": "github",
                 },
-            ]
+            ],
         )
         stars = next(c for c in check_article(store) if c.metric.id == "github_stars")
         assert stars.verdict == "no longer true"

@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from bot.answering.conversation import answer_choice, answer_message, forget, recall, remember
+from bot.ingest.seed import open_seeded_store
 from bot.store import threads
-from bot.store.connection import Store, forget_stores, open_store
+from bot.store.connection import Store
+from bot.store.opening import forget_stores, open_store
 from bot.understanding.query import Query, encode_query
 from bot.understanding.reader import understand
 
@@ -23,7 +25,7 @@ def _q(text: str) -> Query:
 # -- storage -----------------------------------------------------------------------------------------
 @pytest.fixture
 def store(tmp_path):
-    s = open_store(tmp_path / "t.db", seed=False)
+    s = open_store(tmp_path / "t.db")
     yield s
     forget_stores()
 
@@ -52,7 +54,7 @@ def test_memory_is_bounded_oldest_first(store, monkeypatch):
 
 def test_context_survives_a_restart(tmp_path):
     path = tmp_path / "restart.db"
-    first = open_store(path, seed=False)
+    first = open_store(path)
     remember(first, KEY, _q("is jax growing faster than pytorch"))
     forget_stores()  # the process-wide handle goes, as in a restart
     again = Store(path)
@@ -69,7 +71,7 @@ def test_forget(store):
 # -- what a mention handler calls --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    s = open_store(tmp_path_factory.mktemp("seed") / "fwtrend.db")
+    s = open_seeded_store(tmp_path_factory.mktemp("seed") / "fwtrend.db")
     yield s
     forget_stores()
 

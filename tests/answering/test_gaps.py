@@ -12,9 +12,10 @@ from bot.answering.engine import answer_text
 from bot.answering.model import Gap, Point
 from bot.answering.series import load_points, value_at
 from bot.answering.series_gaps import gap_at, is_gap, nearest_side
+from bot.ingest.seed import open_seeded_store
 from bot.render.terminal import render_text
 from bot.slack.blocks.answer import render_blocks
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores
 
 TODAY = date(2026, 11, 25)
 JANUARY_2025_GAP = "between 2024-12-01 and 2025-02-01 (none for January 2025 in the source)"
@@ -22,7 +23,7 @@ JANUARY_2025_GAP = "between 2024-12-01 and 2025-02-01 (none for January 2025 in 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    yield open_store(tmp_path_factory.mktemp("gaps") / "fwtrend.db")
+    yield open_seeded_store(tmp_path_factory.mktemp("gaps") / "fwtrend.db")
     forget_stores()
 
 

@@ -8,10 +8,11 @@ import pytest
 
 from bot.answering.engine import answer_text
 from bot.answering.languages import OTHER, language_shares
-from bot.ingest.sources.github import rows_from_response
+from bot.ingest.seed import open_seeded_store
+from bot.ingest.sources.github import language_rows
 from bot.render.chart import render_chart
 from bot.render.terminal import render_text
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse
 
 # Bodies shaped like GitHub's `GET /repos/{owner}/{repo}/languages` responses (language → bytes).
@@ -31,12 +32,12 @@ PT_BODY = {"Python": 60_000_000, "C++": 30_000_000, "Cuda": 4_000_000}
 
 @pytest.fixture
 def store(tmp_path):
-    yield open_store(tmp_path / "fwtrend.db")
+    yield open_seeded_store(tmp_path / "fwtrend.db")
     forget_stores()
 
 
 def _store_body(store, framework, day, body):
-    store.db["github_languages"].insert_all(rows_from_response(framework, day, body))
+    store.db["github_languages"].insert_all(language_rows(framework, day, body))
     store._cache.clear()  # language rows do not bump the observations' data version
 
 
@@ -55,7 +56,7 @@ def test_language_shares_edge_cases():
     # One language left over is shown by name, not as "other".
     assert [s[0] for s in language_shares(list(PT_BODY.items()), top=2)] == ["Python", "C++", "Cuda"]
     # Rows read from the table work as well as pairs.
-    rows = rows_from_response("pytorch", "2026-11-20", PT_BODY)
+    rows = language_rows("pytorch", "2026-11-20", PT_BODY)
     assert language_shares(rows) == language_shares(list(PT_BODY.items()))
 
 

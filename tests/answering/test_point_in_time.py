@@ -10,8 +10,9 @@ from bot.answering.engine import answer_text
 from bot.answering.model import Point
 from bot.answering.point_in_time import figures_at
 from bot.answering.series import value_at
+from bot.ingest.seed import open_seeded_store
 from bot.render.terminal import render_text
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse, query_text
 
 TODAY = date(2026, 11, 25)
@@ -19,7 +20,7 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    yield open_store(tmp_path_factory.mktemp("pit") / "fwtrend.db")
+    yield open_seeded_store(tmp_path_factory.mktemp("pit") / "fwtrend.db")
     forget_stores()
 
 

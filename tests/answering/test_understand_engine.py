@@ -8,7 +8,8 @@ import pytest
 
 from bot.answering.engine import answer_query, answer_text
 from bot.answering.growth import growth
-from bot.store.connection import forget_stores, open_store
+from bot.store.observations import upsert_observations
+from bot.store.opening import forget_stores, open_store
 from bot.understanding.grammar import Query
 
 TODAY = date(2025, 1, 15)
@@ -24,14 +25,15 @@ def _rows(framework: str, metric: str, values: list[float]) -> list[dict]:
 
 @pytest.fixture
 def store(tmp_path):
-    s = open_store(tmp_path / "t.db", seed=False)
-    s.upsert_observations(
+    s = open_store(tmp_path / "t.db")
+    upsert_observations(
+        s,
         _rows("pytorch", "github_stars", [1000 + 10 * i for i in range(13)])  # +12% over the year
         + _rows("jax", "github_stars", [100 + 5 * i for i in range(13)])  # +60%
         + _rows("tensorflow", "pypi_downloads", [1000] * 13)
         + _rows("pytorch", "pypi_downloads", [500 + 100 * i for i in range(13)])  # passes TF in mid-2024
         + _rows("jax", "pypi_downloads", [200 + 20 * i for i in range(13)])  # behind, gap closing by 20/month
-        + _rows("keras", "pypi_downloads", [900 - 10 * i for i in range(13)])  # behind, gap widening
+        + _rows("keras", "pypi_downloads", [900 - 10 * i for i in range(13)]),  # behind, gap widening
     )
     yield s
     forget_stores()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.store import threads
-from bot.store.connection import forget_stores, open_store
+from bot.store.opening import forget_stores, open_store
 
 KEY = ("T1", "C1", "1700000000.000100")
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = open_store(tmp_path / "threads.db", seed=False)
+    s = open_store(tmp_path / "threads.db")
     yield s
     forget_stores()
 

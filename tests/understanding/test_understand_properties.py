@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.answering.engine import answer_text
 from bot.answering.model import Answer
-from bot.store.connection import open_store
+from bot.ingest.seed import open_seeded_store
 from bot.understanding.query import Query
 from bot.understanding.reader import understand
 from bot.understanding.text import MAX_TEXT
@@ -34,7 +34,7 @@ anything = st.one_of(
 
 @pytest.fixture(scope="module")
 def store():
-    return open_store(Path(tempfile.mkdtemp()) / "fwtrend.db")
+    return open_seeded_store(Path(tempfile.mkdtemp()) / "fwtrend.db")
 
 
 @settings(max_examples=400, deadline=None)

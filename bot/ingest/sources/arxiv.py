@@ -98,7 +98,7 @@ class Arxiv(Source):
 
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
-        stored = ctx.stored_dates(fw.id, "arxiv_papers", self.id)
+        stored = ctx.stored.stored_dates(fw.id, "arxiv_papers", self.id)
         missing = [m for m in month_starts(self.since, last_complete_month(ctx.today)) if m.isoformat() not in stored]
         if not missing:
             batch.skipped = True

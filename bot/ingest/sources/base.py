@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,7 +25,6 @@ from pydantic import BaseModel, ValidationError
 
 from bot.catalog import Framework
 from bot.settings import Settings
-from bot.store.connection import Store
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -266,6 +265,7 @@ class Batch:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     languages: list[dict[str, Any]] = field(default_factory=list)
+    """`github_languages` rows: framework, date, language, bytes, source (one day's make-up per framework)."""
     notes: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     """Store meta keys (a source's cursors) written in the same transaction as the rows."""
@@ -286,24 +286,37 @@ class Batch:
         )
 
 
+class Stored(Protocol):
+    """What a source may know of the store: what is already there, read-only. Sources never write;
+    the refresh job writes the rows they return."""
+
+    def latest_date(self, framework: str, metric: str, source: str) -> str | None:
+        """The newest date (YYYY-MM-DD) stored for this framework's metric from this source."""
+        ...
+
+    def stored_dates(self, framework: str, metric: str, source: str) -> set[str]:
+        """Every date (YYYY-MM-DD) stored for this framework's metric from this source."""
+        ...
+
+    def meta(self, key: str) -> str | None:
+        """A stored cursor or counter (what a Batch's `meta` wrote on an earlier run)."""
+        ...
+
+
 @dataclass
 class Context:
     fetcher: Fetcher
     settings: Settings
-    store: Store
+    stored: Stored
     today: date
     """The day the run counts as "today" (UTC); only periods that ended before it are complete."""
 
-    def stored_dates(self, framework: str, metric: str, source: str) -> set[str]:
-        rows = self.store.db.execute(
-            "SELECT date FROM observations WHERE framework = ? AND metric = ? AND source = ?",
-            [framework, metric, source],
-        ).fetchall()
-        return {r[0] for r in rows}
-
 
 class Source(ABC):
-    """One upstream API: what it fetches (`metrics`), for which frameworks (`applies_to`), since when (`since`)."""
+    """The one interface of a source. `fetch` returns a Batch of rows for one framework; a source holds no SQL
+    and never writes: it reads what is stored through `ctx.stored`, and the refresh job writes its rows.
+
+    One upstream API: what it fetches (`metrics`), for which frameworks (`applies_to`), since when (`since`)."""
 
     id: ClassVar[str]
     name: ClassVar[str]
@@ -336,9 +349,9 @@ class Source(ABC):
     @abstractmethod
     async def fetch(self, ctx: Context, fw: Framework) -> Batch: ...
 
-    async def finish(self, ctx: Context) -> None:
-        """Called once after every unit is done, failed or not (e.g. to remember quota spent)."""
-        return None
+    async def finish(self, ctx: Context) -> dict[str, str]:
+        """Called once after every unit is done, failed or not; returns store meta to write (e.g. quota spent)."""
+        return {}
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
 import httpx
-import sqlite_utils
 from pydantic import BaseModel, RootModel
 
 from bot.catalog import Framework
@@ -63,30 +62,16 @@ class ApiMessage(BaseModel):
     message: str = ""
 
 
-# -- language make-up rows --------------------------------------------------------------------------------
+# -- language make-up ------------------------------------------------------------------------------------
 
 
-def rows_from_response(framework: str, day: date | str, body: Mapping[str, int], source: str = "github") -> list[dict]:
-    """Rows for `github_languages` from one `/languages` JSON body, e.g. {"C++": 123, "Python": 456}."""
+def language_rows(framework: str, day: date | str, body: Mapping[str, int], source: str = "github") -> list[dict]:
+    """`github_languages` rows from one `/languages` JSON body, e.g. {"C++": 123, "Python": 456}; zeros left out."""
     return [
         {"framework": framework, "date": str(day)[:10], "language": lang, "bytes": int(size), "source": source}
         for lang, size in body.items()
         if int(size) > 0
     ]
-
-
-# -- storage of language make-up --------------------------------------------------------------------------
-
-
-def write_languages(db: sqlite_utils.Database, rows: list[dict]) -> int:
-    """Replace one day's language make-up per framework (inside the caller's transaction)."""
-    for fw, day in {(r["framework"], r["date"]) for r in rows}:
-        db.execute("DELETE FROM github_languages WHERE framework = ? AND date = ?", [fw, day])
-    db.conn.executemany(
-        "INSERT INTO github_languages (framework, date, language, bytes, source) VALUES (?, ?, ?, ?, ?)",
-        [(r["framework"], r["date"], r["language"], r["bytes"], r.get("source", "github")) for r in rows],
-    )
-    return len(rows)
 
 
 # -- the source ---------------------------------------------------------------------------------------------
@@ -144,8 +129,8 @@ class GitHub(Source):
         batch = Batch()
         repo_path = f"/repos/{fw.github}"
         today = ctx.today.isoformat()
-        snapshot_due = (ctx.store.latest_date(fw.id, "github_stars", self.id) or "") < today
-        retained_latest = ctx.store.latest_date(fw.id, "github_stars_retained", self.id)
+        snapshot_due = (ctx.stored.latest_date(fw.id, "github_stars", self.id) or "") < today
+        retained_latest = ctx.stored.latest_date(fw.id, "github_stars_retained", self.id)
         newest_complete_week_end = ctx.today - timedelta(days=1)
         history_due = retained_latest is None or date.fromisoformat(retained_latest) < newest_complete_week_end - (
             timedelta(days=6)
@@ -208,7 +193,7 @@ class GitHub(Source):
         resp = await self._get(ctx, path)
         expect(resp, f"GET {path}")
         languages = parse(Languages, resp, f"GET {path}").root
-        batch.languages.extend(rows_from_response(fw.id, ctx.today, languages, source=self.id))
+        batch.languages.extend(language_rows(fw.id, ctx.today, languages, source=self.id))
 
     async def _commit_activity(self, ctx: Context, fw: Framework, repo_path: str, batch: Batch) -> None:
         path = f"{repo_path}/stats/commit_activity"

@@ -44,7 +44,7 @@ class HuggingFace(Source):
 
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
-        if (ctx.store.latest_date(fw.id, "hf_models", self.id) or "") >= ctx.today.isoformat():
+        if (ctx.stored.latest_date(fw.id, "hf_models", self.id) or "") >= ctx.today.isoformat():
             batch.skipped = True
             return batch
         resp = await ctx.fetcher.get(self.url("/models-json"), source=self.id, params={"library": fw.huggingface})

@@ -45,7 +45,7 @@ class Npm(Source):
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
         package = fw.npm[0]
-        latest = ctx.store.latest_date(fw.id, "npm_downloads", self.id)
+        latest = ctx.stored.latest_date(fw.id, "npm_downloads", self.id)
         start = date.fromisoformat(latest) + timedelta(days=1) if latest else self.since
         end = ctx.today - timedelta(days=1)  # counts are crunched after UTC midnight
         if start > end:

@@ -69,7 +69,7 @@ class PyPIStats(Source):
     async def fetch(self, ctx: Context, fw: Framework) -> Batch:
         batch = Batch()
         yesterday = ctx.today - timedelta(days=1)
-        latest = ctx.store.latest_date(fw.id, "pypi_downloads_daily", self.id)
+        latest = ctx.stored.latest_date(fw.id, "pypi_downloads_daily", self.id)
         if latest and latest >= yesterday.isoformat():  # updated once a day: nothing newer to ask for
             batch.skipped = True
             return batch
@@ -150,7 +150,7 @@ class ClickHouse(Source):
         # The table fills in over the following days, so a month counts as complete a few days after it ends.
         last = last_complete_month(ctx.today - timedelta(days=SETTLE_DAYS))
         # A cursor, not the stored rows, says how far we got: the bundled history also holds ClickHouse months.
-        cursor = ctx.store.get_meta(self.cursor_key(fw))
+        cursor = ctx.stored.meta(self.cursor_key(fw))
         start = next_month(date.fromisoformat(cursor)) if cursor else self.since
         if start > last:
             batch.skipped = True

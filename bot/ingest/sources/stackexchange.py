@@ -96,13 +96,13 @@ class StackExchange(Source):
 
     async def prepare(self, ctx: Context, frameworks: list[Framework]) -> None:
         # Earlier runs today already spent part of the quota; the API's own count, when it sends one, wins.
-        self.spent_before = int(ctx.store.get_meta(self.quota_key(ctx)) or 0)
+        self.spent_before = int(ctx.stored.meta(self.quota_key(ctx)) or 0)
         left = self.daily_quota - self.spent_before - RESERVE
         self.share = max(0, left) // max(1, len(frameworks))
 
-    async def finish(self, ctx: Context) -> None:
+    async def finish(self, ctx: Context) -> dict[str, str]:
         spent = self.spent_before + ctx.fetcher.requests.get(self.id, 0)
-        ctx.store.set_meta(self.quota_key(ctx), str(spent))
+        return {self.quota_key(ctx): str(spent)}
 
     def params(self, **extra: str | int) -> dict[str, str | int]:
         params: dict[str, str | int] = {"site": "stackoverflow", **extra}
@@ -130,7 +130,7 @@ class StackExchange(Source):
         tag = fw.stackoverflow[0]  # `tagged=a;b` means AND, so extra tags cannot simply be added
         budget = self.share
         spent = 0
-        total_due = (ctx.store.latest_date(fw.id, "so_questions_total", self.id) or "") < ctx.today.isoformat()
+        total_due = (ctx.stored.latest_date(fw.id, "so_questions_total", self.id) or "") < ctx.today.isoformat()
         if spent < budget and total_due:
             info = await self._call(ctx, f"/tags/{tag}/info", TagInfoResponse)
             spent += 1
@@ -145,7 +145,7 @@ class StackExchange(Source):
                         method="Stack Exchange /tags/{tag}/info count",
                         note=f"tag {tag}",
                     )
-        stored = ctx.stored_dates(fw.id, "so_questions", self.id)
+        stored = ctx.stored.stored_dates(fw.id, "so_questions", self.id)
         missing = [m for m in month_starts(self.since, last_complete_month(ctx.today)) if m.isoformat() not in stored]
         missing.reverse()  # newest first: recent months matter most, old ones fill in over the next days
         if not missing and spent == 0:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.store.observations import observations
 from tests.conftest import DAY1, DAY2
 from tests.http_replay import FIXTURES
 
@@ -184,7 +185,7 @@ def test_commit_stats_that_are_ready_on_a_later_try_are_stored(harness):
     harness.replay.fault("github", "google/flax/stats/commit_activity", status=202, body=b"{}", times=2)
     report = harness.run(sources=["github"], frameworks=["flax"])
     assert report.exit_code == 0
-    assert len(harness.store.observations("github_commits", ["flax"])) == 51
+    assert len(observations(harness.store, "github_commits", ["flax"])) == 51
 
 
 def test_star_history_never_asks_past_page_100(harness):
@@ -213,13 +214,13 @@ def test_star_history_never_asks_past_page_100(harness):
 def test_a_unit_whose_write_fails_halfway_leaves_none_of_its_rows(harness, monkeypatch):
     import bot.ingest.refresh
 
-    def broken(db, rows):
+    def broken(store, rows):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bot.ingest.refresh, "write_languages", broken)  # fails after the unit's figures were upserted
+    monkeypatch.setattr(bot.ingest.refresh, "replace_languages", broken)  # fails after the unit's figures were upserted
     report = harness.run(sources=["github"], frameworks=["pytorch"])
     assert report.exit_code == 1 and "OSError: disk full" in report.reasons()[0]
-    assert harness.store.observations("github_stars", ["pytorch"]) == []
-    assert harness.store.observations("github_stars_retained", ["pytorch"]) == []
+    assert observations(harness.store, "github_stars", ["pytorch"]) == []
+    assert observations(harness.store, "github_stars_retained", ["pytorch"]) == []
     status = harness.store.db.execute("SELECT status, rows FROM refresh_runs").fetchall()
     assert status == [("failed", 0)]

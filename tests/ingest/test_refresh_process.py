@@ -13,13 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest.refresh import main
+from bot.cli import main as fwtrend
 from bot.settings import get_settings
-from bot.store.connection import Store, forget_stores
+from bot.store.connection import Store
+from bot.store.migrations import migrate
+from bot.store.observations import observations
+from bot.store.opening import forget_stores
 from tests.conftest import BASE_URLS, DAY1, Harness, make_settings
 from tests.http_replay import FIXTURES, Replay, ReplayServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def refresh(argv: list[str]) -> int:
+    """`fwtrend refresh ARGV` in this process; its exit code (argparse's own usage errors exit 2 too)."""
+    try:
+        return fwtrend(["refresh", *argv])
+    except SystemExit as exc:
+        return int(exc.code or 0)
 
 
 def _server(latency: float, *days: str) -> ReplayServer:
@@ -31,7 +42,7 @@ def _spawn(server: ReplayServer, db: Path, *args: str, today: str = "2026-10-06"
     env.pop("GITHUB_TOKEN", None)
     env.pop("STACKEXCHANGE_KEY", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.ingest.refresh", "--quiet", "--today", today, *args],
+        [sys.executable, "-m", "bot", "refresh", "--quiet", "--today", today, *args],
         cwd=db.parent,
         env=env,
         stdout=subprocess.PIPE,
@@ -41,7 +52,7 @@ def _spawn(server: ReplayServer, db: Path, *args: str, today: str = "2026-10-06"
 
 def _prefilled(tmp_path: Path) -> tuple[Store, dict]:
     store = Store(tmp_path / "fwtrend.db")
-    store.migrate()
+    migrate(store)
     harness = Harness(store, Replay.from_days(BASE_URLS, "day1"), make_settings())
     assert harness.run(today=DAY1).exit_code == 0
     return store, harness.rows()
@@ -88,7 +99,7 @@ def test_a_refresh_killed_with_sigkill_leaves_an_intact_store_with_no_row_lost(t
 
 def test_reads_keep_working_while_a_refresh_writes(tmp_path):
     db = tmp_path / "fwtrend.db"
-    Store(db).migrate()
+    migrate(Store(db))
     reads = 0
     with _server(0.005, "day1") as server:
         proc = _spawn(
@@ -111,7 +122,7 @@ def test_reads_keep_working_while_a_refresh_writes(tmp_path):
         reader = Store(db)
         while proc.poll() is None:
             # any "database is locked" would raise sqlite3.OperationalError here
-            reader.observations("github_stars_retained", ["pytorch"])
+            observations(reader, "github_stars_retained", ["pytorch"])
             reader.db.execute("SELECT metric, COUNT(*) FROM observations GROUP BY metric").fetchall()
             reads += 1
         _, err = proc.communicate()
@@ -136,7 +147,7 @@ def cli_env(tmp_path, monkeypatch):
 
 
 def test_refresh_command_exits_0_when_every_source_asked_for_succeeds(cli_env, capsys):
-    code = main(["--today", "2026-10-06", "--source", "hf", "--source", "pypistats", "--framework", "torch"])
+    code = refresh(["--today", "2026-10-06", "--source", "hf", "--source", "pypistats", "--framework", "torch"])
     out = capsys.readouterr().out
     assert code == 0
     assert "huggingface    ok" in out and "pypistats      ok" in out
@@ -144,7 +155,7 @@ def test_refresh_command_exits_0_when_every_source_asked_for_succeeds(cli_env, c
 
 def test_refresh_command_exits_1_and_names_the_failed_source_in_one_line(cli_env, capsys):
     cli_env.replay.fault("huggingface", "/models-json", status=503, headers={"Retry-After": "0"})
-    code = main(["--today", "2026-10-06", "--source", "hf", "--source", "pypistats", "--framework", "pytorch"])
+    code = refresh(["--today", "2026-10-06", "--source", "hf", "--source", "pypistats", "--framework", "pytorch"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert len(err) == 1
@@ -154,7 +165,7 @@ def test_refresh_command_exits_1_and_names_the_failed_source_in_one_line(cli_env
 
 @pytest.mark.parametrize("argv", [["--source", "myspace"], ["--framework", "caffe"], ["--bogus"], ["--today", "x"]])
 def test_refresh_command_exits_2_on_usage_errors(argv, capsys):
-    assert main(argv) == 2
+    assert refresh(argv) == 2
     assert capsys.readouterr().err
 
 

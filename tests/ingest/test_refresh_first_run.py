@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from itertools import pairwise
 
+from bot.store.observations import observations
 from tests.conftest import DAY1
 from tests.http_replay import FIXTURES
 
@@ -38,7 +39,7 @@ def test_retained_star_history_is_its_own_labelled_series_rebuilt_from_the_newes
     pages = json.loads((FIXTURES / "day1/github/pytorch_pytorch_stargazers_history.json").read_text())
     weeks = [w for page in pages for w in page["json"]]  # newest first
     stars_now = harness.rows()[("pytorch", "github_stars", "2026-09-20")][0]
-    retained = {r["date"]: r for r in harness.store.observations("github_stars_retained", ["pytorch"])}
+    retained = {r["date"]: r for r in observations(harness.store, "github_stars_retained", ["pytorch"])}
     # the current week (started on DAY1) is incomplete, so the newest point is the week that ended the day before
     assert max(retained) == "2026-09-19"
     assert retained["2026-09-19"]["value"] == stars_now - weeks[0]["total"]
@@ -48,7 +49,7 @@ def test_retained_star_history_is_its_own_labelled_series_rebuilt_from_the_newes
     assert all(date.fromisoformat(b) - date.fromisoformat(a) == timedelta(days=7) for a, b in pairwise(dates))
     assert len(dates) == len(weeks) - 1
     # and never mixed into the at-the-time series
-    assert [r["date"] for r in harness.store.observations("github_stars", ["pytorch"])] == ["2026-09-20"]
+    assert [r["date"] for r in observations(harness.store, "github_stars", ["pytorch"])] == ["2026-09-20"]
 
 
 def test_languages_and_weekly_commits_are_stored_where_github_gives_them(harness):
@@ -59,9 +60,9 @@ def test_languages_and_weekly_commits_are_stored_where_github_gives_them(harness
         ).fetchall()
     )
     assert langs["Python"] > langs["C++"] > 0
-    commits = harness.store.observations("github_commits", ["flax"])
+    commits = observations(harness.store, "github_commits", ["flax"])
     assert len(commits) == 51 and all(r["date"] < "2026-09-20" for r in commits)
-    assert harness.store.observations("github_commits", ["pytorch"]) == []  # 422: too many commits
+    assert observations(harness.store, "github_commits", ["pytorch"]) == []  # 422: too many commits
     notes = [n for u in report.units if u.framework == "pytorch" and u.source == "github" for n in u.notes]
     assert any("10,000+ commits" in n for n in notes)
 
@@ -77,12 +78,12 @@ def test_pypi_downloads_are_per_day_with_their_counting_method(harness):
     assert value == int(march["downloads"]) / 31
     daily = rows[("pytorch", "pypi_downloads_daily", "2026-09-19")]
     assert daily[1:] == ("pypistats", "pypistats daily, without mirrors")
-    assert max(r["date"] for r in harness.store.observations("pypi_downloads_daily", ["pytorch"])) < DAY1.isoformat()
+    assert max(r["date"] for r in observations(harness.store, "pypi_downloads_daily", ["pytorch"])) < DAY1.isoformat()
 
 
 def test_npm_days_before_the_package_existed_are_not_stored_as_zero(harness):
     harness.run()
-    tfjs = harness.store.observations("npm_downloads", ["tensorflow"])
+    tfjs = observations(harness.store, "npm_downloads", ["tensorflow"])
     assert tfjs[0]["date"] == "2018-03-30" and tfjs[-1]["date"] == "2026-09-19"
     assert len(tfjs) == (date(2026, 9, 19) - date(2018, 3, 30)).days + 1
     # every range request stayed within the API's 18-month limit
@@ -95,7 +96,7 @@ def test_stack_overflow_months_come_from_gzipped_answers_newest_first_within_the
     report = harness.run()
     so = harness.replay.requests_for("stackexchange")
     assert len(so) <= 300 - 30
-    months = sorted(r["date"] for r in harness.store.observations("so_questions", ["pytorch"]))
+    months = sorted(r["date"] for r in observations(harness.store, "so_questions", ["pytorch"]))
     assert months[-1] == "2026-08-01"  # newest complete month first; older ones wait for later runs
     assert harness.rows()[("pytorch", "so_questions_total", "2026-09-20")][0] > 0
     assert any("months left" in n for u in report.units for n in u.notes if u.source == "stackexchange")

@@ -7,14 +7,15 @@ from datetime import date
 import pytest
 
 from bot.answering.engine import answer_text
-from bot.ingest.seed import load_seed
-from bot.store.connection import Store, open_store
+from bot.ingest.seed import load_seed, open_seeded_store
+from bot.store.connection import Store
+from bot.store.observations import counts_by_source, observations
 
 
 def test_rows_per_source(empty_store: Store):
     counts = load_seed(empty_store)
     assert counts == {"bestof": 9152, "repostory": 681, "top_pypi": 1295, "article": 16}
-    assert empty_store.counts_by_source() == {"bestof": 9152, "repostory": 681, "top_pypi": 1295, "article": 16}
+    assert counts_by_source(empty_store) == {"bestof": 9152, "repostory": 681, "top_pypi": 1295, "article": 16}
 
 
 def test_loading_twice_changes_nothing(empty_store: Store):
@@ -25,7 +26,7 @@ def test_loading_twice_changes_nothing(empty_store: Store):
 
 
 def test_an_empty_store_is_filled_on_first_use(tmp_path):
-    store = open_store(tmp_path / "first.db")
+    store = open_seeded_store(tmp_path / "first.db")
     assert store.count() > 10_000
     assert store.get_meta("seeded_at")
 
@@ -46,19 +47,19 @@ def test_pypi_counting_method_breaks_are_kept(seeded_store: Store):
 
 def test_pypi_is_normalised_to_downloads_per_day(seeded_store: Store):
     # torch's 30-day pip-only window of 2024-11-01 and its 22-day window of 2025-06-13, per day.
-    rows = {r["date"]: r for r in seeded_store.observations("pypi_downloads", ["pytorch"])}
+    rows = {r["date"]: r for r in observations(seeded_store, "pypi_downloads", ["pytorch"])}
     assert rows["2025-06-13"]["note"].startswith(f"{round(rows['2025-06-13']['value'] * 22):,} downloads in 22 days")
     assert rows["2024-11-01"]["method"] == "pip only, rolling window (BigQuery)"
 
 
 def test_missing_months_stay_missing(seeded_store: Store):
-    dates = [r["date"] for r in seeded_store.observations("pypi_downloads", ["pytorch"])]
+    dates = [r["date"] for r in observations(seeded_store, "pypi_downloads", ["pytorch"])]
     assert not any(d.startswith("2020-02") or d.startswith("2025-01") for d in dates)
 
 
 def test_stars_counted_at_the_time_and_rebuilt_stars_are_separate_metrics(seeded_store: Store):
-    at_time = {r["date"]: r["value"] for r in seeded_store.observations("github_stars", ["tensorflow"])}
-    rebuilt = {r["date"]: r["value"] for r in seeded_store.observations("github_stars_retained", ["tensorflow"])}
+    at_time = {r["date"]: r["value"] for r in observations(seeded_store, "github_stars", ["tensorflow"])}
+    rebuilt = {r["date"]: r["value"] for r in observations(seeded_store, "github_stars_retained", ["tensorflow"])}
     assert at_time["2023-01-05"] == pytest.approx(172_200, abs=500)
     assert rebuilt["2023-01-31"] == pytest.approx(165_300, abs=500)
 

@@ -1,0 +1,58 @@
+"""`fwtrend refresh`: parse the options, then `bot.ingest.refresh.run_refresh`, and print its report.
+
+Exit 0 every source asked for succeeded, 1 some failed (the rest is kept), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from typing import Any
+
+from bot.catalog import catalog
+from bot.ingest.refresh import TerminalProgress, UsageError, resolve_frameworks, resolve_sources, run_refresh
+from bot.ingest.seed import open_seeded_store
+from bot.ingest.sources import ALIASES, SOURCES
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+        resolve_sources(args.source)
+        resolve_frameworks(args.framework, catalog())
+    except (UsageError, ValueError) as exc:
+        print(f"fwtrend refresh: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    store = open_seeded_store(args.db)
+    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
+    report = run_refresh(store, args.source, args.framework, progress=progress, today=today)
+    if not args.quiet:
+        for line in report.summary_lines():
+            print(line)
+    for line in report.reasons():
+        print(f"fwtrend refresh: {line}", file=sys.stderr)
+    return report.exit_code
+
+
+def add_command(sub: Any) -> None:
+    parser = sub.add_parser(
+        "refresh",
+        help="pull new figures from every source (fwtrend refresh --help)",
+        description="Fetch figures that are missing since the last good run into the store.",
+    )
+    names = ", ".join([*SOURCES, *ALIASES])
+    parser.add_argument("--source", action="append", metavar="NAME", help=f"only this source (repeatable): {names}")
+    parser.add_argument("--framework", action="append", metavar="ID", help="only this framework id or alias")
+    # SUPPRESS: given here it wins, else `fwtrend --db PATH refresh` keeps the global one.
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the store file (default: FWTREND_DB or the user data dir)",
+    )
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # replays and crash tests
+    parser.add_argument("--quiet", action="store_true", help="print only failures")
+    parser.set_defaults(func=cmd_refresh)

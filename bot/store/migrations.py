@@ -1,0 +1,146 @@
+"""Every table of the store, created by ONE explicit list of named migrations applied in order.
+
+Nothing registers itself at import: `MIGRATIONS` below is the whole schema history. Each applied step is
+recorded by name in the `migrations` table. Never edit a released step; append a new one.
+
+Web, worker and clock processes may open a new store at once: each step re-checks inside its write
+transaction (BEGIN IMMEDIATE), so each runs once. Opening an up-to-date store is a read and takes no lock.
+
+Stores written by earlier versions recorded the same steps differently (`schema_version` 1-2 in `meta` for
+the two numbered steps, the migrating function's dotted path for the others); `was` maps those records to
+the step, so an old store upgrades without running a step twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from bot.store.connection import Store, now_iso
+from bot.store.digests import migrate_digest_tables
+from bot.store.threads import migrate_threads
+
+
+def _0001_observations(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS observations (
+            framework TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            date TEXT NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL,
+            method TEXT,
+            note TEXT,
+            rank INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT,
+            PRIMARY KEY (framework, metric, date)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS observations_metric_date ON observations (metric, date)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS metrics (
+            id TEXT PRIMARY KEY, label TEXT, unit TEXT, kind TEXT, note TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sources (
+            id TEXT PRIMARY KEY, name TEXT, url TEXT, licence TEXT, credit TEXT, provenance TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS refresh_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            framework TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            rows INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS refresh_runs_source ON refresh_runs (source, status, finished_at)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS article_claims (
+            as_of TEXT, framework TEXT, metric TEXT, value REAL, unit TEXT, population TEXT, source TEXT,
+            PRIMARY KEY (as_of, framework, metric, population))"""
+    )
+
+
+def _0002_github_languages(db: sqlite_utils.Database) -> None:
+    # Bytes per language of each framework's repository (GitHub /languages), one make-up per day.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS github_languages (
+            framework TEXT NOT NULL,
+            date TEXT NOT NULL,
+            language TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'github',
+            PRIMARY KEY (framework, date, language)
+        ) WITHOUT ROWID"""
+    )
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    """Recorded in the `migrations` table once applied."""
+    apply: Callable[[sqlite_utils.Database], None]
+    schema_version: int | None = None
+    """For the two steps earlier versions numbered: `meta.schema_version` at or above it means applied."""
+    was: tuple[str, ...] = ()
+    """Names earlier versions recorded for this step in the `migrations` table."""
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_observations", _0001_observations, schema_version=1),
+    Migration("0002_github_languages", _0002_github_languages, schema_version=2),
+    Migration(
+        "threads",
+        migrate_threads,
+        was=("bot.followup._migration_threads", "bot.understanding.followup._migration_threads"),
+    ),
+    Migration(
+        "digests",
+        migrate_digest_tables,
+        was=("bot.digest.tables.migrate_digest_tables", "bot.store.digests.migrate_digest_tables"),
+    ),
+)
+
+
+def _applied_names(store: Store) -> set[str]:
+    return {row[0] for row in store.db.execute("SELECT name FROM migrations").fetchall()}
+
+
+def _already_applied(store: Store, step: Migration, applied: set[str]) -> bool:
+    """Whether `step` ran, here or under the record an earlier version kept of it."""
+    if step.name in applied or applied.intersection(step.was):
+        return True
+    if step.schema_version is not None:
+        return int(store.get_meta("schema_version") or 0) >= step.schema_version
+    return False
+
+
+def migrate(store: Store) -> list[str]:
+    """Apply every step not yet recorded, in order, each in its own write transaction. Returns the names run.
+
+    A step an earlier version applied under another record is recorded under its name without running.
+    """
+    db = store.db
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    if {step.name for step in MIGRATIONS} <= _applied_names(store):
+        return []
+    ran = []
+    for step in MIGRATIONS:
+        with store.transaction():
+            applied = _applied_names(store)  # re-read under the write lock: another process may have run it
+            if step.name in applied:
+                continue
+            if not _already_applied(store, step, applied):
+                step.apply(db)
+                ran.append(step.name)
+                if step.schema_version is not None:  # kept for an older version opening this store
+                    store.set_meta("schema_version", str(step.schema_version))
+            db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [step.name, now_iso()])
+    return ran
