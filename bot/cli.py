@@ -88,7 +88,7 @@ def run_refresh(argv: list[str]) -> int:
 
 
 def run_digest(argv: list[str]) -> int:
-    from bot.slack import digest_delivery as post
+    from bot.slack import digest_command as post
 
     return post.main(argv)
 

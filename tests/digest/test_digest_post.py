@@ -15,13 +15,15 @@ import time_machine
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from bot.digest.subscriptions import get_subscription, handle_subscription_command, list_subscriptions
+from bot.digest.subscriptions import get_subscription, list_subscriptions
 from bot.settings import Settings
 from bot.slack.app import create_app
-from bot.slack.digest_delivery import claim, main, run_digests
+from bot.slack.digest_command import main
+from bot.slack.digest_delivery import run_digests
 from bot.slack.server import build_services
+from bot.slack.subscriptions import handle_subscription_command
 from bot.store.connection import Store, open_store
-from bot.store.digests import record_asked
+from bot.store.digests import claim, record_asked
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import signed_headers, slash_command_body
 
