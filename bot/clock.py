@@ -142,7 +142,7 @@ class Scheduler:
 
 def post_due_digests(now: datetime) -> object:
     """Post every digest that is due; the store's lock keeps a second scheduler from posting too."""
-    from bot.ingest.seed import open_seeded_store
+    from bot.ingest.seeded import open_seeded_store
     from bot.slack.digest_delivery import clock_job
 
     return clock_job(open_seeded_store(), now)

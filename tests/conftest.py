@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources.base import VirtualClock
 from bot.settings import Settings
 from bot.store.connection import Store

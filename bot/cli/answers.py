@@ -14,7 +14,7 @@ from typing import Any
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.answering.engine import answer_text  # start-up cost, see the module docstring
-    from bot.ingest.seed import open_seeded_store
+    from bot.ingest.seeded import open_seeded_store
 
     text = " ".join(args.text)
     # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
@@ -59,7 +59,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from bot.answering.engine import answer_text  # start-up cost, see the module docstring
-    from bot.ingest.seed import open_seeded_store
+    from bot.ingest.seeded import open_seeded_store
     from bot.render.terminal import render_text
 
     sys.stdout.write(render_text(answer_text(open_seeded_store(args.db), "sources")))

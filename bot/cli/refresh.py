@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.catalog import catalog
 from bot.ingest.refresh import TerminalProgress, UsageError, resolve_frameworks, resolve_sources, run_refresh
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources import ALIASES, SOURCES
 
 

@@ -1,4 +1,5 @@
-"""A digest as a Slack message (Block Kit + fallback text), a chart PNG, and plain text for the terminal.
+"""A digest in words: its title, lines and freshness (the Slack message is `bot.slack.blocks.digest`),
+its chart PNG, and the plain text for the terminal.
 
 Short by construction: at most MAX_METRIC_LINES metric lines of at most MAX_MOVERS movers each,
 three lines of milestones/leaders/crossovers, and one freshness line. A quiet period is one line.
@@ -6,20 +7,12 @@ three lines of milestones/leaders/crossovers, and one freshness line. A quiet pe
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import format as fmt
 from bot.digest.compose import MAX_METRIC_LINES, Digest, MetricMoves, Move
 from bot.render.chart import render_comparison
-from bot.slack.blocks.answer import MAX_FALLBACK, MAX_HEADER, MAX_SECTION, escape
 
 MAX_MOVERS = 3
 MAX_EVENTS = 3
-FOOTER = "Change this digest: `/fwtrend subscribe …` here · stop it: `/fwtrend unsubscribe`"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def title(digest: Digest) -> str:
@@ -33,7 +26,7 @@ def period_text(digest: Digest) -> str:
     return f"{digest.end:%a %-d %b %Y}"
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -98,13 +91,6 @@ def quiet_line(digest: Digest) -> str:
     return line
 
 
-def fallback_text(digest: Digest) -> str:
-    if digest.quiet:
-        return _clip(escape(quiet_line(digest)), MAX_FALLBACK)
-    firsts = [metric_line(m, digest.period_word) for m in digest.movers[:1]] + event_lines(digest)[:1]
-    return _clip(escape(f"{title(digest)} ({period_text(digest)}): " + "; ".join(firsts)), MAX_FALLBACK)
-
-
 def chart_title(digest: Digest) -> str:
     return " vs ".join(digest.names)
 
@@ -120,31 +106,6 @@ def render_chart(digest: Digest) -> bytes | None:
     used = {p.source for f in digest.chart.figures for p in f.points}
     names = [s.name for s in digest.freshness if s.source in used] or sorted(used)
     return render_comparison(digest.chart, title=chart_title(digest), sources=names)
-
-
-def render_blocks(digest: Digest) -> dict[str, Any]:
-    """{"text", "blocks"}: the chart is added once uploaded (see post.py), as for answers."""
-    mrkdwn = lambda text: {"type": "mrkdwn", "text": _clip(text, MAX_SECTION)}  # noqa: E731
-    if digest.quiet:
-        return {
-            "text": fallback_text(digest),
-            "blocks": [{"type": "section", "text": mrkdwn(escape(quiet_line(digest)))}],
-        }
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(title(digest), MAX_HEADER)}},
-        {"type": "context", "elements": [mrkdwn(escape(_capital(period_text(digest))))]},
-    ]
-    lines = [f"• {escape(metric_line(m, digest.period_word))}" for m in digest.movers[:MAX_METRIC_LINES]]
-    if len(digest.movers) > MAX_METRIC_LINES:
-        lines.append(f"• …and {more_metrics(digest)}")
-    if lines:
-        blocks.append({"type": "section", "text": mrkdwn("*Movers*\n" + "\n".join(lines))})
-    events = event_lines(digest)
-    if events:
-        text = "*Milestones and crossovers*\n" + "\n".join(f"• {escape(e)}" for e in events)
-        blocks.append({"type": "section", "text": mrkdwn(text)})
-    blocks.append({"type": "context", "elements": [mrkdwn(escape(freshness_line(digest))), mrkdwn(FOOTER)]})
-    return {"text": fallback_text(digest), "blocks": blocks}
 
 
 def render_text(digest: Digest) -> str:

@@ -1,4 +1,7 @@
-"""`/fwtrend subscribe | unsubscribe | subscriptions`: the subscription table and the command replies.
+"""Digest subscriptions: the table, the `subscribe` arguments, and what subscribing changes.
+
+The Slack replies to `/fwtrend subscribe | unsubscribe | subscriptions` are `bot.slack.subscriptions`
+(the user's time zone comes from Slack there) and `bot.slack.blocks.subscriptions`.
 
 Subscriptions are keyed by (enterprise, team, channel): every read and write here takes all three,
 so no workspace can see or change another's.
@@ -10,19 +13,15 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
-
 from bot.catalog import catalog
 from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
-from bot.render.layout import split_text
-from bot.slack.blocks.answer import escape
 from bot.store.connection import Store
 from bot.store.digests import NO_ENTERPRISE, most_asked
+from bot.understanding.name_match import names_in, suggest
 
 log = logging.getLogger("fwtrend.digest")
 
@@ -30,14 +29,6 @@ DEFAULT_FRAMEWORKS = ("pytorch", "tensorflow", "jax")
 MAX_FRAMEWORKS = 5
 DEFAULT_TIME = time(9, 0)
 DEFAULT_WEEKDAY = 0
-USAGE = (
-    "`/fwtrend subscribe [weekly|daily] [day] [time] [frameworks…]`, "
-    "e.g. `/fwtrend subscribe weekly friday 16:30 pytorch jax`"
-)
-CONTENTS = (
-    "the {period}'s biggest moves on each metric (vs the previous {period} and the 4-{period} average), "
-    "round-number milestones and new leaders, new crossovers, one chart, and how fresh the data is"
-)
 
 
 @dataclass
@@ -185,9 +176,8 @@ def parse_time(token: str) -> time | None:
 
 
 def parse_subscribe_args(args: str) -> SubscribeArgs:
-    """'weekly friday 4:30pm pytorch jax' → cadence, day, time, frameworks. Unknown words become errors."""
-    from bot.understanding.name_match import names_in, suggest
-
+    """'weekly friday 4:30pm pytorch jax' → cadence, day, time, frameworks. Unknown words become errors
+    (as typed: the Slack reply escapes them)."""
     cat = catalog()
     out = SubscribeArgs()
     words: list[str] = []
@@ -209,7 +199,7 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
                 ZoneInfo("UTC" if low == "utc" else token)
                 out.tz = "UTC" if low == "utc" else token
             except (ZoneInfoNotFoundError, ValueError):
-                out.errors.append(f"I don't know the time zone `{escape(token)}`")
+                out.errors.append(f"I don't know the time zone `{token}`")
         else:
             words.append(low)
     found, leftover = names_in(" ".join(words), cat)
@@ -217,7 +207,7 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
     for word in leftover:
         hint = suggest(word, cat)
         did_you_mean = f" (did you mean {' or '.join(cat[h].name for h in hint)}?)" if hint else ""
-        out.errors.append(f"I don't understand `{escape(word[:40])}`{did_you_mean}")
+        out.errors.append(f"I don't understand `{word[:40]}`{did_you_mean}")
     if out.weekday is not None and out.cadence == "daily":
         out.errors.append("a daily digest can't also have a weekday")
     if len(out.frameworks) > MAX_FRAMEWORKS:
@@ -225,43 +215,17 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
     return out
 
 
-# -- replies ------------------------------------------------------------------------------------------
-def _whole_lines(text: str, limit: int = 3000) -> str:
-    """Cut at a line break, so no `<!date^…>` token or mention is split (Slack would show it raw)."""
-    if len(text) <= limit:
-        return text
-    kept = text[: limit - 2].rsplit("\n", 1)[0]
-    return kept + "\n…"
+def is_paused(store: Store, key: tuple[str, str, str]) -> bool:
+    """True when the subscription is paused, or gone (unsubscribed mid-run)."""
+    row = store.db.execute(
+        "SELECT paused FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?", list(key)
+    ).fetchone()
+    return bool(row is None or row[0])
 
 
-def _message(text: str, *lines: str) -> dict[str, Any]:
-    # A long list is laid out over several sections (cut at line breaks), never cut short.
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text)]
-    for line in lines:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _whole_lines(line)}]})
-    return {"text": _whole_lines(text), "blocks": blocks}
-
-
-def slack_date(moment: datetime, tz: str) -> str:
-    """Slack shows <!date…> in each reader's own zone; the fallback names the subscriber's."""
-    local = moment.astimezone(ZoneInfo(tz))
-    fallback = f"{local:%A %-d %B %Y at %H:%M} ({tz})"
-    return f"<!date^{int(moment.timestamp())}^{{date_long_pretty}} at {{time}}|{fallback}>"
-
-
+# -- subscribing ------------------------------------------------------------------------------------------
 def plain_date(moment: datetime, tz: str) -> str:
     return f"{moment.astimezone(ZoneInfo(tz)):%a %-d %b %Y %H:%M} {tz}"
-
-
-def _user_tz(client: WebClient, user_id: str) -> tuple[str, str | None]:
-    """The user's IANA zone from users.info, or UTC with a note saying why."""
-    try:
-        tz = client.users_info(user=user_id)["user"].get("tz")
-        ZoneInfo(tz)
-        return tz, None
-    except (SlackApiError, SlackRequestError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as exc:
-        log.warning("users.info gave no usable time zone for %s: %s", user_id, type(exc).__name__)
-        return "UTC", "I couldn't read your time zone, so times are in UTC; add one, e.g. `Europe/Berlin`."
 
 
 def describe(sub: Subscription) -> str:
@@ -269,28 +233,33 @@ def describe(sub: Subscription) -> str:
     return f"{names}, {sub.schedule.describe()}"
 
 
+@dataclass
+class Subscribed:
+    """What `subscribe` saved: the subscription, how (`verb`: Subscribed, Updated, Resumed and updated),
+    why these frameworks when none were named (`chosen_by`, "" or a parenthesis), and its first slot."""
+
+    sub: Subscription
+    verb: str
+    chosen_by: str
+    first: datetime
+
+
 def subscribe(
     store: Store,
-    client: WebClient,
     *,
     enterprise_id: str | None,
     team_id: str,
     channel_id: str,
     user_id: str,
-    args: str,
+    parsed: SubscribeArgs,
+    tz: str,
     now: datetime,
-) -> dict[str, Any]:
-    parsed = parse_subscribe_args(args)
-    if parsed.errors:
-        return _message("Not subscribed: " + "; ".join(parsed.errors) + ".", f"Usage: {USAGE}")
+) -> Subscribed:
+    """Save (or update, or resume) the channel's subscription from arguments without errors, in zone `tz`
+    (an IANA name) unless the arguments named one. Whatever they leave out keeps its current value on an
+    update, else takes the default; frameworks default to the workspace's most asked, then a fixed set."""
     existing = get_subscription(store, enterprise_id, team_id, channel_id)
-    notes: list[str] = []
-    tz = parsed.tz
-    if tz is None:
-        tz, note = _user_tz(client, user_id)
-        if note:
-            notes.append(note)
-    # What the command leaves out keeps its current value on an update, else takes the default.
+    tz = parsed.tz or tz
     if parsed.cadence:
         cadence = parsed.cadence
     elif parsed.weekday is not None or existing is None:
@@ -325,74 +294,14 @@ def subscribe(
         active_from=now,
     )
     save_subscription(store, sub)
-    first = next_slot(schedule, now)
     verb = "Resumed and updated" if existing and existing.paused else "Updated" if existing else "Subscribed"
-    period = "week" if cadence == "weekly" else "day"
-    names = ", ".join(catalog()[f].name for f in frameworks)
-    text = (
-        f"{verb}: <#{channel_id}> gets a {cadence} fwtrend digest {schedule.describe()} "
-        f"about {names}{chosen_by}. Each post has {CONTENTS.format(period=period)}. "
-        f"If nothing moved, it says so in one line. First digest: {slack_date(first.at, tz)}."
-    )
-    notes.append("Change it: run `/fwtrend subscribe …` again here. Stop it: `/fwtrend unsubscribe`.")
     log.info("subscription saved %s/%s/%s: %s", enterprise_id or "-", team_id, channel_id, schedule.describe())
-    return _message(text, *notes)
+    return Subscribed(sub, verb, chosen_by, next_slot(schedule, now).at)
 
 
-def unsubscribe(store: Store, *, enterprise_id: str | None, team_id: str, channel_id: str) -> dict[str, Any]:
+def unsubscribe(store: Store, *, enterprise_id: str | None, team_id: str, channel_id: str) -> bool:
+    """Remove the channel's subscription; False when it had none."""
     if delete_subscription(store, enterprise_id, team_id, channel_id):
         log.info("subscription removed %s/%s/%s", enterprise_id or "-", team_id, channel_id)
-        return _message(f"Unsubscribed: <#{channel_id}> gets no more fwtrend digests.")
-    return _message(f"<#{channel_id}> has no fwtrend digest subscription, so there is nothing to stop.")
-
-
-def subscriptions_list(store: Store, *, enterprise_id: str | None, team_id: str, now: datetime) -> dict[str, Any]:
-    subs = list_subscriptions(store, enterprise_id, team_id)
-    if not subs:
-        return _message("No channel in this workspace has a digest subscription yet.", f"Start one: {USAGE}")
-    lines = []
-    for sub in subs:
-        if sub.paused:
-            state = f"*paused* ({escape(sub.paused_reason or 'unknown reason')}); `/fwtrend subscribe` there resumes it"
-        else:
-            state = f"next {slack_date(next_slot(sub.schedule, max(now, sub.active_from)).at, sub.schedule.tz)}"
-        lines.append(f"• <#{sub.channel_id}>: {describe(sub)}; {state}")
-    text = f"Digest subscriptions in this workspace ({len(subs)}):\n" + "\n".join(lines)
-    return _message(text)
-
-
-def handle_subscription_command(
-    store: Store,
-    client: WebClient,
-    *,
-    enterprise_id: str | None,
-    team_id: str,
-    channel_id: str,
-    user_id: str,
-    intent: str,
-    args: str,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Answer `/fwtrend subscribe|unsubscribe|subscriptions …` with a {"text", "blocks"} payload.
-
-    `intent` and `args` are `Query.intent` and `Query.args` from `bot.understanding.grammar.parse`. Subscribe calls
-    `users.info` (users:read) for the time zone; the channel is not probed (that would need
-    channels:read): a channel the bot can't post in pauses the subscription at its first digest.
-    """
-    now = now or datetime.now(UTC)
-    if intent == "subscribe":
-        return subscribe(
-            store,
-            client,
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            channel_id=channel_id,
-            user_id=user_id,
-            args=args,
-            now=now,
-        )
-    if intent == "unsubscribe":
-        return unsubscribe(store, enterprise_id=enterprise_id, team_id=team_id, channel_id=channel_id)
-    if intent == "subscriptions":
-        return subscriptions_list(store, enterprise_id=enterprise_id, team_id=team_id, now=now)
-    raise ValueError(f"not a subscription command: {intent!r}")
+        return True
+    return False

@@ -18,10 +18,8 @@ import pandas as pd
 from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS
 from bot.paths import seed_dir
-from bot.settings import get_settings
 from bot.store.connection import Store, now_iso
 from bot.store.observations import replace_article_claims, upsert_metrics, upsert_observations, upsert_sources
-from bot.store.opening import open_store
 
 SOURCES: list[dict[str, str]] = [
     {
@@ -291,17 +289,3 @@ def load_seed(store: Store, folder: Path | None = None, cat: Catalog | None = No
         replace_article_claims(store, article_claims(folder))
         store.set_meta("seeded_at", now_iso())
     return counts
-
-
-def open_seeded_store(path: Path | str | None = None) -> Store:
-    """The store at `path` (default: FWTREND_DB or the user data dir), filled from the bundled seed if empty.
-
-    What the program's entry points (CLI, Slack app, clock) and the tests' fixtures open.
-    """
-    store = open_store(path or get_settings().db_path)
-    if store.get_meta("seeded_at") is None:
-        with store.transaction():
-            # re-checked under the write lock, so two processes opening a new store seed it once
-            if store.get_meta("seeded_at") is None:
-                load_seed(store)
-    return store

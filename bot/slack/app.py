@@ -7,8 +7,10 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack import oauth
-from bot.slack.delivery import drop_duplicate_events, inject, quiet_bolt_token_warning, slack_client
+from bot.slack.clients import slack_client
 from bot.slack.interactions import Services
+from bot.slack.middleware import drop_duplicate_events, inject
+from bot.slack.redaction import quiet_bolt_token_warning
 from handlers import register_all
 
 

@@ -177,3 +177,15 @@ def date_note(text: str, query: Query, zone: AskerZone, local: date) -> str:
         else:
             return f"“{phrase}” read {where}."
     return f"“{phrase}” read as {label} {where}."
+
+
+def user_tz_name(client: WebClient, user: str) -> str | None:
+    """The user's IANA zone name from `users.info` ("Europe/Berlin"), or None when Slack gives none that
+    ZoneInfo knows (a subscription's schedule needs a named zone; an offset alone won't follow DST)."""
+    try:
+        name = client.users_info(user=user)["user"].get("tz")
+        ZoneInfo(name)
+        return name
+    except (SlackApiError, SlackRequestError, KeyError, TypeError, ValueError) as exc:  # ZoneInfoNotFound: KeyError
+        log.warning("users.info gave no usable time zone for %s: %s", user, type(exc).__name__)
+        return None

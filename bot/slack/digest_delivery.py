@@ -1,4 +1,8 @@
-"""`fwtrend digest`: post every due digest exactly once, and the clock job that runs it.
+"""Posting every due digest exactly once: the run, and the clock job and in-process loop that start it.
+
+The lease and the ledger are `bot.store.digests`; Slack calls go through `bot.slack.delivery` (the same
+post, join, upload and embed as answers) paced per workspace by `bot.slack.pacing`. The command line
+(`fwtrend digest`) is `bot.cli.digest`.
 
 Exactly once, step by step:
 1. One scheduler at a time: a lease in `scheduler_lock`, renewed as the run goes, released at the end.
@@ -24,25 +28,26 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.digest.compose import compose
-from bot.digest.render import chart_alt, chart_title, render_blocks, render_chart, render_text
+from bot.digest.compose import Digest, compose
+from bot.digest.render import chart_alt, chart_title, render_chart, render_text
 from bot.digest.schedule import Decision, decide
-from bot.digest.subscriptions import Subscription, list_subscriptions, pause_subscription, plain_date
-from bot.slack.delivery import error_code, retry_after, show_chart_inline
+from bot.digest.subscriptions import Subscription, is_paused, list_subscriptions, pause_subscription, plain_date
+from bot.settings import MissingSetting
+from bot.slack.blocks.digest import render_blocks
+from bot.slack.clients import ClientForTeam, settings_client_for_team
+from bot.slack.delivery import Where, post_joining, show_chart_inline, upload_png
+from bot.slack.errors import error_code
+from bot.slack.pacing import POST_INTERVAL, Pacer
 from bot.store.connection import Store
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
+from bot.store.digests import Clock, SchedulerLock, claim, mark, post_row, record_skip
 
 log = logging.getLogger("fwtrend.digest")
 
-LOCK_NAME = "digest"
-LEASE = timedelta(minutes=10)
 PAUSE_ERRORS = {
     "channel_not_found": "the channel is gone or private without me in it",
     "not_in_channel": "I'm not a member of the channel",
@@ -51,13 +56,6 @@ PAUSE_ERRORS = {
     "token_revoked": "the app was uninstalled from the workspace",
     "invalid_auth": "the app's token is no longer valid",
 }
-POST_INTERVAL = 1.0
-"""Seconds between posts to one workspace: chat.postMessage allows about one a second."""
-MAX_RATE_LIMIT_RETRIES = 3
-MAX_RETRY_AFTER = 120.0
-
-ClientForTeam = Callable[[str | None, str], WebClient]
-Clock = Callable[[], datetime]
 
 
 def _utcnow() -> datetime:
@@ -86,134 +84,6 @@ class DigestReport:
     @property
     def posted(self) -> list[Outcome]:
         return self.with_status("posted")
-
-
-# -- the lock -----------------------------------------------------------------------------------------
-class SchedulerLock:
-    """A lease in the store: whoever holds an unexpired row is the only scheduler that posts."""
-
-    def __init__(self, store: Store, owner: str, *, lease: timedelta = LEASE, clock: Clock = _utcnow):
-        self.store, self.owner, self.lease, self.clock = store, owner, lease, clock
-
-    def acquire(self) -> bool:
-        """Take or renew the lease; False while someone else holds an unexpired one."""
-        now = self.clock()
-        with self.store.transaction() as conn:
-            row = conn.execute("SELECT owner, expires_at FROM scheduler_lock WHERE name = ?", [LOCK_NAME]).fetchone()
-            if row and row[0] != self.owner and datetime.fromisoformat(row[1]) > now:
-                return False
-            conn.execute(
-                "INSERT INTO scheduler_lock (name, owner, expires_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
-                [LOCK_NAME, self.owner, (now + self.lease).isoformat()],
-            )
-        return True
-
-    renew = acquire
-
-    def release(self) -> None:
-        with self.store.transaction() as conn:
-            conn.execute("DELETE FROM scheduler_lock WHERE name = ? AND owner = ?", [LOCK_NAME, self.owner])
-
-    def holder(self) -> tuple[str, str] | None:
-        sql = "SELECT owner, expires_at FROM scheduler_lock WHERE name = ?"
-        row = self.store.db.execute(sql, [LOCK_NAME]).fetchone()
-        return (row[0], row[1]) if row else None
-
-
-# -- digest_posts rows --------------------------------------------------------------------------------
-def _post_row(store: Store, key: tuple[str, str, str], period_key: str) -> dict[str, Any] | None:
-    rows = list(
-        store.db.query(
-            "SELECT * FROM digest_posts WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ?",
-            [*key, period_key],
-        )
-    )
-    return rows[0] if rows else None
-
-
-def claim(store: Store, key: tuple[str, str, str], period_key: str, owner: str, now: datetime) -> bool:
-    """Own this (channel, period) or learn that someone else does / did. Atomic under BEGIN IMMEDIATE."""
-    stale_before = (now - LEASE).isoformat()
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO digest_posts (enterprise_id, team_id, channel_id, period_key, status, claimed_by, claimed_at, "
-            "attempts) VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT DO NOTHING",
-            [*key, period_key, owner, now.isoformat()],
-        )
-        if cur.rowcount == 1:
-            return True
-        cur = conn.execute(
-            "UPDATE digest_posts SET status = 'claimed', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 "
-            "WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ? "
-            "AND (status = 'failed' OR (status = 'claimed' AND claimed_at < ?))",
-            [owner, now.isoformat(), *key, period_key, stale_before],
-        )
-        return cur.rowcount == 1
-
-
-def _mark(store: Store, key: tuple[str, str, str], period_key: str, owner: str | None, **values: Any) -> None:
-    sets = ", ".join(f"{k} = ?" for k in values)
-    sql = (
-        f"UPDATE digest_posts SET {sets} WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ?"
-    )
-    args = [*values.values(), *key, period_key]
-    if owner is not None:
-        sql += " AND claimed_by = ?"
-        args.append(owner)
-    with store.transaction() as conn:
-        conn.execute(sql, args)
-
-
-def record_skip(store: Store, key: tuple[str, str, str], period_key: str, reason: str, now: datetime) -> bool:
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO digest_posts (enterprise_id, team_id, channel_id, period_key, status, claimed_at, error) "
-            "VALUES (?, ?, ?, ?, 'skipped', ?, ?) ON CONFLICT DO NOTHING",
-            [*key, period_key, now.isoformat(), reason],
-        )
-    return cur.rowcount == 1
-
-
-# -- Slack calls --------------------------------------------------------------------------------------
-def _retry_after(exc: SlackApiError) -> float | None:
-    """Seconds to wait on a rate limit (Slack's Retry-After, capped), or None for any other error."""
-    if exc.response is None or (exc.response.status_code != 429 and exc.response.get("error") != "ratelimited"):
-        return None
-    wait = retry_after(exc)
-    return 1.0 if wait is None else min(MAX_RETRY_AFTER, max(0.0, float(wait)))
-
-
-class Pacer:
-    """Keeps posts to each workspace POST_INTERVAL apart, and waits out Retry-After for all of that
-    workspace's channels (Slack's limits are per workspace and method)."""
-
-    def __init__(self, interval: float, sleep: Callable[[float], None], monotonic: Callable[[], float]):
-        self.interval, self.sleep, self.monotonic = interval, sleep, monotonic
-        self.next_ok: dict[str, float] = {}
-
-    def wait(self, team: str) -> None:
-        delay = self.next_ok.get(team, 0.0) - self.monotonic()
-        if delay > 0:
-            self.sleep(delay)
-
-    def done(self, team: str, extra: float = 0.0) -> None:
-        self.next_ok[team] = self.monotonic() + max(self.interval, extra)
-
-    def call(self, team: str, fn: Callable[[], Any]) -> Any:
-        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
-            self.wait(team)
-            try:
-                result = fn()
-                self.done(team)
-                return result
-            except SlackApiError as exc:
-                retry_after = _retry_after(exc)
-                if retry_after is None or attempt == MAX_RATE_LIMIT_RETRIES:
-                    raise
-                log.info("rate limited by Slack in %s; waiting %.0f s", team, retry_after)
-                self.done(team, retry_after)
-        raise AssertionError("unreachable")
 
 
 def notify_paused(client: WebClient, sub: Subscription, error: str, pacer: Pacer) -> None:
@@ -285,31 +155,24 @@ def run_digests(
                     _skip(store, sub, decision, clock(), report)
                 else:
                     _post(store, sub, decision, owner, client_for_team, pacer, clock, report)
-                if get_paused(store, sub):
+                if is_paused(store, sub.key):
                     break
     finally:
         lock.release()
     return report
 
 
-def get_paused(store: Store, sub: Subscription) -> bool:
-    row = store.db.execute(
-        "SELECT paused FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?", list(sub.key)
-    ).fetchone()
-    return bool(row is None or row[0])
-
-
 def _open_decisions(store: Store, sub: Subscription, now: datetime) -> list[Decision]:
     """Due or overdue slots with no record yet (or a retryable one)."""
     out = []
     for decision in decide(sub.schedule, now, active_from=sub.active_from):
-        row = _post_row(store, sub.key, decision.slot.key)
+        row = post_row(store, sub.key, decision.slot.key)
         if row is None or (row["status"] in ("failed", "claimed") and decision.action == "post"):
             out.append(decision)
         elif row["status"] == "failed" and decision.action == "skip":
             # Retried until the late window closed: record the give-up, once, with a log line.
             log.warning("gave up on digest for %s %s: %s", _where(sub), decision.slot.key, row["error"])
-            _mark(store, sub.key, decision.slot.key, None, status="skipped")
+            mark(store, sub.key, decision.slot.key, None, status="skipped")
         elif row["status"] == "sending":
             # A run stopped between sending and recording: the post may exist, so never send again.
             log.warning(
@@ -317,7 +180,7 @@ def _open_decisions(store: Store, sub: Subscription, now: datetime) -> list[Deci
                 _where(sub),
                 decision.slot.key,
             )
-            _mark(store, sub.key, decision.slot.key, None, status="in_doubt")
+            mark(store, sub.key, decision.slot.key, None, status="in_doubt")
     return out
 
 
@@ -373,113 +236,67 @@ def _post(
         png = render_chart(digest)
     except Exception as exc:  # nothing was sent: leave it retryable and keep going with other channels
         log.exception("could not prepare the digest for %s %s", _where(sub), period)
-        _mark(store, sub.key, period, owner, status="failed", error=type(exc).__name__)
+        mark(store, sub.key, period, owner, status="failed", error=type(exc).__name__)
         report.outcomes.append(Outcome(sub.key, period, "failed", error=type(exc).__name__))
         return
-    _mark(store, sub.key, period, owner, status="sending")
+    mark(store, sub.key, period, owner, status="sending")
     try:
-        response = pacer.call(sub.team_id, lambda: _post_joining(client, sub.channel_id, payload))
+        where = Where(channel=sub.channel_id, user=sub.created_by)
+        _, ts = pacer.call(sub.team_id, lambda: post_joining(client, where, payload, join_error_wins=False))
     except (SlackApiError, SlackRequestError) as exc:
         code = error_code(exc)
         if code in PAUSE_ERRORS:
             pause_subscription(store, sub.key, f"{code}: {PAUSE_ERRORS[code]}")
-            _mark(store, sub.key, period, owner, status="paused", error=code)
+            mark(store, sub.key, period, owner, status="paused", error=code)
             log.warning("paused the digest for %s: Slack said %s", _where(sub), code)
             if code != "account_inactive":
                 notify_paused(client, sub, code, pacer)
             report.outcomes.append(Outcome(sub.key, period, "paused", error=code))
         else:
-            _mark(store, sub.key, period, owner, status="failed", error=code)
+            mark(store, sub.key, period, owner, status="failed", error=code)
             log.warning("digest for %s %s failed (%s); will retry within the late window", _where(sub), period, code)
             report.outcomes.append(Outcome(sub.key, period, "failed", error=code))
         return
-    ts = str(response["ts"])
-    _mark(store, sub.key, period, owner, status="posted", message_ts=ts, posted_at=clock().isoformat())
+    mark(store, sub.key, period, owner, status="posted", message_ts=ts, posted_at=clock().isoformat())
     log.info("posted digest to %s for %s (ts %s)", _where(sub), period, ts)
     report.outcomes.append(Outcome(sub.key, period, "posted", message_ts=ts))
     if png is not None:
         _upload_chart(client, sub, digest, png, ts, pacer, payload)
 
 
-def _post_joining(client: WebClient, channel: str, payload: dict[str, Any]) -> Any:
-    """Post the digest; in a public channel the bot has left (or was never in), join it and post again,
-    as answers do (channels:join). A private channel still answers not_in_channel/channel_not_found."""
-    try:
-        return client.chat_postMessage(channel=channel, **payload)
-    except SlackApiError as exc:
-        if error_code(exc) != "not_in_channel":
-            raise
-        try:
-            client.conversations_join(channel=channel)
-        except SlackApiError:
-            raise exc from None  # the post's own error says why the digest can't go there
-        return client.chat_postMessage(channel=channel, **payload)
-
-
 def _upload_chart(
-    client: WebClient, sub: Subscription, digest: Any, png: bytes, ts: str, pacer: Pacer, payload: dict[str, Any]
+    client: WebClient, sub: Subscription, digest: Digest, png: bytes, ts: str, pacer: Pacer, payload: dict[str, Any]
 ) -> None:
     """The chart into the digest's thread, then shown inside the digest, as answers do.
 
     A failure costs the chart (or leaves it in the thread), never the digest."""
+    title = chart_title(digest)
     try:
-        uploaded = pacer.call(
+        file_id = pacer.call(
             sub.team_id,
-            lambda: client.files_upload_v2(
-                content=png,
-                filename="fwtrend-digest.png",
-                title=chart_title(digest),
-                alt_txt=chart_alt(digest),
+            lambda: upload_png(
+                client,
+                png,
                 channel=sub.channel_id,
                 thread_ts=ts,
+                title=title,
+                alt=chart_alt(digest),
+                filename="fwtrend-digest.png",
             ),
         )
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log.warning("digest chart upload failed for %s: %s", _where(sub), error_code(exc))
         return
-    file_id = str(uploaded["file"]["id"])
     pacer.call(
         sub.team_id,
-        lambda: show_chart_inline(client, sub.channel_id, ts, payload, file_id, chart_title(digest), sleep=pacer.sleep),
+        lambda: show_chart_inline(client, sub.channel_id, ts, payload, file_id, title, sleep=pacer.sleep),
     )
-
-
-# -- entry points -------------------------------------------------------------------------------------
-def settings_client_for_team(settings: Settings | None = None) -> ClientForTeam:
-    """The Web API client for each subscribed team, at SLACK_API_URL.
-
-    One workspace (SLACK_BOT_TOKEN): the same client for every team. Many workspaces (the OAuth
-    settings, `bot.slack.oauth`): each team's own bot token from the installation store; a team with no
-    installation raises `bot.slack.oauth.NotInstalled`, which run_digests records as that digest failing.
-    Raises MissingSetting (one line, exit 2) when neither is configured."""
-    from bot.settings import get_settings, require
-    from bot.slack import oauth
-    from bot.slack.delivery import slack_client
-
-    settings = settings or get_settings()
-    if oauth.wants_oauth(settings):
-        oauth.require_oauth(settings)
-        return oauth.installed_client_for_team(settings, lambda token: _client_with_token(settings, token))
-    require(settings, "slack_bot_token")
-    client = slack_client(settings)
-    return lambda _enterprise_id, _team_id: client
-
-
-def _client_with_token(settings: Settings, token: str) -> WebClient:
-    """slack_client(settings) (base URL, retries) with a workspace's own token."""
-    from bot.slack.delivery import slack_client
-
-    client = slack_client(settings)
-    client.token = token
-    return client
 
 
 def clock_job(store: Store, now: datetime) -> DigestReport | None:
     """For the clock process (`bot.clock`), every few minutes.
 
     Without a bot token it logs one line and does nothing, so the refresh keeps running."""
-    from bot.settings import MissingSetting
-
     try:
         client_for_team = settings_client_for_team()
     except MissingSetting as exc:

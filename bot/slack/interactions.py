@@ -18,27 +18,25 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.conversation import keep, recall
 from bot.answering.engine import understand_text
-from bot.digest.subscriptions import handle_subscription_command
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
+from bot.slack.blocks.subscriptions import message
 from bot.slack.delivery import (
-    INVITE_HINT,
     PRIVATE_KINDS,
-    EventDeduper,
     Where,
     checked_respond,
     embed_chart,
-    error_code,
-    log_slack_error,
-    plain_message,
     post_answer,
     private_answer,
     tell,
     upload_chart,
     with_note,
 )
+from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
 from bot.slack.messages import FILE_WITHOUT_QUESTION
+from bot.slack.middleware import EventDeduper
+from bot.slack.subscriptions import SUBSCRIPTION_INTENTS, handle_subscription_command
 from bot.slack.worker import AnswerWorker, Rendered
 from bot.store.connection import Store
 from bot.store.digests import record_asked
@@ -123,9 +121,6 @@ def _thread_store(services: Services) -> Store:
     return open_seeded_store(services.worker.db_path)
 
 
-SUBSCRIPTION_INTENTS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
-
-
 def subscription_reply(services: Services, client: WebClient, query: Query, where: Where) -> dict[str, Any]:
     """`subscribe`, `unsubscribe`, `subscriptions`: the confirmation or list to send back."""
     return handle_subscription_command(
@@ -201,8 +196,7 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     query = understand(text, context=context)
     if query.intent in SUBSCRIPTION_INTENTS:
         if where.channel.startswith("U"):  # asked from App Home: there is no channel to subscribe
-            text = "Digests go to channels: run `/fwtrend subscribe` in the channel that should get them."
-            payload = {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+            payload = message("Digests go to channels: run `/fwtrend subscribe` in the channel that should get them.")
         else:
             payload = subscription_reply(services, client, query, where)
         try:

@@ -3,15 +3,15 @@
 OAuth mode is on when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set and SLACK_BOT_TOKEN is not
 (a bot token means one workspace, as before). Installations and OAuth states live in SQLite next to
 the metrics store, so a restart forgets neither. Every Web API client here (the code exchange, the
-per-request clients Bolt copies from `app.client`, the digest job's clients) uses SLACK_API_URL.
+per-request clients Bolt copies from `app.client`, the digest job's clients in `bot.slack.clients`)
+uses SLACK_API_URL.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.settings import Settings, require
 
-# The one list of bot scopes: manifest.yml must ask for the same ones (tests/test_slack_oauth.py checks).
+# The one list of bot scopes: manifest.yml must ask for the same ones (tests/slack/test_slack_oauth.py checks).
 BOT_SCOPES: tuple[str, ...] = (
     "commands",
     "chat:write",
@@ -46,8 +46,6 @@ NOT_INSTALLED_MESSAGE = (
 )
 
 log = logging.getLogger("fwtrend.oauth")
-
-ClientForTeam = Callable[[str | None, str], WebClient]
 
 
 def _is_set(value: str | SecretStr | None) -> bool:
@@ -148,39 +146,6 @@ def app_kwargs(settings: Settings, client: WebClient) -> dict[str, Any]:
         "authorize": authorize,
         "user_facing_authorize_error_message": NOT_INSTALLED_MESSAGE,
     }
-
-
-# -- digests: no request, so the token comes from the store -----------------------------------------------
-class NotInstalled(LookupError):
-    """A subscribed workspace has no installation (never installed, or uninstalled since)."""
-
-
-def find_bot_token(store: SQLite3InstallationStore, enterprise_id: str | None, team_id: str) -> str | None:
-    bot = store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
-    if bot is None and enterprise_id:
-        # An org-wide install is stored under the enterprise alone.
-        bot = store.find_bot(enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True)
-    return bot.bot_token if bot is not None else None
-
-
-def installed_client_for_team(settings: Settings, make_client: Callable[[str], WebClient]) -> ClientForTeam:
-    """A client per workspace with its own bot token, looked up on every call (a cheap SQLite read) so a
-    reinstall's new token or an uninstall is seen at once; the client itself is reused while the token holds."""
-    store = installation_store(settings)
-    cache: dict[tuple[str | None, str], tuple[str, WebClient]] = {}
-    lock = threading.Lock()
-
-    def client_for(enterprise_id: str | None, team_id: str) -> WebClient:
-        token = find_bot_token(store, enterprise_id, team_id)
-        if token is None:
-            raise NotInstalled(f"fwtrend is not installed in workspace {team_id}")
-        with lock:
-            cached = cache.get((enterprise_id, team_id))
-            if cached is None or cached[0] != token:
-                cached = cache[(enterprise_id, team_id)] = (token, make_client(token))
-            return cached[1]
-
-    return client_for
 
 
 @contextmanager

@@ -18,7 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
+from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings, require
+from bot.slack.app import create_app
+from bot.slack.clients import slack_client
+from bot.slack.digest_delivery import start_in_process
+from bot.slack.errors import error_code
+from bot.slack.interactions import Services
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, installations_path, require_oauth, wants_oauth
+from bot.slack.redaction import install_log_redaction
+from bot.slack.worker import AnswerWorker, default_processes
 
 log = logging.getLogger("fwtrend.server")
 
@@ -28,17 +39,12 @@ EVENTS_PATH = "/slack/events"
 
 
 def setup_logging() -> None:
-    from bot.slack.delivery import install_log_redaction
-
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction()
 
 
-def build_services(settings: Settings):
-    from bot.slack.interactions import Services
-    from bot.slack.worker import AnswerWorker, default_processes
-
+def build_services(settings: Settings) -> Services:
     worker = AnswerWorker(
         settings.db_path,
         processes=default_processes(settings.fwtrend_render_processes),
@@ -49,10 +55,6 @@ def build_services(settings: Settings):
 
 def check_token(settings: Settings) -> None:
     """Fail at start, in one line, when Slack rejects the bot token (never printing it)."""
-    from slack_sdk.errors import SlackApiError
-
-    from bot.slack.delivery import error_code, slack_client
-
     try:
         slack_client(settings).auth_test()
     except SlackApiError as exc:
@@ -81,11 +83,8 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     """Check the settings and the bot token, warm up, open the Socket Mode connection, and return.
 
     `fwtrend serve` then waits forever; tests close the returned app instead."""
+    # Each mode imports its own adapter when it starts (start-up cost: the other mode's libraries are not loaded).
     from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from slack_sdk.errors import SlackApiError
-
-    from bot.slack.app import create_app
-    from bot.slack.delivery import error_code
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     setup_logging()
@@ -111,9 +110,6 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     else:  # the client logged why; it keeps retrying in the background
         log.warning("fwtrend could not connect in Socket Mode yet; retrying")
     if digests:
-        from bot.ingest.seed import open_seeded_store
-        from bot.slack.digest_delivery import start_in_process
-
         _thread, running.digests_stop = start_in_process(
             open_seeded_store(settings.db_path), lambda _enterprise, _team: app.client
         )
@@ -136,10 +132,9 @@ _services: Any = None
 
 def create_flask_app(settings: Settings):
     """The WSGI app: Bolt at POST /slack/events, readiness at GET /healthz. Warms up in the background."""
+    # Flask and Bolt's Flask adapter load only in HTTP mode (start-up cost of Socket Mode).
     from flask import Flask, make_response, request
     from slack_bolt.adapter.flask import SlackRequestHandler
-
-    from bot.slack.app import create_app
 
     global _services
     setup_logging()
@@ -167,9 +162,7 @@ def create_flask_app(settings: Settings):
 
 def add_oauth_routes(web: Any, handler: Any) -> None:
     """The install page and Slack's redirect back with the code; Bolt's handler tells them apart by path."""
-    from flask import request
-
-    from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+    from flask import request  # HTTP mode only (start-up cost, as in create_flask_app)
 
     web.add_url_rule(INSTALL_PATH, "slack_install", lambda: handler.handle(request), methods=["GET"])
     web.add_url_rule(REDIRECT_PATH, "slack_oauth_redirect", lambda: handler.handle(request), methods=["GET"])
@@ -201,7 +194,7 @@ def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[
 
 def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
     """Serve the WSGI app made by `factory` (called in the worker process) with gunicorn."""
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # HTTP mode only (start-up cost of Socket Mode)
 
     class Application(BaseApplication):
         def load_config(self) -> None:
@@ -219,8 +212,6 @@ def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
 
 def check_http_settings(settings: Settings) -> bool:
     """Stop in one line on whatever HTTP mode lacks. True for many workspaces (OAuth), False for one."""
-    from bot.slack.oauth import require_oauth, wants_oauth
-
     if wants_oauth(settings):
         require_oauth(settings, "SLACK_SIGNING_SECRET")
         return True
@@ -236,8 +227,6 @@ def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) 
     port = port or settings.port
     log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
     if many:
-        from bot.slack.oauth import INSTALL_PATH, installations_path
-
         log.info(
             "many workspaces (OAuth): install at %s, installations in %s", INSTALL_PATH, installations_path(settings)
         )

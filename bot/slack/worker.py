@@ -28,6 +28,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.answering.engine import answer_query
+from bot.ingest.seeded import open_seeded_store
+from bot.slack import home
+from bot.slack.blocks.answer import render_blocks
+from bot.slack.blocks.home import home_view
 from bot.understanding.grammar import Query
 
 log = logging.getLogger("fwtrend.worker")
@@ -62,10 +67,8 @@ def _init_render_process(db_path: str, nice: int) -> None:
 
 def render_answer(db_path: str | Path, query: Query, private: bool, today: date) -> Rendered:
     """Answer `query` from the store and render it (blocks + chart). Runs in a render process."""
-    from bot.answering.engine import answer_query
-    from bot.ingest.seed import open_seeded_store
+    # Imported here, in the render process, for start-up cost: matplotlib stays out of the web process.
     from bot.render.chart import render_chart
-    from bot.slack.blocks.answer import render_blocks
 
     store = open_seeded_store(db_path)
     answer = answer_query(store, query, today=today)
@@ -77,17 +80,14 @@ def render_answer(db_path: str | Path, query: Query, private: bool, today: date)
 
 
 def build_home(db_path: str | Path, today: date) -> dict[str, Any]:
-    """The App Home view (runs in a render process)."""
-    from bot.ingest.seed import open_seeded_store
-    from handlers.views.app_home import home_view
-
-    return home_view(open_seeded_store(db_path), today=today)
+    """The App Home view (runs in a render process): figures from the engine, freshness from the store."""
+    store = open_seeded_store(db_path)
+    return home_view(home.headlines(store, today), home.freshness(store), today=today)
 
 
 def _warm(db_path: str) -> int:
     """Import matplotlib and open the store before the first real request."""
-    from bot.ingest.seed import open_seeded_store
-    from bot.render.chart import render_chart  # noqa: F401  (the import is the warm-up)
+    from bot.render.chart import render_chart  # noqa: F401  (the import is the warm-up: start-up cost, on purpose)
 
     open_seeded_store(db_path)
     return os.getpid()
@@ -116,8 +116,6 @@ class AnswerWorker:
     # -- lifecycle
     def warm_up(self) -> None:
         """Start the render processes and open the store; sets `ready` when done."""
-        from bot.ingest.seed import open_seeded_store
-
         open_seeded_store(self.db_path)
         if self._pool is not None:
             futures = [self._pool.submit(_warm, str(self.db_path)) for _ in range(self.processes)]
@@ -152,8 +150,6 @@ class AnswerWorker:
 
     def render(self, query: Query, *, private: bool = False, today: date | None = None) -> Rendered:
         """The rendered answer, from the cache, from a render already under way, or rendered now."""
-        from bot.ingest.seed import open_seeded_store
-
         today = today or date.today()
         # The rendered message carries reading notes (typos, follow-ups), so its key includes them.
         key = (query.render_key(), open_seeded_store(self.db_path).data_version, today, private)

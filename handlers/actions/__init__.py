@@ -3,9 +3,9 @@ import re
 from slack_bolt import App
 
 from bot.slack.blocks.answer import ACTION_METRIC, ACTION_PERIOD, ACTION_SHARE, ACTION_SUGGEST
+from bot.slack.blocks.home import ACTION_ASK
 from handlers.actions.answer_buttons import change_answer, share_in_channel
 from handlers.actions.home_ask import open_ask_modal
-from handlers.views.app_home import ACTION_ASK
 
 SWITCHES = re.compile(rf"^(?:{re.escape(ACTION_METRIC)}|{re.escape(ACTION_PERIOD)}|{re.escape(ACTION_SUGGEST)})\..+$")
 

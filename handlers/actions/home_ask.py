@@ -8,8 +8,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.delivery import log_slack_error
-from handlers.views.ask_modal import ask_modal
+from bot.slack.blocks.modal import ask_modal
+from bot.slack.errors import log_slack_error
 
 
 def open_ask_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

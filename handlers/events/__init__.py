@@ -2,7 +2,8 @@ from slack_bolt import App
 
 from handlers.events.app_home_opened import app_home_opened
 from handlers.events.app_mention import app_mention
-from handlers.events.message_im import ignore_message, in_a_dm, message_im
+from handlers.events.message_im import in_a_dm, message_im
+from handlers.events.other_messages import ignore_message
 from handlers.events.uninstalled import uninstalled
 
 

@@ -32,7 +32,3 @@ def message_im(event: dict[str, Any], client: WebClient, context: BoltContext) -
     # A reply (or a thread_broadcast) is answered in its thread; a top-level DM at the top level.
     where = Where(channel=event["channel"], user=asked.user, thread_ts=asked.thread_ts, team=context.team_id or "")
     services.worker.submit(answer_message, services, client, asked.text, where, only_files=asked.only_files)
-
-
-def ignore_message() -> None:
-    """Other message events (edits, deletions in the DM) are acknowledged and dropped."""

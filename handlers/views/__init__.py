@@ -1,6 +1,7 @@
 from slack_bolt import App
 
-from handlers.views.ask_modal import CALLBACK_ASK, ask_submitted
+from bot.slack.blocks.modal import CALLBACK_ASK
+from handlers.views.ask_modal import ask_submitted
 
 
 def register(app: App) -> None:

@@ -168,7 +168,7 @@ def test_answers_are_cached_until_the_data_changes(store):
 
 def test_a_cached_answer_carries_the_askers_own_question_not_the_first_askers(tmp_path):
     from bot.answering.engine import answer_text
-    from bot.ingest.seed import open_seeded_store
+    from bot.ingest.seeded import open_seeded_store
     from bot.store.opening import forget_stores
 
     store = open_seeded_store(tmp_path / "fwtrend.db")

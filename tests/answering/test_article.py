@@ -10,7 +10,7 @@ import pytest
 from bot.answering.article import check_article
 from bot.answering.engine import answer_text
 from bot.answering.model import Answer
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.paths import seed_dir
 from bot.render.terminal import render_text
 from bot.store.observations import upsert_observations

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.answering.conversation import answer_choice, answer_message, forget, recall, remember
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.store import threads
 from bot.store.connection import Store
 from bot.store.opening import forget_stores, open_store

@@ -12,7 +12,7 @@ from bot.answering.engine import answer_text
 from bot.answering.model import Gap, Point
 from bot.answering.series import load_points, value_at
 from bot.answering.series_gaps import gap_at, is_gap, nearest_side
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.render.terminal import render_text
 from bot.slack.blocks.answer import render_blocks
 from bot.store.opening import forget_stores

@@ -8,7 +8,7 @@ import pytest
 
 from bot.answering.engine import answer_text
 from bot.answering.languages import OTHER, language_shares
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources.github import language_rows
 from bot.render.chart import render_chart
 from bot.render.terminal import render_text

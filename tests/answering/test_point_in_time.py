@@ -10,7 +10,7 @@ from bot.answering.engine import answer_text
 from bot.answering.model import Point
 from bot.answering.point_in_time import figures_at
 from bot.answering.series import value_at
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.render.terminal import render_text
 from bot.store.opening import forget_stores
 from bot.understanding.grammar import parse, query_text

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from bot.answering.engine import answer_text
-from bot.ingest.seed import load_seed, open_seeded_store
+from bot.ingest.seed import load_seed
+from bot.ingest.seeded import open_seeded_store
 from bot.store.connection import Store
 from bot.store.observations import counts_by_source, observations
 

@@ -21,7 +21,7 @@ from bot.slack.blocks.answer import render_blocks
 from bot.understanding.grammar import parse, query_text
 from bot.understanding.query import Query
 from bot.understanding.reader import understand
-from tests.test_slack_app import Bot, bot, running, texts  # noqa: F401  (the end-to-end Slack fixtures)
+from tests.slack.test_slack_app import Bot, bot, running, texts  # noqa: F401  (the end-to-end Slack fixtures)
 
 TODAY = date(2026, 11, 25)
 READERS = {"strict": parse, "english": understand}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.answering.engine import answer_text
 from bot.answering.model import Answer
-from bot.ingest.seed import open_seeded_store
+from bot.ingest.seeded import open_seeded_store
 from bot.understanding.query import Query
 from bot.understanding.reader import understand
 from bot.understanding.text import MAX_TEXT

@@ -1,1 +1,2 @@
-"""Block Kit renderers: answers, App Home and digests as Slack messages."""
+"""Block Kit renderers (slack_sdk block models): answers, the App Home, digests, subscription replies,
+the ask modal, and `layout` for fitting long text into Slack's boxes."""

@@ -27,8 +27,8 @@ from bot import format as fmt
 from bot.answering.model import Answer
 from bot.catalog import catalog
 from bot.metrics import BUTTON_METRICS, METRICS
-from bot.render.layout import body_sections, code_sections, pack, split_text
 from bot.render.table import answer_rows, legend, monospace
+from bot.slack.blocks.layout import body_sections, code_sections, pack, split_text
 from bot.understanding.periods import add_months
 from bot.understanding.query import MAX_ENCODED, Query, encode_query
 
@@ -53,7 +53,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -71,7 +71,7 @@ def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock
     if answer.suggestions:
         elements = [
             ButtonElement(
-                text=_clip(" vs ".join(catalog()[f].name for f in s.frameworks) or "help", 75),
+                text=clip(" vs ".join(catalog()[f].name for f in s.frameworks) or "help", 75),
                 action_id=f"{ACTION_SUGGEST}.{i}",
                 value=encode_query(s),
                 style="primary" if i == 0 else None,
@@ -145,14 +145,14 @@ def render_blocks(
 ) -> dict[str, Any]:
     """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart."""
     today = today or date.today()
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=_clip(answer.title or "fwtrend", MAX_HEADER)))]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title or "fwtrend", MAX_HEADER)))]
     blocks += [_section(text) for text in split_text(escape(answer.headline))]
     rows = answer_rows(answer)
     if rows:
         blocks += [_section(text) for text in code_sections(monospace(rows))]
         marks = legend(answer)
         if marks:
-            blocks.append(ContextBlock(elements=[PlainTextObject(text=_clip(" · ".join(marks), MAX_SECTION))]))
+            blocks.append(ContextBlock(elements=[PlainTextObject(text=clip(" · ".join(marks), MAX_SECTION))]))
     body = body_sections(
         [escape(line) for line in answer.lines], max_sections=MAX_BODY_SECTIONS, more=terminal_hint(answer.query)
     )
@@ -160,7 +160,7 @@ def render_blocks(
     if chart_file_id:
         chart = answer.chart
         alt = f"Chart of {chart.label} for {answer.title}" if chart else answer.title
-        blocks.append(ImageBlock(slack_file={"id": chart_file_id}, alt_text=_clip(alt, 2000)))
+        blocks.append(ImageBlock(slack_file={"id": chart_file_id}, alt_text=clip(alt, 2000)))
     if answer.notes:
         notes = [f"• {escape(n)}" for n in answer.notes[:8]]
         if len(answer.notes) > 8:
@@ -172,7 +172,7 @@ def render_blocks(
         credits = [f"*{s.name}* to {fmt.day(s.as_of)} · {s.licence}" for s in answer.sources]
         if len(credits) > 9:  # "Sources:" and 9 credits fill a context block's 10 elements
             credits = [*credits[:8], f"and {len(credits) - 8} more: `fwtrend sources`"]
-        elements = [MarkdownTextObject(text=_clip(c, 300)) for c in credits]
+        elements = [MarkdownTextObject(text=clip(c, 300)) for c in credits]
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Sources:"), *elements]))
     actions = _buttons(answer, private=private, today=today)
     if actions:
@@ -185,12 +185,12 @@ def render_blocks(
 def fallback_text(answer: Answer) -> str:
     """The notification and screen-reader text: the direct answer in one line."""
     text = answer.headline if answer.headline.startswith(answer.title) else f"{answer.title}: {answer.headline}"
-    return _clip(escape(text), MAX_FALLBACK)
+    return clip(escape(text), MAX_FALLBACK)
 
 
 def with_chart(payload: dict[str, Any], file_id: str, title: str) -> dict[str, Any]:
     """The message with its uploaded chart as an image block, after the figures and before notes and sources."""
-    image = ImageBlock(slack_file={"id": file_id}, alt_text=_clip(f"Chart: {title}", 2000)).to_dict()
+    image = ImageBlock(slack_file={"id": file_id}, alt_text=clip(f"Chart: {title}", 2000)).to_dict()
     blocks = [b for b in payload["blocks"] if b.get("type") != "image"]
     sections = [i for i, b in enumerate(blocks) if b.get("type") in ("section", "header")]
     at = sections[-1] + 1 if sections else len(blocks)

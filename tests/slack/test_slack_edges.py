@@ -9,7 +9,10 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
-from bot.slack.delivery import EventDeduper, RedactTokens, plain_message, slack_client
+from bot.slack.clients import slack_client
+from bot.slack.errors import plain_message
+from bot.slack.middleware import EventDeduper
+from bot.slack.redaction import RedactTokens
 from tests.support.fake_slack import FakeSlack
 
 

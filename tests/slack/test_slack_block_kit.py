@@ -10,9 +10,9 @@ import pytest
 
 from bot.slack.blocks.answer import encode_query
 from bot.understanding.reader import understand
-from tests import test_slack_app as e2e
+from tests.slack import test_slack_app as e2e
+from tests.slack.test_slack_app import Bot
 from tests.support.signing import app_mention_event
-from tests.test_slack_app import Bot
 
 running = e2e.running  # the app under test, served once for this module
 

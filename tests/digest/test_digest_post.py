@@ -17,13 +17,14 @@ from slack_sdk import WebClient
 
 from bot.cli import build_parser
 from bot.cli.digest import cmd_digest
-from bot.digest.subscriptions import get_subscription, handle_subscription_command, list_subscriptions
+from bot.digest.subscriptions import get_subscription, list_subscriptions
 from bot.settings import Settings
 from bot.slack.app import create_app
-from bot.slack.digest_delivery import claim, run_digests
+from bot.slack.digest_delivery import run_digests
 from bot.slack.server import build_services
+from bot.slack.subscriptions import handle_subscription_command
 from bot.store.connection import Store
-from bot.store.digests import record_asked
+from bot.store.digests import claim, record_asked
 from bot.store.observations import upsert_observations
 from bot.store.opening import open_store
 from tests.support.fake_slack import FakeSlack
@@ -325,6 +326,21 @@ def test_a_public_channel_the_bot_left_is_joined_and_gets_its_digest(fake_slack:
     assert [o.status for o in report.outcomes] == ["posted"]
     assert [c.params["channel"] for c in fake_slack.calls("conversations.join")] == ["C111"]
     assert not get_subscription(store, None, "T111", "C111").paused
+
+
+def test_a_channel_the_bot_left_and_may_not_join_pauses_the_digest_on_the_posts_own_error(
+    fake_slack: FakeSlack, store: Store
+):
+    # Answers and digests share one delivery module; a digest pauses on why the POST failed (not_in_channel),
+    # not on why the join did, so the subscriber is told to invite the app.
+    subscribe_direct(store, fake_slack, user_id="U222")
+    fake_slack.set_channel("C111", is_member=False)
+    fake_slack.fail("conversations.join", "missing_scope")
+    report = run(store, fake_slack, DUE)
+    assert [(o.status, o.error) for o in report.outcomes] == [("paused", "not_in_channel")]
+    assert get_subscription(store, None, "T111", "C111").paused_reason.startswith("not_in_channel")
+    [dm] = [c for c in fake_slack.calls("chat.postMessage") if c.params["channel"] == "U222"]
+    assert "/invite @fwtrend" in dm.params["text"]
 
 
 def test_other_errors_retry_within_the_late_window(fake_slack: FakeSlack, store: Store):

@@ -11,15 +11,17 @@ import pytest
 from bot.answering.article import check_article
 from bot.answering.engine import answer_text
 from bot.digest.compose import compose
-from bot.digest.render import render_blocks as render_digest
-from bot.digest.subscriptions import _message, subscriptions_list
-from bot.render.layout import body_sections
+from bot.digest.subscriptions import list_subscriptions
 from bot.slack.blocks.answer import encode_query, render_blocks, with_chart
+from bot.slack.blocks.digest import render_blocks as render_digest
+from bot.slack.blocks.home import home_view
+from bot.slack.blocks.layout import body_sections
+from bot.slack.blocks.modal import ask_modal
+from bot.slack.blocks.subscriptions import message, subscriptions_message
 from bot.slack.delivery import with_note
-from handlers.views.app_home import home_view
-from handlers.views.ask_modal import ask_modal
+from bot.slack.home import freshness, headlines
+from tests.digest.test_digest_compose import END, steady, weekly
 from tests.support.block_kit_rules import message_errors, view_errors
-from tests.test_digest_compose import END, steady, weekly
 
 TODAY = date(2026, 11, 25)
 ALL_ELEVEN = (
@@ -133,15 +135,15 @@ def test_digests_are_valid_and_say_what_they_left_out(empty_store):
 
 
 def test_app_home_and_the_ask_modal_are_valid_views(seeded_store):
-    assert view_errors(home_view(seeded_store, today=TODAY)) == []
+    assert view_errors(home_view(headlines(seeded_store, TODAY), freshness(seeded_store), today=TODAY)) == []
     assert view_errors(ask_modal()) == []
 
 
 def test_subscription_replies_of_any_length_are_valid(empty_store):
     long = "\n".join(f"<#C{i:08d}> weekly on Monday at 09:00 for PyTorch, TensorFlow, JAX" for i in range(200))
-    payload = _message(long, "Usage: `/fwtrend subscribe`")
+    payload = message(long, "Usage: `/fwtrend subscribe`")
     assert_valid(payload)
     shown = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
     assert shown == long
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    assert_valid(subscriptions_list(empty_store, enterprise_id=None, team_id="T1", now=now))
+    assert_valid(subscriptions_message(list_subscriptions(empty_store, None, "T1"), now))

@@ -21,10 +21,10 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack.server import SocketModeApp, start_socket_mode
+from tests.slack.test_slack_serve import clean_env
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.signing import app_mention_event, block_actions_body, event_body, slash_command_body
-from tests.test_slack_serve import clean_env
 
 TOKEN = "xoxb-socket-secret-token"
 APP_TOKEN = "xapp-1-A111-socket-secret-token"

@@ -25,18 +25,19 @@ import yaml
 from slack_sdk import WebClient
 from werkzeug.serving import make_server
 
-from bot.digest.subscriptions import handle_subscription_command
 from bot.settings import Settings
-from bot.slack.digest_delivery import run_digests, settings_client_for_team
-from bot.slack.oauth import BOT_SCOPES, NOT_INSTALLED_MESSAGE, NotInstalled, installation_store, installations_path
+from bot.slack.clients import NotInstalled, settings_client_for_team
+from bot.slack.digest_delivery import run_digests
+from bot.slack.oauth import BOT_SCOPES, NOT_INSTALLED_MESSAGE, installation_store, installations_path
 from bot.slack.server import create_flask_app
+from bot.slack.subscriptions import handle_subscription_command
 from bot.store.opening import open_store
+from tests.digest.test_digest_post import DUE, SUBSCRIBED_AT, add_series
+from tests.slack.test_slack_serve import clean_env
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.signing import event_body, post, slash_command_body
-from tests.test_digest_post import DUE, SUBSCRIBED_AT, add_series
-from tests.test_slack_serve import clean_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "oauth-signing-secret"
 TOKEN_A = "xoxb-team-a-secret-token"
 TOKEN_B = "xoxb-team-b-secret-token"

@@ -15,9 +15,9 @@ import time_machine
 
 from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.understanding.query import decode_query
-from tests import test_slack_app
+from tests.slack import test_slack_app
+from tests.slack.test_slack_app import Bot
 from tests.support.signing import app_mention_event, im_message_event
-from tests.test_slack_app import Bot
 
 # The running app (Flask + Bolt + worker, against the fake Slack) and its client, shared with test_slack_app.
 running = test_slack_app.running

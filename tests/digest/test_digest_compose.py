@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from bot.digest.compose import compose, round_label, round_numbers_crossed
-from bot.digest.render import render_blocks, render_chart, render_text
+from bot.digest.render import render_chart, render_text
+from bot.slack.blocks.digest import render_blocks
 from bot.store.connection import Store
 from bot.store.observations import upsert_observations
 

@@ -16,7 +16,7 @@ import pytest
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import post, slash_command_body
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "xoxb-serve-secret-token"
 SECRET = "serve-signing-secret"
 APP_TOKEN = "xapp-serve-secret-token"

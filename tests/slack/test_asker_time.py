@@ -1,7 +1,7 @@
 """The asker's time zone: looked up once per user (bounded, with a TTL), UTC when Slack can't tell, and
 which date "this month" or "last 6 months" was read at, said only when it changed the reading.
 
-(End to end through the Bolt app: tests/test_slack_messages_and_dates.py.)
+(End to end through the Bolt app: tests/slack/test_slack_messages_and_dates.py.)
 """
 
 from __future__ import annotations

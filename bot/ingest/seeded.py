@@ -1,0 +1,27 @@
+"""Opening the store the program answers from: filled from the bundled seed the first time.
+
+What the program's entry points (CLI, Slack app, clock) and the tests' fixtures open. The seed loader
+(`bot.ingest.seed`, which needs pandas) is imported only when a store is still empty: a web or render
+process opening a filled store never loads pandas (start-up time and memory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.settings import get_settings
+from bot.store.connection import Store
+from bot.store.opening import open_store
+
+
+def open_seeded_store(path: Path | str | None = None) -> Store:
+    """The store at `path` (default: FWTREND_DB or the user data dir), filled from the bundled seed if empty."""
+    store = open_store(path or get_settings().db_path)
+    if store.get_meta("seeded_at") is None:
+        from bot.ingest.seed import load_seed  # pandas: only for an empty store (see the module docstring)
+
+        with store.transaction():
+            # re-checked under the write lock, so two processes opening a new store seed it once
+            if store.get_meta("seeded_at") is None:
+                load_seed(store)
+    return store
