@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
+from bot.ingest.seeded import open_seeded_store
+from bot.settings import get_settings
+from bot.slack.digest_delivery import clock_job
+
 log = logging.getLogger("fwtrend.clock")
 
 REFRESH_TIMEOUT = 6 * 3600
@@ -142,15 +146,10 @@ class Scheduler:
 
 def post_due_digests(now: datetime) -> object:
     """Post every digest that is due; the store's lock keeps a second scheduler from posting too."""
-    from bot.ingest.seeded import open_seeded_store
-    from bot.slack.digest_delivery import clock_job
-
     return clock_job(open_seeded_store(), now)
 
 
 def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:
-    from bot.settings import get_settings
-
     hour = get_settings().fwtrend_refresh_hour
     return [Daily("refresh", hour, refresh), Every("digest", DIGEST_EVERY, post_due_digests), *HOOKS]
 

@@ -11,6 +11,9 @@ import json
 import sys
 from typing import Any
 
+from bot.catalog import catalog
+from bot.metrics import METRICS
+
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.answering.engine import answer_text  # start-up cost, see the module docstring
@@ -42,16 +45,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:
-    from bot.catalog import catalog
-
     for fw in catalog():
         print(f"{fw.id:<14} {fw.name:<18} {', '.join(fw.aliases)}")
     return 0
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from bot.metrics import METRICS
-
     for m in METRICS.values():
         print(f"{m.id:<28} {m.label:<55} {m.unit:<32} {', '.join(m.sources)}")
     return 0

@@ -7,8 +7,10 @@ changes of counting method marked, log scale when the series differ by more than
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
 import matplotlib
 
@@ -205,9 +207,6 @@ def render_languages(makes: Sequence[Make]) -> bytes:
 
 def write_chart(png: bytes | None, path: str, *, prog: str = "fwtrend") -> bool:
     """Write a chart for `--chart PATH`; with no chart, write nothing and say so on stderr."""
-    import sys
-    from pathlib import Path
-
     if png is None:
         print(f"{prog}: no chart for this answer; {path} not written", file=sys.stderr)
         return False
