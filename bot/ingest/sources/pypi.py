@@ -30,7 +30,7 @@ from bot.ingest.sources.base import (
 )
 
 PYPISTATS_METHOD = "pypistats daily, without mirrors"
-CLICKHOUSE_METHOD = "all installers, calendar month (ClickHouse)"  # as in bot/seed.py
+CLICKHOUSE_METHOD = "all installers, calendar month (ClickHouse)"  # as in bot/ingest/seed.py
 SETTLE_DAYS = 3
 _PACKAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
