@@ -222,8 +222,9 @@ def _elsewhere_ref(typed: str, host_name: str, slug: str, cat: Catalog) -> Ref:
 def _unread_ref(typed: str) -> Ref:
     return Ref(
         typed,
-        note=f"I didn't read the link “{typed}”: it names no project I know (I read GitHub, PyPI and npm "
-        "addresses, pepy.tech, pypistats.org, npmtrends.com, star-history.com, libraries.io and the projects' sites).",
+        note=f"I didn't read the link “{typed}”: it is not the page of a project (I read GitHub, PyPI and "
+        "npm project addresses, pepy.tech, pypistats.org, npmtrends.com, star-history.com, libraries.io and "
+        "the projects' sites).",
     )
 
 
