@@ -140,9 +140,15 @@ def no_figures(store: Store, query: Query, frameworks: list[str], metric_ids: li
         if pts
     ]
     title = " vs ".join(names) if who else f"Top by {label}"
+    if not dates and metric_ids == ["npm_downloads"] and not any(catalog()[f].npm for f in frameworks):
+        # No refresh will ever bring them: say why rather than "yet".
+        verb = "has" if len(names) == 1 else "have"
+        them = "it" if len(names) == 1 else "them"
+        headline = f"{' and '.join(names)} {verb} no npm package tracked, so I have no npm download figures for {them}."
+        return Answer("empty", query, title, headline, lines=["Try another metric, such as `downloads` (PyPI)."])
     if not dates:
         headline = f"I have no {what}{who} yet."
-        return Answer("empty", query, title, headline, lines=["`fwtrend refresh` fetches them; or try another metric."])
+        return Answer("empty", query, title, headline, lines=_how_to_fetch(frameworks, metric_ids))
     inside = _period_in_gap(store, query, frameworks, metric_ids, label)
     if inside:
         return Answer("empty", query, title, inside, lines=["Try a period that reaches one of those dates."])
@@ -152,6 +158,20 @@ def no_figures(store: Store, query: Query, frameworks: list[str], metric_ids: li
         f"they run from {fmt.day(oldest)} to {fmt.day(newest)}."
     )
     return Answer("empty", query, title, headline, lines=["Try another period, or `all history`."])
+
+
+def _how_to_fetch(frameworks: list[str], metric_ids: list[str]) -> list[str]:
+    """How to get figures no one has fetched yet: the one source's refresh command, and for npm which
+    frameworks have no npm package at all (no refresh will ever bring their figures)."""
+    sources = {source for metric_id in metric_ids for source in METRICS[metric_id].sources}
+    command = f"`fwtrend refresh --source {sources.pop()}`" if len(sources) == 1 else "`fwtrend refresh`"
+    lines = [f"{command} fetches them; or try another metric."]
+    if metric_ids == ["npm_downloads"]:
+        cat = catalog()
+        without = [cat[f].name for f in frameworks if not cat[f].npm]
+        if without:
+            lines.append(f"{' and '.join(without)} {'has' if len(without) == 1 else 'have'} no npm package tracked.")
+    return lines
 
 
 def _period_in_gap(store: Store, query: Query, frameworks: list[str], metric_ids: list[str], label: str) -> str:

@@ -57,18 +57,21 @@ def clarify(query: Query) -> Answer | None:
     suggestions: list[Query] = []
     for name in query.unknown:
         options = query.suggestions.get(name, [])
+        # A long name was cut by the reader (it ends in "…"): say so rather than pass the cut off as typed.
+        shown = f"“{name}” (shortened)" if name.endswith("…") else f"“{name}”"
         if name in query.not_tracked:
             lines.append(query.not_tracked[name])  # another project than the one its name resembles
         elif options:
             names = " or ".join(f"*{cat[o].name}*" for o in options)
-            lines.append(f"I don't know “{name}”. Did you mean {names}?")
+            lines.append(f"I don't know {shown}. Did you mean {names}?")
             for option in options:
                 fixed = [*query.frameworks, option] if option not in query.frameworks else query.frameworks
                 intent = "compare" if len(fixed) >= 2 or query.metric else "profile"
                 suggestions.append(query.model_copy(update={"frameworks": fixed, "intent": intent, "unknown": []}))
         else:
-            lines.append(f"I don't track “{name}”.")
+            lines.append(f"I don't track {shown}.")
     lines.append("I track: " + ", ".join(fw.name for fw in cat) + ".")
     headline = lines[0]
-    title = "Not tracked" if set(query.unknown) <= set(query.not_tracked) else "Did you mean…?"
+    # "Did you mean…?" only heads an answer that suggests something.
+    title = "Did you mean…?" if suggestions else "Not tracked"
     return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])

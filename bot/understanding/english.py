@@ -14,12 +14,13 @@ from bot.catalog import Catalog
 from bot.understanding.grammar import parse_at, parse_period
 from bot.understanding.intent import CUES, PASSIVE, cues_in
 from bot.understanding.metric_words import english_metric
-from bot.understanding.name_match import fix_typos, mentions_npm_name, scan, suggest
-from bot.understanding.names import find_refs, name_notes, untracked_names
+from bot.understanding.name_match import fix_typos, npm_name_in, scan, suggest
+from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
 from bot.understanding.normalise import cut, normalise, normalise_period_words
 from bot.understanding.periods import english_period, read_dates
 from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers, words_matched
 from bot.understanding.reading import Reading
+from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, cut_words
 
 SEPARATORS = re.compile(
@@ -39,17 +40,18 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
     reading.since, reading.until, reading.period_label = d.since, d.until, d.label
     reading.period_cleared = d.label == "all history"
-    reading.npm = mentions_npm_name(t)
+    npm_word = npm_name_in(t)
     reading.cues = cues_in(t)
     reading.passive = bool(PASSIVE.search(t))
+    asked = t  # the metric's words are taken out next; `registry_metric` reads "pypi" in them
     t = _take_metric(reading, t)
     _take_names(reading, t, cat)
     reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
     reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
-    reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
-    if reading.npm and reading.metric is None:
-        reading.metric = "npm_downloads"
+    reading.metric, registry_notes = registry_metric(reading.metric, refs, asked, npm_word=npm_word, cat=cat)
+    reading.npm = npm_word is not None or any(r.registry == "npm" and r.framework for r in refs)
+    reading.name_notes += registry_notes
     reading.notes += qualifier_notes(qualifiers, reading.metric)
     reading.scale = asked_scale(qualifiers)
     cues = words_matched(t, (*CUES.values(), PASSIVE))
@@ -88,5 +90,5 @@ def _collect_unknown(reading: Reading, leftovers: list[list[str]], cat: Catalog,
         return
     for words in leftovers:
         if words:
-            add_unknown(reading.unknown, " ".join(words)[:60])
+            add_unknown(reading.unknown, short_name(" ".join(words)))
     reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}

@@ -19,11 +19,12 @@ from datetime import date, timedelta
 
 from bot.catalog import Catalog, catalog
 from bot.understanding.metric_words import find_metric, metric_word
-from bot.understanding.name_match import names_in, suggest
-from bot.understanding.names import find_refs, name_notes, untracked_names
+from bot.understanding.name_match import names_in, npm_name_in, suggest
+from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
 from bot.understanding.periods import MONTHS, add_months, period_text, read_dates, year_ok
 from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers
 from bot.understanding.query import Query
+from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, clean_text
 
 COMMANDS = {
@@ -225,7 +226,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     body, refs = find_refs(body, cat)
     qualifiers, body = take_qualifiers(body)
     d = read_dates(body, today, notes, point=parse_at, periods=[parse_period])
-    body = d.rest
+    asked = body = d.rest
     metric, rate, body = find_metric(body)
     notes += qualifier_notes(qualifiers, metric)
     scale = asked_scale(qualifiers)
@@ -244,15 +245,17 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         for fid in found:
             if fid not in frameworks:
                 frameworks.append(fid)
-        name = " ".join(w for w in leftover if w not in FILLER)
+        # "_x_" is Slack's italics: the name is "x".
+        name = " ".join(w.strip("_") for w in leftover if w.strip("_") not in FILLER)
         if name:
-            add_unknown(unknown, name[:60])
+            add_unknown(unknown, short_name(name))
 
     not_tracked = untracked_names(refs, unknown)
     notes.extend(name_notes(typed, refs, cat))
     suggestions = {name: s for name in unknown if (s := suggest(name, cat)) and name not in not_tracked}
-    if metric is None and any(r.registry == "npm" and r.framework for r in refs):
-        metric = "npm_downloads"  # naming an npm package asks about its downloads, as "tfjs" does
+    # Naming an npm package ("@tensorflow/tfjs", "tfjs") asks about its npm downloads, never PyPI's.
+    metric, registry_notes = registry_metric(metric, refs, asked, npm_word=npm_name_in(asked.lower()), cat=cat)
+    notes.extend(registry_notes)
     if command == "leaderboard":
         intent = "leaderboard"
     elif command == "languages":

@@ -140,7 +140,11 @@ def scan(tokens: list[str], cat: Catalog, offset: int) -> tuple[list[Mention], l
             i += size
             continue
         word = tokens[i]
-        if word in vocab.stop_words or word.isdigit() or len(word) < 2 or word in vocab.key_words:
+        if word in vocab.stop_words or word.isdigit() or word in vocab.key_words or not word.strip("_-."):
+            i += 1
+            continue
+        if len(word) < 2:  # a one-letter name ("x") is no typo of a framework, but it is named, not dropped
+            leftover.append(word)
             i += 1
             continue
         fixed = _fuzzy_name(word, cat)
@@ -220,7 +224,15 @@ def _any_of(words: frozenset[str], normalised: str, tail: str) -> bool:
 
 def mentions_npm_name(normalised: str) -> bool:
     """A JavaScript port is named ("tfjs"): the question is about npm downloads."""
-    return _any_of(vocabulary().names.npm, normalised, r"[\w-]")
+    return npm_name_in(normalised) is not None
+
+
+def npm_name_in(normalised: str) -> str | None:
+    """The first JavaScript port's name in the text ("tfjs", "transformers.js"), or None."""
+    for word in sorted(vocabulary().names.npm, key=len, reverse=True):
+        if re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", normalised):
+            return word
+    return None
 
 
 def has_ambiguous_name(normalised: str) -> bool:

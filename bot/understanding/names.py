@@ -18,6 +18,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Framework, Separate, catalog, normalise_name
+from bot.understanding.site_urls import CODE_HOSTS, STATS_HOSTS, other_code_host, stats_site_names
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Ref:
     """For a project not tracked: the name to show ("microsoft/onnxruntime", "xgboost")."""
     why: str | None = None
     """For a project the catalog knows is not the framework its name is close to: how it differs."""
+    note: str | None = None
+    """What the answer must say about how this reference was read: a GitHub organisation read as its one
+    tracked repository, or a link that names no project (then `framework` and `untracked` are None)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class _Lookups:
     """normalised name, package or lower-case slug of a separate project → (it, the framework it is near)."""
 
 
-_URL = re.compile(r"(?<![\w@/.-])(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>|,;]*)?", re.I)
+_URL = re.compile(r"(?<![\w@/.-])(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/#?][^\s<>|,;]*)?", re.I)
 _SCHEME = re.compile(r"^https?://", re.I)
 _PREFIXED = re.compile(r"(?<![\w.-])(pypi|pip|npm):(@?[\w.-]+(?:/[\w.-]+)?)", re.I)
 _SCOPED = re.compile(r"(?<![\w.@/-])@[\w.-]+/[\w.-]+")
@@ -143,29 +147,88 @@ def _slug_ref(typed: str, slug: str, cat: Catalog, *, known_only: bool) -> Ref |
     return Ref(typed, untracked=slug.removesuffix(".git"))
 
 
-def _url_ref(typed: str, cat: Catalog) -> Ref | None:
-    """The project a URL names, or None when it names none (a blog post, a GitHub organisation)."""
+def _url_refs(typed: str, cat: Catalog) -> list[Ref]:
+    """The projects a URL names, in order: one for a repository, registry or site page, several for a
+    comparison page (npmtrends.com/a-vs-b, star-history.com/#a/b&c/d); [] when it names none."""
     url = typed if _SCHEME.match(typed) else "https://" + typed
-    parts = urlsplit(url)
+    parts = urlsplit(url.replace("&amp;", "&"))
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = [p for p in parts.path.split("/") if p]
     if host == "github.com":
-        if len(path) >= 2:
-            return _slug_ref(typed, f"{path[0]}/{path[1]}", cat, known_only=False)
-        return None
+        if len(path) >= 2 and path[0].lower() not in _GITHUB_PAGES:
+            return [r for r in [_slug_ref(typed, f"{path[0]}/{path[1]}", cat, known_only=False)] if r]
+        owner = path[1] if len(path) >= 2 and path[0].lower() == "orgs" else path[0] if len(path) == 1 else ""
+        return [_org_ref(typed, owner, cat)] if owner and owner.lower() not in _GITHUB_PAGES else []
     if host in ("pypi.org", "pypi.python.org") and len(path) >= 2 and path[0] in ("project", "pypi"):
-        return _package_ref(typed, "pypi", path[1], cat)
+        return [_package_ref(typed, "pypi", path[1], cat)]
     if host == "npmjs.com" and len(path) >= 2 and path[0] == "package":
         name = f"{path[1]}/{path[2]}" if path[1].startswith("@") and len(path) >= 3 else path[1]
-        return _package_ref(typed, "npm", name, cat)
+        return [_package_ref(typed, "npm", name, cat)]
+    named = stats_site_names(host, path, parts.query, parts.fragment)
+    if named is not None:
+        return [_named_ref(typed, kind, name, cat) for kind, name in named]
+    elsewhere = other_code_host(host, path)
+    if elsewhere:
+        return [_elsewhere_ref(typed, *elsewhere, cat)]
     joined = "/".join(path).lower()
     for site_host, prefix, fid in _lookups(cat).sites:
         if host == site_host and (not prefix or joined == prefix or joined.startswith(prefix + "/")):
-            return Ref(typed, framework=fid)
-    return None
+            return [Ref(typed, framework=fid)]
+    return []
 
 
-_HOSTS = ("github.com", "pypi.org", "pypi.python.org", "npmjs.com")
+# First parts of github.com paths that are GitHub's own pages, not an owner.
+_GITHUB_PAGES = frozenset(
+    {"orgs", "topics", "collections", "sponsors", "marketplace", "features", "explore", "trending"}
+)
+
+
+def _named_ref(typed: str, kind: str, name: str, cat: Catalog) -> Ref:
+    if kind == "github":
+        return _slug_ref(typed, name, cat, known_only=False) or Ref(typed, untracked=name)
+    return _package_ref(typed, kind, name, cat)
+
+
+def _org_ref(typed: str, owner: str, cat: Catalog) -> Ref:
+    """A GitHub organisation (github.com/pytorch). Read as its project only when it owns exactly one
+    tracked repository and its own name names that project; otherwise named as an organisation."""
+    owned = sorted({(slug, fid) for slug, fid in _lookups(cat).slugs.items() if slug.split("/")[0] == owner.lower()})
+    fids = {fid for _, fid in owned}
+    shown = f"github.com/{owner}"
+    if len(fids) == 1 and cat.resolve(owner) in fids:
+        fid = fids.pop()
+        note = (
+            f"“{shown}” is a GitHub organisation, not a repository: I read it as {cat[fid].name}, "
+            f"the one tracked project it owns (github.com/{cat[fid].github})."
+        )
+        return Ref(typed, framework=fid, note=note)
+    why = f"I don't track “{shown}”: it is a GitHub organisation, not a repository"
+    if owned:
+        listed = ", ".join(sorted({f"{cat[fid].name} ({cat[fid].github})" for fid in fids}))
+        why += f"; the tracked projects it owns or owned are {listed}: name one"
+    return Ref(typed, untracked=shown, why=why + ".")
+
+
+def _elsewhere_ref(typed: str, host_name: str, slug: str, cat: Catalog) -> Ref:
+    """A repository on GitLab, Bitbucket…: named as not read, with the tracked GitHub one if it matches."""
+    shown = _SCHEME.sub("", typed).removeprefix("www.").rstrip("/")
+    why = f"I don't read “{shown}”: it is on {host_name}, and I read GitHub repositories, PyPI and npm packages"
+    fid = _lookups(cat).slugs.get(slug.lower()) or cat.resolve(slug.split("/")[-1])
+    if fid:
+        why += f". {cat[fid].name} is tracked as github.com/{cat[fid].github}: name that or “{cat[fid].id}”"
+    return Ref(typed, untracked=shown, why=why + ".")
+
+
+def _unread_ref(typed: str) -> Ref:
+    return Ref(
+        typed,
+        note=f"I didn't read the link “{typed}”: it is not the page of a project (I read GitHub, PyPI and "
+        "npm project addresses, pepy.tech, pypistats.org, npmtrends.com, star-history.com, libraries.io and "
+        "the projects' sites).",
+    )
+
+
+_HOSTS = frozenset({"github.com", "pypi.org", "pypi.python.org", "npmjs.com", *STATS_HOSTS, *CODE_HOSTS})
 
 
 def _known_host(typed: str, cat: Catalog) -> bool:
@@ -175,8 +238,9 @@ def _known_host(typed: str, cat: Catalog) -> bool:
 
 
 def is_project_url(url: str, cat: Catalog | None = None) -> bool:
-    """True when a link (from Slack's `<url|label>`) names a project: it is then read, not dropped."""
-    return _url_ref(url.strip(), cat or catalog()) is not None
+    """True when a link (from Slack's `<url|label>`) names a project, tracked or not, or a page fwtrend
+    names as not read (a GitHub organisation, a GitLab repository): it is then read, not its label."""
+    return bool(_url_refs(url.strip(), cat or catalog()))
 
 
 # -- the text --------------------------------------------------------------------------------------
@@ -204,10 +268,9 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
         has_scheme = bool(_SCHEME.match(typed))
         if not has_scheme and not _known_host(typed, cat):
             return m.group(0)  # "tf.keras", "transformers.js": names, not addresses
-        ref = _url_ref(typed, cat)
-        if ref is None:
-            return " " + tail  # a link that names no project names no framework
-        return keep(ref, typed) + tail
+        refs = _url_refs(typed, cat) or [_unread_ref(typed)]  # a link that names no project is named
+        # A comparison page names several projects: each becomes its own item of a list.
+        return " , ".join(keep(ref, typed) for ref in refs) + tail
 
     def prefixed(m: re.Match[str]) -> str:
         registry = "npm" if m.group(1).lower() == "npm" else "pypi"
@@ -237,13 +300,23 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
     return re.sub(r"\s+", " ", out).strip(), order
 
 
+MAX_NAME = 60
+"""The longest unknown name an answer repeats, in characters; a longer one is cut and says so."""
+
+
+def short_name(name: str) -> str:
+    """`name` as an answer repeats it: at most `MAX_NAME` characters, a cut one ending in "…" (the
+    answer then says it was shortened)."""
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME].rstrip() + "…"
+
+
 def untracked_names(refs: list[Ref], unknown: list[str]) -> dict[str, str]:
-    """Add each project named that is not tracked to `unknown` (in place, once, at most 60 characters like
-    other unknown names); return those the catalog knows are another project, with how they differ."""
+    """Add each project named that is not tracked to `unknown` (in place, once, shortened like other
+    unknown names); return those the catalog knows are another project, with how they differ."""
     why: dict[str, str] = {}
     for ref in refs:
         if ref.untracked:
-            name = ref.untracked[:60]
+            name = short_name(ref.untracked)
             if name not in unknown:
                 unknown.append(name)
             if ref.why:
@@ -286,4 +359,4 @@ def name_notes(typed: list[tuple[str, str]], refs: list[Ref], cat: Catalog) -> l
         if len(forms) >= 2:
             listed = ", ".join(f"“{f}”" for f in forms[:-1]) + f" and “{forms[-1]}”"
             notes.append(f"{listed} are one project, {cat[fid].name}: I show it once.")
-    return notes
+    return notes + [ref.note for ref in refs if ref.note]

@@ -24,16 +24,22 @@ def clean_text(text: str) -> tuple[str, bool]:
     """Undo Slack's markup and strip anything that is not printable text; cap the length at a word."""
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"<[@#!][^>]*>", " ", text)  # user, channel and special mentions
-    # A link to a project (GitHub, PyPI, npm, its web site) is read as that project; others by their label.
-    text = re.sub(r"<(https?://[^|>]*)(?:\|[^>]*)?>", lambda m: f" {m[1]} " if is_project_url(m[1]) else m[0], text)
-    text = re.sub(r"<(https?://[^|>]*)\|([^>]*)>", r"\2", text)
-    text = re.sub(r"<(?:https?|mailto|tel):[^>]*>", " ", text)  # a bare link names no framework
+    # A link to a project (GitHub, PyPI, npm, a stats site, its web site) is read as that project;
+    # another link by its label (what the user typed, which Slack auto-linked), and a bare one as its
+    # address, which the readers name in the answer as a link they did not read.
+    text = re.sub(r"<(https?://[^|>]*)(?:\|([^>]*))?>", _link, text)
+    text = re.sub(r"<(?:mailto|tel):[^>]*>", " ", text)  # an address or a phone number names no framework
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _TAG.sub(" ", text)  # markup typed as text ("<script>") is not a name
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_TEXT
     return cut_words(text, MAX_TEXT), truncated
+
+
+def _link(m: re.Match[str]) -> str:
+    url, label = m[1], m[2]
+    return f" {label} " if label and not is_project_url(url) else f" {url} "
 
 
 def cut_words(text: str, limit: int) -> str:

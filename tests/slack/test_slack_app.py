@@ -509,6 +509,21 @@ def test_a_mention_of_two_github_urls_as_slack_delivers_them_is_answered_as_thos
     assert "didn't catch a framework" not in texts(posted["blocks"])
 
 
+def test_a_mention_of_a_stats_site_link_as_slack_delivers_it_is_answered_as_that_project(bot: Bot) -> None:
+    text = "<https://pepy.tech/project/torch|pepy.tech/project/torch> vs tensorflow"
+    posted = _mention_in_thread(bot, text, channel="C722", thread_ts="1700000092.1", ts="1700000092.1")
+    header = next(b for b in posted["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "PyTorch vs TensorFlow"
+
+
+def test_a_mention_of_a_gitlab_link_names_it_as_not_read(bot: Bot) -> None:
+    bot.event(
+        app_mention_event("<https://gitlab.com/pytorch/pytorch> vs tensorflow", channel="C723", ts="1700000093.1")
+    )
+    (posted,) = bot.fake.wait_for("chat.postMessage")
+    assert "“gitlab.com/pytorch/pytorch”: it is on GitLab" in texts(posted.params["blocks"])
+
+
 def test_a_mention_naming_a_moved_repository_by_its_slug_is_answered_as_that_project(bot: Bot) -> None:
     posted = _mention_in_thread(
         bot, "jax-ml/jax vs pytorch stars", channel="C721", thread_ts="1700000091.1", ts="1700000091.1"
