@@ -10,9 +10,10 @@ import math
 from datetime import date, timedelta
 
 from bot import format as fmt
+from bot.answering.gap_answers import period_in_gap
 from bot.answering.model import OVERVIEW_METRICS, Answer, Comparison, Figure, Point
 from bot.answering.series import find_breaks, find_crossovers, find_gaps, load_points, per_month, value_at, window
-from bot.answering.series_gaps import gap_around, start_point
+from bot.answering.series_gaps import start_point
 from bot.answering.sources import source_credits
 from bot.answering.wording import comparison_notes, overview_headline, period_phrase, verdict
 from bot.catalog import Catalog, catalog
@@ -149,7 +150,7 @@ def no_figures(store: Store, query: Query, frameworks: list[str], metric_ids: li
     if not dates:
         headline = f"I have no {what}{who} yet."
         return Answer("empty", query, title, headline, lines=_how_to_fetch(frameworks, metric_ids))
-    inside = _period_in_gap(store, query, frameworks, metric_ids, label)
+    inside = period_in_gap(store, query, frameworks, metric_ids, label)
     if inside:
         return Answer("empty", query, title, inside, lines=["Try a period that reaches one of those dates."])
     oldest, newest = min(d[0] for d in dates), max(d[1] for d in dates)
@@ -172,25 +173,6 @@ def _how_to_fetch(frameworks: list[str], metric_ids: list[str]) -> list[str]:
         if without:
             lines.append(f"{' and '.join(without)} {'has' if len(without) == 1 else 'have'} no npm package tracked.")
     return lines
-
-
-def _period_in_gap(store: Store, query: Query, frameworks: list[str], metric_ids: list[str], label: str) -> str:
-    """A period with no figures between two that exist: the gap named, with the nearest figure on each side."""
-    for metric_id in metric_ids:
-        unit = METRICS[metric_id].unit
-        series = {f: pts for f, pts in load_points(store, metric_id, frameworks).items() if pts}
-        gaps = {f: gap_around(pts, query.since, query.until) for f, pts in series.items()}
-        if not series or not all(gaps.values()):
-            continue
-        sides: dict[date, list[str]] = {}
-        for f, gap in gaps.items():
-            for p in (gap.before, gap.after):
-                sides.setdefault(p.date, []).append(f"{catalog()[f].name} {fmt.quantity(p.value, unit)}")
-        stretches = {(g.before.date, g.after.date): g for g in gaps.values()}
-        named = "; ".join(g.phrase(label or METRICS[metric_id].label) for g in stretches.values())
-        nearest = "; ".join(f"{fmt.day(d)} {', '.join(v)}" for d, v in sorted(sides.items()))
-        return f"{named}: {period_phrase(query.period_label)} falls in a gap in the data. Nearest: {nearest}."
-    return ""
 
 
 def answer_compare(store: Store, query: Query, *, today: date | None = None) -> Answer:

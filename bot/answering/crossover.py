@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from bot import format as fmt
 from bot.answering.compare import START_TOLERANCE_DAYS, compare_query
+from bot.answering.gap_answers import period_in_gap
 from bot.answering.model import OVERVIEW_METRICS, Answer, Crossover, Figure, Point
 from bot.answering.series import DAYS_PER_MONTH, months_between, value_at
 from bot.answering.sources import source_credits
@@ -20,6 +21,8 @@ from bot.catalog import Catalog, catalog
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
 from bot.understanding.grammar import Query
+
+GAP_HINT = "Who leads is read on real figures: try a period that reaches one of those dates."
 
 
 @dataclass
@@ -109,6 +112,9 @@ def _all_crossovers(
     c = compare_query(store, cat.ids(), metric_id, query, today=today, cat=cat)
     found = [x for x in reversed(c.crossovers) if not frameworks or {x.leader, x.passed} & set(frameworks)]
     title = f"Crossovers on {c.label}"
+    inside = "" if c.with_data else period_in_gap(store, query, frameworks or cat.ids(), [metric_id], c.label)
+    if inside:
+        return Answer("empty", query, title, inside, lines=[GAP_HINT])
     if not found:
         who = " or ".join(cat[f].name for f in frameworks) or "any framework"
         return Answer(
@@ -132,6 +138,10 @@ def answer_crossover(store: Store, query: Query, *, today: date | None = None) -
     races = [r for m in metric_ids if (r := race(store, x, y, m, query, today, cat))]
     title = f"{cat[x].name} vs {cat[y].name}: who passed whom"
     if not races:
+        # A period inside a gap has figures on both sides: name the gap and them, not "no figures".
+        inside = period_in_gap(store, query, [x, y], metric_ids)
+        if inside:
+            return Answer("empty", query, title, inside, lines=[GAP_HINT])
         label = METRICS[query.metric].label if query.metric else "any metric"
         return Answer("empty", query, title, f"I have no {label} figures for both {cat[x].name} and {cat[y].name}.")
     if not query.metric:

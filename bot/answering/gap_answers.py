@@ -12,9 +12,12 @@ from datetime import date
 from bot import format as fmt
 from bot.answering.model import Answer, AtFigure, Comparison, Figure, Gap, Point
 from bot.answering.series import load_points, per_month
-from bot.answering.series_gaps import gap_at, nearest_side
-from bot.answering.wording import exact
-from bot.metrics import Metric
+from bot.answering.series_gaps import gap_around, gap_at, nearest_side
+from bot.answering.wording import exact, period_phrase
+from bot.catalog import catalog
+from bot.metrics import METRICS, Metric
+from bot.store.connection import Store
+from bot.understanding.grammar import Query
 
 
 def _num(value: float, metric: Metric) -> str:
@@ -123,4 +126,39 @@ def boundary_notes(store, answer: Answer, since: date | None, until: date | None
     return list(notes)
 
 
-__all__ = ["Gap", "boundary_notes", "gap_headline", "gap_line", "gap_notes", "gap_rows", "nearest_figures"]
+def period_in_gap(store: Store, query: Query, frameworks: list[str], metric_ids: list[str], label: str = "") -> str:
+    """The headline for a period that holds no figure but lies between two that exist, else "".
+
+    Shared by every answer that finds nothing in the asked period (compare, growth, crossover), so each
+    gives the same reason: the gap named ("No GitHub stars figures between 2024-06-06 and 2024-09-05 …"),
+    then the nearest stored figure on each side with its date. The first of `metric_ids` on which every
+    framework with figures has such a gap is used; `label` names the metric (default: its own label).
+    """
+    cat = catalog()
+    for metric_id in metric_ids:
+        unit = METRICS[metric_id].unit
+        series = {f: pts for f, pts in load_points(store, metric_id, frameworks).items() if pts}
+        gaps = {f: gap_around(pts, query.since, query.until) for f, pts in series.items()}
+        if not series or not all(gaps.values()):
+            continue
+        sides: dict[date, list[str]] = {}
+        for f, gap in gaps.items():
+            for p in (gap.before, gap.after):
+                sides.setdefault(p.date, []).append(f"{cat[f].name} {fmt.quantity(p.value, unit)}")
+        stretches = {(g.before.date, g.after.date): g for g in gaps.values()}
+        named = "; ".join(g.phrase(label or METRICS[metric_id].label) for g in stretches.values())
+        nearest = "; ".join(f"{fmt.day(d)} {', '.join(v)}" for d, v in sorted(sides.items()))
+        return f"{named}: {period_phrase(query.period_label)} falls in a gap in the data. Nearest: {nearest}."
+    return ""
+
+
+__all__ = [
+    "Gap",
+    "boundary_notes",
+    "gap_headline",
+    "gap_line",
+    "gap_notes",
+    "gap_rows",
+    "nearest_figures",
+    "period_in_gap",
+]

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from bot import format as fmt
 from bot.answering.compare import START_TOLERANCE_DAYS, compare
+from bot.answering.gap_answers import period_in_gap
 from bot.answering.model import OVERVIEW_METRICS, Answer, Point
 from bot.answering.series import load_points, months_between, per_month, value_at
 from bot.answering.series_gaps import start_point
@@ -23,6 +24,7 @@ from bot.store.connection import Store
 from bot.understanding.grammar import Query
 
 MOMENTUM_DAYS = 90
+GAP_HINT = "Growth is measured between two real figures: try a period that reaches one of those dates."
 
 
 @dataclass
@@ -218,6 +220,10 @@ def answer_growth(store: Store, query: Query, *, today: date | None = None) -> A
     names = [cat[f].name for f in query.frameworks]
     title = ("Growth: " + " vs ".join(names)) if names else "Fastest-growing frameworks"
     if not results:
+        # A period inside a gap has figures on both sides: name the gap and them, not "not enough history".
+        inside = period_in_gap(store, query, frameworks, metric_ids)
+        if inside:
+            return Answer("empty", query, title, inside, lines=[GAP_HINT])
         label = METRICS[query.metric].label if query.metric else "any metric"
         who = " or ".join(names) or "any framework"
         return Answer("empty", query, title, f"I don't have enough {label} history for {who} to measure growth.")

@@ -179,13 +179,9 @@ def date_note(text: str, query: Query, zone: AskerZone, local: date) -> str:
     return f"“{phrase}” read as {label} {where}."
 
 
-def user_tz_name(client: WebClient, user: str) -> str | None:
-    """The user's IANA zone name from `users.info` ("Europe/Berlin"), or None when Slack gives none that
-    ZoneInfo knows (a subscription's schedule needs a named zone; an offset alone won't follow DST)."""
-    try:
-        name = client.users_info(user=user)["user"].get("tz")
-        ZoneInfo(name)
-        return name
-    except (SlackApiError, SlackRequestError, KeyError, TypeError, ValueError) as exc:  # ZoneInfoNotFound: KeyError
-        log.warning("users.info gave no usable time zone for %s: %s", user, type(exc).__name__)
-        return None
+def user_tz_name(client: WebClient, user: str, zones: AskerZones | None = None) -> str | None:
+    """The user's IANA zone name ("Europe/Berlin") through `zones` (the shared cache, so a user asked about
+    for a question is not asked again), or None when Slack gives none that ZoneInfo knows: a subscription's
+    schedule needs a named zone, and an offset alone (`tz_offset`) won't follow daylight saving."""
+    zone = (zones or AskerZones()).zone(client, user)
+    return zone.name if zone.known and isinstance(zone.zone, ZoneInfo) else None

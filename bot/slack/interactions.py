@@ -132,6 +132,7 @@ def subscription_reply(services: Services, client: WebClient, query: Query, wher
         user_id=where.user,
         intent=query.intent,
         args=query.args,
+        zones=services.asker_zones,
     )
 
 
@@ -292,8 +293,10 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
 
 
 def publish_home(services: Services, client: WebClient, user: str) -> None:
+    """The App Home tab for `user`, dated (and its staleness marks counted) on their own date."""
+    today = services.asker_zones.zone(client, user).today()
     try:
-        client.views_publish(user_id=user, view=services.worker.home())
+        client.views_publish(user_id=user, view=services.worker.home(today))
     except SlackApiError as exc:
         log_slack_error("publishing the App Home", exc, user=user)
 

@@ -14,7 +14,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.digest.subscriptions import list_subscriptions, parse_subscribe_args, subscribe, unsubscribe
-from bot.slack.asker_time import user_tz_name
+from bot.slack.asker_time import AskerZones, user_tz_name
 from bot.slack.blocks import subscriptions as replies
 from bot.store.connection import Store
 
@@ -32,11 +32,12 @@ def handle_subscription_command(
     intent: str,
     args: str,
     now: datetime | None = None,
+    zones: AskerZones | None = None,
 ) -> dict[str, Any]:
     """Answer `/fwtrend subscribe|unsubscribe|subscriptions …` with a {"text", "blocks"} payload.
 
-    `intent` and `args` are `Query.intent` and `Query.args` from the slash grammar. Raises ValueError
-    for any other intent."""
+    `intent` and `args` are `Query.intent` and `Query.args` from the slash grammar; `zones` is the app's
+    cache of users' time zones (the one answers read dates with). Raises ValueError for any other intent."""
     now = now or datetime.now(UTC)
     if intent == "subscribe":
         parsed = parse_subscribe_args(args)
@@ -45,7 +46,7 @@ def handle_subscription_command(
         notes: list[str] = []
         tz = parsed.tz
         if tz is None:
-            tz = user_tz_name(client, user_id)
+            tz = user_tz_name(client, user_id, zones)
             if tz is None:
                 tz = "UTC"
                 notes.append(replies.UNKNOWN_TZ_NOTE)

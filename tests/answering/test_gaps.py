@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.answering.engine import answer_text
+from bot.answering.engine import answer_query, answer_text
 from bot.answering.model import Gap, Point
 from bot.answering.series import load_points, value_at
 from bot.answering.series_gaps import gap_at, is_gap, nearest_side
@@ -16,6 +16,7 @@ from bot.ingest.seeded import open_seeded_store
 from bot.render.terminal import render_text
 from bot.slack.blocks.answer import render_blocks
 from bot.store.opening import forget_stores
+from bot.understanding.grammar import Query
 
 TODAY = date(2026, 11, 25)
 JANUARY_2025_GAP = "between 2024-12-01 and 2025-02-01 (none for January 2025 in the source)"
@@ -204,3 +205,98 @@ def test_a_period_wholly_inside_a_gap_names_the_gap_and_the_figures_either_side(
     assert "falls in a gap" in said
     assert before in said and after in said
     assert "they run from" not in said  # the old, wrong reason: the data does cover that stretch
+
+
+# -- growth and crossover over a period wholly inside a gap: the same reason as the comparison -------------
+
+STARS_GAP = "No GitHub stars figures between 2024-06-06 and 2024-09-05"
+DOWNLOADS_GAP = f"No PyPI downloads per day figures {JANUARY_2025_GAP}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "gap", "sides"),
+    [
+        (
+            "pytorch downloads growth from 2024-12-15 to 2025-01-20",
+            "growth",
+            DOWNLOADS_GAP,
+            "Nearest: 2024-12-01 PyTorch 1.12M downloads/day; 2025-02-01 PyTorch 1.15M downloads/day.",
+        ),
+        (
+            "jax vs pytorch stars growth july 2024 to august 2024",
+            "growth",
+            STARS_GAP,
+            "Nearest: 2024-06-06 JAX 28.7k stars, PyTorch 79.2k stars; 2024-09-05 JAX 29.7k stars, PyTorch 81.9k",
+        ),
+        (
+            "which grew faster on downloads from 2025-01-05 to 2025-01-25, keras or jax?",
+            "growth",
+            DOWNLOADS_GAP,
+            "2024-12-01 Keras 482k downloads/day, JAX 150k downloads/day; 2025-02-01 Keras 452k downloads/day",
+        ),
+        (
+            "pytorch vs tensorflow downloads growth from 2020-02-03 to 2020-02-25",
+            "growth",
+            "No PyPI downloads per day figures between 2020-01-17 and 2020-03-01 (none for February 2020",
+            "2020-01-17 PyTorch 30.1k downloads/day, TensorFlow 185k downloads/day; 2020-03-01 PyTorch 36.4k",
+        ),
+        (
+            "when did pytorch pass tensorflow on stars between july 2024 and august 2024",
+            "crossover",
+            STARS_GAP,
+            "2024-06-06 PyTorch 79.2k stars, TensorFlow 186k stars; 2024-09-05 PyTorch 81.9k stars, TensorFlow 188k",
+        ),
+        (
+            "has jax passed pytorch in downloads between 2025-01-05 and 2025-01-25",
+            "crossover",
+            DOWNLOADS_GAP,
+            "2024-12-01 JAX 150k downloads/day, PyTorch 1.12M downloads/day; 2025-02-01 JAX 204k downloads/day",
+        ),
+    ],
+)
+def test_growth_and_crossover_over_a_period_inside_a_gap_name_the_gap_and_the_dated_figures_on_each_side(
+    store, text, kind, gap, sides
+):
+    answer = answer_text(store, text, today=TODAY)
+    assert answer.query.intent == kind and answer.kind == "empty"
+    assert answer.headline.startswith(gap) and "falls in a gap in the data" in answer.headline
+    assert sides in answer.headline
+    said = render_text(answer)
+    assert "enough" not in said and "I have no" not in said  # the old, wrong reasons
+    assert "try a period that reaches one of those dates" in " ".join(answer.lines)
+
+
+STARS_SUMMER = "pytorch vs tensorflow stars from july 2024 to august 2024"
+DOWNLOADS_JANUARY = "pytorch vs jax downloads from 2025-01-05 to 2025-01-25"
+
+
+@pytest.mark.parametrize(
+    ("compared", "asked"),
+    [
+        (STARS_SUMMER, "pytorch vs tensorflow stars growth july 2024 to august 2024"),
+        (STARS_SUMMER, "when did pytorch pass tensorflow on stars between july 2024 and august 2024"),
+        (DOWNLOADS_JANUARY, "is pytorch growing faster than jax in downloads from 2025-01-05 to 2025-01-25"),
+    ],
+)
+def test_growth_and_crossover_give_the_comparisons_gap_reason_word_for_word(store, compared, asked):
+    assert answer_text(store, asked, today=TODAY).headline == answer_text(store, compared, today=TODAY).headline
+
+
+def test_all_crossovers_over_a_period_inside_a_gap_name_the_gap_not_no_crossovers(store):
+    query = Query(
+        intent="crossover",
+        metric="github_stars",
+        since=date(2024, 7, 1),
+        until=date(2024, 8, 31),
+        period_label="from July 2024 to August 2024",
+    )
+    answer = answer_query(store, query, today=TODAY)
+    assert answer.headline.startswith(STARS_GAP) and "falls in a gap in the data" in answer.headline
+    assert "2024-06-06 " in answer.headline and "2024-09-05 " in answer.headline
+    assert "No crossovers" not in answer.headline
+
+
+def test_growth_over_a_period_with_figures_is_still_measured(store):
+    # The gap answer is only for a period holding no figure: a period that reaches one is measured.
+    answer = answer_text(store, "jax vs pytorch stars growth from june 2024 to september 2024", today=TODAY)
+    assert answer.kind == "growth" and "falls in a gap" not in answer.headline

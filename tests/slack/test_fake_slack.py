@@ -155,6 +155,14 @@ def test_users_info_timezones(fake_slack: FakeSlack, fake_slack_client: WebClien
         fake_slack_client.users_info(user="UNOTFOUND1")
 
 
+def test_a_fake_user_can_have_only_a_utc_offset(fake_slack: FakeSlack, fake_slack_client: WebClient) -> None:
+    fake_slack.set_user("U3", tz="", tz_offset=5 * 3600 + 1800)
+    user = fake_slack_client.users_info(user="U3")["user"]
+    assert (user["tz"], user["tz_label"], user["tz_offset"]) == (None, None, 19800)
+    with pytest.raises(ValueError, match="tz or a tz_offset"):
+        fake_slack.set_user("U4", tz="")
+
+
 def test_unknown_method_is_ok_and_recorded(fake_slack: FakeSlack, fake_slack_client: WebClient) -> None:
     assert fake_slack_client.api_call("reactions.add", json={"name": "eyes"})["ok"] is True
     assert fake_slack.calls("reactions.add")[0].params == {"name": "eyes"}

@@ -107,12 +107,22 @@ class User:
     tz: str = "America/New_York"
     name: str = ""
     is_bot: bool = False
+    tz_offset: int | None = None
+    """Seconds east of UTC, for a user with no zone name (`tz` ""): Slack then sends `tz` null."""
 
-    def to_api(self, team_id: str, now: datetime | None = None) -> JsonDict:
+    def _zone_fields(self, now: datetime | None) -> JsonDict:
+        if not self.tz:
+            return {"tz": None, "tz_label": None, "tz_offset": self.tz_offset}
         moment = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.tz))
         offset = moment.utcoffset()
-        dst = bool(moment.dst())
         labels = _TZ_LABELS.get(self.tz)
+        return {
+            "tz": self.tz,
+            "tz_label": labels[bool(moment.dst())] if labels else moment.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+        }
+
+    def to_api(self, team_id: str, now: datetime | None = None) -> JsonDict:
         name = self.name or self.id.lower()
         return {
             "id": self.id,
@@ -122,9 +132,7 @@ class User:
             "deleted": False,
             "is_bot": self.is_bot,
             "is_admin": False,
-            "tz": self.tz,
-            "tz_label": labels[dst] if labels else moment.tzname(),
-            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+            **self._zone_fields(now),
             "profile": {"display_name": name, "real_name": name.title(), "team": team_id},
         }
 
@@ -282,9 +290,15 @@ class FakeSlack:
             self._channels[channel_id] = channel
         return channel
 
-    def set_user(self, user_id: str, *, tz: str = "America/New_York", name: str = "") -> User:
-        ZoneInfo(tz)  # fail fast on typos rather than inside a request thread
-        user = User(id=user_id, tz=tz, name=name)
+    def set_user(
+        self, user_id: str, *, tz: str = "America/New_York", name: str = "", tz_offset: int | None = None
+    ) -> User:
+        """A user `users.info` returns: with a zone name `tz`, or with only `tz_offset` (seconds) and tz ""."""
+        if tz:
+            ZoneInfo(tz)  # fail fast on typos rather than inside a request thread
+        elif tz_offset is None:
+            raise ValueError("a user needs a tz or a tz_offset")
+        user = User(id=user_id, tz=tz, name=name, tz_offset=None if tz else tz_offset)
         with self._lock:
             self._users[user_id] = user
         return user
