@@ -17,11 +17,20 @@ from bot.understanding.metric_words import english_metric
 from bot.understanding.name_match import fix_typos, mentions_npm_name, scan, suggest
 from bot.understanding.names import find_refs, name_notes, untracked_names
 from bot.understanding.normalise import cut, normalise, normalise_period_words
+from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
-from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers, words_matched
+from bot.understanding.qualifiers import (
+    asked_scale,
+    grain_notes,
+    qualifier_notes,
+    take_grain,
+    take_qualifiers,
+    words_matched,
+)
 from bot.understanding.reading import Reading
 from bot.understanding.text import MAX_TEXT, add_unknown, cut_words
 
+_ANSWER_WORDS = frozenset(["profile", "overview"])
 SEPARATORS = re.compile(
     r"\s*(?:\bvs\.?\b|\bv\b|\bversus\b|\bagainst\b|\bcompared? (?:to|with)\b|\brelative to\b|\bthan\b|,|;|&|\+|/"
     r"|\band\b|\bor\b|\bnor\b|\bover\b)\s*"
@@ -30,10 +39,12 @@ SEPARATORS = re.compile(
 
 def read(text: str, today: date, cat: Catalog) -> Reading:
     """Read cleaned text: period, metric, names, intent cues. Pure and fast (no I/O)."""
+    notes: list[str] = []
+    text = rewrite_periods(text, today, notes)  # "03/2022", "Q1 2023", "until last year" … as the readers read them
     text, refs = find_refs(text, cat)  # URLs, slugs and packages, before normalising mangles them
     t = cut_words(normalise(text), MAX_TEXT)
     t = fix_typos(t, cat)
-    reading = Reading(text=t)
+    reading = Reading(text=t, notes=notes)
     qualifiers, t = take_qualifiers(normalise_period_words(t))
     d = read_dates(t, today, reading.notes, point=parse_at, periods=(english_period, parse_period))
     reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
@@ -43,6 +54,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.cues = cues_in(t)
     reading.passive = bool(PASSIVE.search(t))
     t = _take_metric(reading, t)
+    grains, t = take_grain(t)
     _take_names(reading, t, cat)
     reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
@@ -50,10 +62,11 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.npm = reading.npm or any(r.registry == "npm" and r.framework for r in refs)
     if reading.npm and reading.metric is None:
         reading.metric = "npm_downloads"
-    reading.notes += qualifier_notes(qualifiers, reading.metric)
+    reading.notes += qualifier_notes(qualifiers, reading.metric) + grain_notes(grains, reading.metric)
     reading.scale = asked_scale(qualifiers)
     cues = words_matched(t, (*CUES.values(), PASSIVE))
-    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
+    # "pytorch profile": the word names the answer a single framework gets, so it is used.
+    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit() and w not in _ANSWER_WORDS]
     return reading
 
 
