@@ -42,37 +42,47 @@ def _sub(pattern: str, text: str, replace: Callable[[re.Match[str]], str]) -> st
 
 
 def _numeric(text: str, today: date, notes: list[str]) -> str:
-    """Months and days written with slashes or dots; a day/month order that could go either way is named."""
+    """Months and days written with slashes or dots; a day/month order that could go either way is named.
+    A date that can't be read is cut with the period word before it, so no "since" is left dangling."""
+
+    def kept(m: re.Match[str], written: str | None) -> str:
+        return "" if written is None else f"{m['pw'] or ''}{written}"
 
     def day_first(m: re.Match[str]) -> str:
         a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
         if a <= 12 and b <= 12 and a != b:
-            notes.append(f"I didn't use “{m[0]}”: it could be day/month or month/day; write it as "
+            notes.append(f"I didn't use “{_typed(m)}”: it could be day/month or month/day; write it as "
                          f"{year}-{b:02d}-{a:02d} or {year}-{a:02d}-{b:02d}.")  # fmt: skip
             return ""
         month, day = (b, a) if a > 12 else (a, b)
-        return _day(m[0], year, month, day, notes)
+        return kept(m, _day(_typed(m), year, month, day, notes))
 
     def month_year(m: re.Match[str]) -> str:
         year, month = int(m["y"]), int(m["m"])
         if not 1 <= month <= 12 or not year_ok(year):
-            notes.append(f"I didn't use “{m[0]}”: it isn't a month I can read; {READS}.")
+            notes.append(f"I didn't use “{_typed(m)}”: it isn't a month I can read; {READS}.")
             return ""
-        return f"{year}-{month:02d}"
+        return kept(m, f"{year}-{month:02d}")
 
-    text = _sub(r"(?<![\w/.-])(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?![\w/.-])", text,
-                lambda m: _day(m[0], int(m["y"]), int(m["m"]), int(m["d"]), notes))  # fmt: skip
-    text = _sub(r"(?<![\w/.-])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\w/.-])", text, day_first)
-    text = _sub(r"(?<![\w/.-])(?P<m>\d{1,2})[/.](?P<y>\d{4})(?![\w/.-])", text, month_year)
-    return _sub(r"(?<![\w/.-])(?P<y>\d{4})[/.](?P<m>\d{1,2})(?![\w/-]|\.\d)", text, month_year)
+    pw = r"(?P<pw>\b(?:since|from|after|until|till|through|before|in|by|as\s+of|on|at)\s+)?(?<![\w/.-])"
+    text = _sub(rf"{pw}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}})(?![\w/.-])", text,
+                lambda m: kept(m, _day(_typed(m), int(m["y"]), int(m["m"]), int(m["d"]), notes)))  # fmt: skip
+    text = _sub(rf"{pw}(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})[/.](?P<y>\d{{4}})(?![\w/.-])", text, day_first)
+    text = _sub(rf"{pw}(?P<m>\d{{1,2}})[/.](?P<y>\d{{4}})(?![\w/.-])", text, month_year)
+    return _sub(rf"{pw}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})(?![\w/-]|\.\d)", text, month_year)
 
 
-def _day(typed: str, year: int, month: int, day: int, notes: list[str]) -> str:
+def _typed(m: re.Match[str]) -> str:
+    """The date as typed, without the period word before it."""
+    return m[0][len(m["pw"] or "") :].strip()
+
+
+def _day(typed: str, year: int, month: int, day: int, notes: list[str]) -> str | None:
     try:
         when = date(year, month, day)
     except ValueError:
         notes.append(f"I didn't use “{typed}”: it isn't a date; {READS}.")
-        return ""
+        return None
     return when.isoformat()
 
 
