@@ -17,12 +17,21 @@ from bot.understanding.metric_words import english_metric
 from bot.understanding.name_match import fix_typos, npm_name_in, scan, suggest
 from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
 from bot.understanding.normalise import cut, normalise, normalise_period_words
+from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
-from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers, words_matched
+from bot.understanding.qualifiers import (
+    asked_scale,
+    grain_notes,
+    qualifier_notes,
+    take_grain,
+    take_qualifiers,
+    words_matched,
+)
 from bot.understanding.reading import Reading
 from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, cut_words
 
+_ANSWER_WORDS = frozenset(["profile", "overview"])
 SEPARATORS = re.compile(
     r"\s*(?:\bvs\.?\b|\bv\b|\bversus\b|\bagainst\b|\bcompared? (?:to|with)\b|\brelative to\b|\bthan\b|,|;|&|\+|/"
     r"|\band\b|\bor\b|\bnor\b|\bover\b)\s*"
@@ -31,10 +40,12 @@ SEPARATORS = re.compile(
 
 def read(text: str, today: date, cat: Catalog) -> Reading:
     """Read cleaned text: period, metric, names, intent cues. Pure and fast (no I/O)."""
+    notes: list[str] = []
+    text = rewrite_periods(text, today, notes)  # "03/2022", "Q1 2023", "until last year" … as the readers read them
     text, refs = find_refs(text, cat)  # URLs, slugs and packages, before normalising mangles them
     t = cut_words(normalise(text), MAX_TEXT)
     t = fix_typos(t, cat)
-    reading = Reading(text=t)
+    reading = Reading(text=t, notes=notes)
     qualifiers, t = take_qualifiers(normalise_period_words(t))
     d = read_dates(t, today, reading.notes, point=parse_at, periods=(english_period, parse_period))
     reading.at, reading.at_month, reading.at_label, t = d.at, d.at_month, d.at_label, d.rest
@@ -45,6 +56,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.passive = bool(PASSIVE.search(t))
     asked = t  # the metric's words are taken out next; `registry_metric` reads "pypi" in them
     t = _take_metric(reading, t)
+    grains, t = take_grain(t)
     _take_names(reading, t, cat)
     reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
@@ -52,10 +64,11 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.metric, registry_notes = registry_metric(reading.metric, refs, asked, npm_word=npm_word, cat=cat)
     reading.npm = npm_word is not None or any(r.registry == "npm" and r.framework for r in refs)
     reading.name_notes += registry_notes
-    reading.notes += qualifier_notes(qualifiers, reading.metric)
+    reading.notes += qualifier_notes(qualifiers, reading.metric) + grain_notes(grains, reading.metric)
     reading.scale = asked_scale(qualifiers)
     cues = words_matched(t, (*CUES.values(), PASSIVE))
-    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit()]
+    # "pytorch profile": the word names the answer a single framework gets, so it is used.
+    reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit() and w not in _ANSWER_WORDS]
     return reading
 
 

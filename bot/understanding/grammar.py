@@ -21,8 +21,9 @@ from bot.catalog import Catalog, catalog
 from bot.understanding.metric_words import find_metric, metric_word
 from bot.understanding.name_match import names_in, npm_name_in, suggest
 from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
+from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import MONTHS, add_months, period_text, read_dates, year_ok
-from bot.understanding.qualifiers import asked_scale, qualifier_notes, take_qualifiers
+from bot.understanding.qualifiers import asked_scale, grain_notes, qualifier_notes, take_grain, take_qualifiers
 from bot.understanding.query import Query
 from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, clean_text
@@ -43,7 +44,9 @@ COMMANDS = {
 }
 
 SEPARATORS = re.compile(r"\s*(?:\bvs\.?\b|\bversus\b|\bagainst\b|\bcompared (?:to|with)\b|,|&|\+|/|\band\b|\bor\b)\s*")
-FILLER = {"", "the", "a", "an", "of", "for", "by", "in", "on", "with", "me", "show", "compare", "chart", "please"}
+# "profile" and "overview" name the answer one framework gets, so they are read, not left over.
+FILLER = {"profile", "overview"}
+FILLER |= {"", "the", "a", "an", "of", "for", "by", "in", "on", "with", "me", "show", "compare", "chart", "please"}
 
 # The slash grammar has never read "sept" (the English reader and period ranges do); kept so readings stay.
 _MONTHS = {name: number for name, number in MONTHS.items() if name != "sept"}
@@ -67,7 +70,8 @@ def parse_period(
         (r"\b(?:between|from)\s+(\d{4})\s+(?:and|to|until|-)\s+(\d{4})\b", "range"),
         (r"\b(\d{4})\s*(?:-|–|to|until)\s*(\d{4})\b", "range"),
         (r"\b(?:since|from|after)\s+(" + _MONTH_RE + r")\.?\s+(\d{4})\b", "since_month_name"),
-        (r"\b(?:since|from|after)\s+(\d{4})-(\d{1,2})\b", "since_month"),
+        (r"\b(?:since|from|after)\s+(\d{4})-(\d{1,2})-(\d{1,2})\b", "since_day"),
+        (r"\b(?:since|from|after)\s+(\d{4})-(\d{1,2})\b(?!-)", "since_month"),
         (r"\b(?:since|from|after)\s+(\d{4})\b(?!-\d)", "since_year"),
         (r"\b(?:in\s+the\s+)?(?:last|past)\s+(\d+)\s+(day|week|month|year)s?\b", "last_n"),
         (r"\b(?:over\s+)?(?:the\s+)?(?:last|past)\s+(day|week|month|year|decade)\b", "last_one"),
@@ -94,6 +98,15 @@ def parse_period(
                 continue
             since = date(year, _MONTHS[m.group(1)], 1)
             label = f"since {since:%B %Y}"
+        elif kind == "since_day":
+            try:
+                since = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                notes.append(f"I couldn't read “{text[m.start(1) : m.end(3)]}” as a date, so I left out that period.")
+                return None, None, None, _without(text, m)
+            if not year_ok(since.year):
+                continue
+            label = f"since {since.isoformat()}"
         elif kind == "since_month":
             year, month = int(m.group(1)), int(m.group(2))
             if not year_ok(year):
@@ -223,12 +236,14 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     if command is None and re.search(r"\barticle\b", body.lower()):
         return Query(intent="article", text=text, truncated=truncated)  # "was the 2023 article right?"
     notes: list[str] = []
+    body = rewrite_periods(body, today, notes)
     body, refs = find_refs(body, cat)
     qualifiers, body = take_qualifiers(body)
     d = read_dates(body, today, notes, point=parse_at, periods=[parse_period])
     asked = body = d.rest
     metric, rate, body = find_metric(body)
-    notes += qualifier_notes(qualifiers, metric)
+    grains, body = take_grain(body)
+    notes += qualifier_notes(qualifiers, metric) + grain_notes(grains, metric)
     scale = asked_scale(qualifiers)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)

@@ -22,6 +22,8 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 """Month names and abbreviations, lower case → month number (1–12)."""
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+READS = "I read periods as years, months, quarters or dates, e.g. `since 2023-12`, `Q1 2023` or `until 2024-08`"
+"""What the period readers read, for a note about a date or word they could not use."""
 
 # One date: 2024-08-15, 2024-08, "march 2023" / "mar. 2023" / "march, 2023", 2023, or a month alone
 # (only inside a range whose other end gives the year).
@@ -200,7 +202,8 @@ def unused_dates(text: str, notes: list[str]) -> str:
         return text
     shown = ", ".join(f"“{d}”" for d in found)
     what = "that date" if len(found) == 1 else "those dates"
-    notes.append(f"I didn't use {shown}: I couldn't tell which period you meant, so the answer ignores {what}.")
+    notes.append(f"I didn't use {shown}: I couldn't tell which period you meant ({READS}), so the answer ignores "
+                 f"{what}.")  # fmt: skip
     return re.sub(r"\s+", " ", _LEFT.sub(" ", text)).strip()
 
 

@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.metrics import metric
+from bot.understanding.periods import READS
+
 # The PyPI history: hugovk/top-pypi-packages snapshots (BigQuery), then ClickHouse's monthly table.
 _PYPI_HISTORY = (
     "my PyPI download history (hugovk/top-pypi-packages, from PyPI's download logs via BigQuery, then "
@@ -32,7 +35,8 @@ FAMILIES: list[tuple[str, str]] = [
     ),
     (
         "os",
-        rf"\b{_PREFIX}\s+(?:linux|windows|win(?:dows)?\s*1[01]|macos|mac\s*os|mac|osx|os\s*x|ubuntu|debian|"
+        # "only linux" as well as "on linux": the words before an OS name are the family's, not a fixed list.
+        rf"\b(?:{_PREFIX}|only)\s+(?:linux|windows|win(?:dows)?\s*1[01]|macos|mac\s*os|mac|osx|os\s*x|ubuntu|debian|"
         r"android|ios)\b|\b(?:by|per|each|split by)\s+(?:os|operating\s+systems?|platforms?)\b"
         r"|\b(?:linux|windows|macos|mac)\s+(?:users|downloads|installs|only)\b",
     ),
@@ -46,6 +50,16 @@ FAMILIES: list[tuple[str, str]] = [
         r"\b(?:by|per|each|split by)\s+(?:country|countries|region|regions|continent|location|geography)\b"
         r"|\bin\s+(?:china|india|the\s+us|the\s+usa|usa|the\s+uk|europe|the\s+eu|asia|africa|germany|japan|"
         r"france|brazil|russia|korea|canada|australia|latin\s+america)\b",
+    ),
+    (  # not "pip installs": that is read as PyPI downloads
+        "installer",
+        r"\b(?:on|via|from|using|through|with|by)\s+pip\b|\bpip\s+only\b|\bonly\s+pip\b"
+        r"|\b(?:by|per|each|split\s+by)\s+installers?\b|\b(?:uv|poetry|pipenv)\s+(?:installs?|downloads)\b",
+    ),
+    (
+        "hardware",
+        r"\b(?:on|for|with|using|by|per|only)\s+(?:gpus?|cpus?|tpus?|cuda|rocm|apple\s+silicon)\b"
+        r"|\b(?:gpu|cpu|cuda)\s+(?:builds?|versions?|wheels?|downloads|installs|users|only)\b",
     ),
     ("conda", r"\b(?:on\s+|from\s+|via\s+)?(?:conda(?:-forge)?|anaconda)\b"),
     (
@@ -128,6 +142,9 @@ def _note(q: Qualifier, metric: str | None) -> str:
         "os": "my download figures are one total per package, not split by operating system",
         "python": "my download figures are one total per package, not split by Python version",
         "country": "my figures are worldwide totals, not split by country or region",
+        "installer": "my PyPI download history is one total per package with no split by installer; it counts "
+        "pip installs only until 2024-11-26 and all installers after",
+        "hardware": "my figures are one total per project, not split by CPU or GPU build",
         "conda": "I have no conda figures; downloads here are PyPI's (and npm's)",
         "ci": "the stored figures are totals of everything their source counted, with no split for CI or "
         "bots, so I can't take them out",
@@ -158,19 +175,78 @@ def _mirrors(q: Qualifier, metric: str | None) -> str:
     )
 
 
+# -- the unit a figure is asked in ("per week", "monthly", "total"): read after the metric, whose own
+# phrases ("stars per month", "daily downloads") come first; then applied or named for that metric.
+_GRAIN = re.compile(
+    r"\b(?:per|a|each|every)\s+(?P<per>day|week|month|year)\b|\b(?P<ly>daily|weekly|monthly|yearly|annual(?:ly)?)\b"
+    r"|\b(?P<total>(?:running\s+|grand\s+)?totals?|cumulative(?:ly)?|in\s+total|all\s+together)\b",
+    re.I,
+)
+_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year", "annually": "year"}
+
+
+def take_grain(text: str) -> tuple[list[Qualifier], str]:
+    """The units asked for in `text` (after its metric phrase was taken) and the text without them."""
+    found = [Qualifier("grain", m.group(0).strip()) for m in _GRAIN.finditer(text)]
+    return found, re.sub(r"\s+", " ", _GRAIN.sub(" ", text)).strip()
+
+
+def grain_notes(found: list[Qualifier], metric_id: str | None) -> list[str]:
+    """One sentence per unit asked: applied when the figures are already in it, else not, and why.
+    Figures are never converted: a per-day rate times 7 is not a week's real downloads."""
+    return [_grain(q.typed, metric_id) for q in found]
+
+
+def _grain(typed: str, metric_id: str | None) -> str:
+    m = _GRAIN.fullmatch(typed)
+    asked = "total" if m is None or m["total"] else (m["per"] or _LY[m["ly"].lower()])
+    quoted = f"“{typed}”"
+    if metric_id is None:
+        return (f"I didn't apply {quoted}: each metric is shown in its own unit (downloads per day, stars as "
+                "running totals, questions per month).")  # fmt: skip
+    figure = metric(metric_id)
+    if asked == "total":
+        if figure.kind in ("cumulative", "level"):
+            return f"{quoted}: applied; {figure.label} are counted as totals on each date."
+        per = figure.unit.split("/")[-1]
+        return (f"I didn't apply {quoted}: the figures are {figure.label}, not a running total, and I don't add "
+                f"them up (the history has gaps), so they stay per {per}.")  # fmt: skip
+    if figure.kind in ("rate", "flow") and figure.unit.endswith(f"/{asked}"):
+        return f"{quoted}: applied; {figure.label} are already figures per {asked}."
+    if figure.kind == "rate":
+        return (
+            f"I didn't apply {quoted}: the figures are {figure.unit.replace('/', ' per ')} (each window's "
+            f"count divided by its length); I don't turn them into figures per {asked}, which I don't store."
+        )
+    if figure.kind == "cumulative":
+        return (f"I didn't apply {quoted}: {figure.label} are a running total; ask for `new {figure.short.lower()}` "
+                "for the gain per month.")  # fmt: skip
+    return f"I didn't apply {quoted}: {figure.label} are stored as {figure.unit}, not per {asked}."
+
+
 # Verbs of choosing: a comparison is the answer to them, so they are used, not dropped.
 CHOOSING = frozenset(
     ["learn", "learning", "choose", "choosing", "pick", "picking", "switch", "switching", "adopt", "start", "starting"]
 )
 
 
+# Words of time the period readers don't read: named with what they do read, so the asker can retype.
+_PERIOD_LIKE_WORDS = """winter spring summer autumn fall season seasons early late beginning end recently lately decade
+    century weekend weekday weekdays holidays q1 q2 q3 q4 h1 h2 quarter half"""
+PERIOD_LIKE = frozenset(_PERIOD_LIKE_WORDS.split())
+
+
 def unused_words_note(words: list[str]) -> str | None:
-    """ "I didn't use “…”" for words no reader used (rather than dropping them silently)."""
+    """ "I didn't use “…”: <why>" for words no reader used (rather than dropping them silently): period
+    words with the forms that are read, other words with what the reader reads."""
     words = [w for w in dict.fromkeys(words) if w and w not in CHOOSING]
     if not words:
         return None
     shown = ", ".join(f"“{w}”" for w in words[:6]) + (" …" if len(words) > 6 else "")
-    return f"I didn't use {shown}: the answer is without {'it' if len(words) == 1 else 'them'}."
+    if any(w in PERIOD_LIKE for w in words):
+        return f"I didn't use {shown}: {READS}."
+    return (f"I didn't use {shown}: I read framework names, metrics (stars, downloads, …), periods and a few "
+            f"qualifiers, and the answer is without {'that word' if len(words) == 1 else 'those words'}.")  # fmt: skip
 
 
 def words_matched(t: str, regexes: Iterable[re.Pattern[str]]) -> set[str]:
