@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,8 +41,8 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             db = sqlite_utils.Database(conn)
             self._local.db = db
@@ -106,6 +107,19 @@ class Store:
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
         return value
+
+
+def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch the file to WAL mode (a no-op once it is). SQLite does not wait on the busy timeout for this
+    switch, so processes opening a brand-new store together retry it briefly instead of failing."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+        time.sleep(0.02 * (attempt + 1))
 
 
 class _Transaction:
