@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import Framework, catalog
-from bot.ingest.sources.arxiv import search_query
+from bot.ingest.sources.arxiv import DEEP_PAGING_CAP, PAGE_SIZE, previous_month, search_query
 from bot.ingest.sources.base import last_complete_month, month_starts
 from bot.ingest.sources.npm import CHUNK_DAYS
 from bot.ingest.sources.pypi import ClickHouse
@@ -501,83 +501,128 @@ def huggingface(fw: Framework, today: date) -> list[dict[str, Any]]:
 
 # -- arXiv -------------------------------------------------------------------------------------------------------
 
+ARXIV_FIXTURE_SCALE = 0.1
+"""The recordings on disk hold a tenth of the profile's papers (pytorch still spans two pages of 2,000) to stay
+small; the benchmark builds the full profile in memory."""
 
-def arxiv_month(fid: str, month: date) -> int:
+
+def arxiv_month(fid: str, month: date, scale: float = 1.0) -> int:
+    """Papers first submitted in `month` that mention the framework (made-up, deterministic)."""
     p = profile(fid)
     if month < p["arxiv_from"]:
-        return int(2 * noise("ax0", fid, month))
+        return int(2 * noise("ax0", fid, month) * scale)
     rise = min(1.0, 0.05 + (month - p["arxiv_from"]).days / 1500)
-    return int(p["arxiv"] * rise * (0.8 + 0.4 * noise("ax", fid, month)))
+    return int(p["arxiv"] * rise * (0.8 + 0.4 * noise("ax", fid, month)) * scale)
+
+
+def arxiv_papers(fid: str, months: list[date], scale: float) -> list[tuple[str, datetime]]:
+    """(arXiv id, first submitted) of every paper in these months, newest first, as arXiv sorts submittedDate."""
+    papers = []
+    for month in months:
+        n = arxiv_month(fid, month, scale)
+        days = calendar.monthrange(month.year, month.month)[1]
+        seed = int(noise("idbase", fid, month) * 20000)
+        for i in range(n):  # spread over the month, ids rising with time as arXiv assigns them
+            at = datetime(month.year, month.month, 1 + i * days // n, tzinfo=UTC) + timedelta(
+                seconds=int(86399 * noise("t", fid, month, i) * 0.999)
+            )
+            papers.append((f"{month:%y%m}.{seed + i:05d}", at))
+    papers.sort(key=lambda p: (p[1], p[0]), reverse=True)
+    return papers
 
 
 ATOM = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <link href="http://arxiv.org/api/query?search_query%3D{q}%26id_list%3D%26start%3D0%26max_results%3D1" \
+  <link href="http://arxiv.org/api/query?search_query%3D{q}%26id_list%3D%26start%3D{start}%26max_results%3D{size}" \
 rel="self" type="application/atom+xml"/>
-  <title type="html">ArXiv Query: search_query={q_html}&amp;id_list=&amp;start=0&amp;max_results=1</title>
+  <title type="html">ArXiv Query: search_query={q_html}&amp;id_list=&amp;start={start}&amp;max_results={size}</title>
   <id>http://arxiv.org/api/{feed_id}</id>
   <updated>{updated}T00:00:00-04:00</updated>
   <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{total}</opensearch:totalResults>
-  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
-  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:itemsPerPage>
-{entry}</feed>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{start}</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{size}</opensearch:itemsPerPage>
+{entries}</feed>
 """
 
 ENTRY = """  <entry>
     <id>http://arxiv.org/abs/{arxiv_id}v1</id>
-    <updated>{day}T17:59:12Z</updated>
-    <published>{day}T17:59:12Z</published>
-    <title>Scaling experiments with {name}</title>
-    <summary>  We report experiments implemented in {name} and release our code.
-</summary>
-    <author>
-      <name>A. Researcher</name>
-    </author>
+    <updated>{at}</updated>
+    <published>{at}</published>
+    <title>{title} with {name}</title>
+    <summary>We report experiments implemented in {name}.</summary>
+    <author><name>A. Researcher</name></author>
     <link href="http://arxiv.org/abs/{arxiv_id}v1" rel="alternate" type="text/html"/>
-    <link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}v1" rel="related" type="application/pdf"/>
-    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
-    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG" \
+scheme="http://arxiv.org/schemas/atom"/>
   </entry>
 """
+TITLES = ("Scaling experiments", "Efficient training", "A benchmark study", "Sparse models", "Reproducible baselines")
 
 
-def arxiv(fw: Framework, today: date, months: list[date]) -> list[dict[str, Any]]:
+def arxiv_page(fw: Framework, today: date, q: str, start: int, size: int, total: int, papers: list) -> dict[str, Any]:
+    """One page of a search, as export.arxiv.org answers it (Atom 1.0 with OpenSearch totals)."""
+    entries = "".join(
+        ENTRY.format(
+            arxiv_id=ident,
+            at=at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            title=TITLES[int(ident[-2:]) % len(TITLES)],
+            name=fw.name,
+        )
+        for ident, at in papers
+    )
+    text = ATOM.format(
+        q=quote(q, safe=""),
+        q_html=q.replace("&", "&amp;").replace('"', "&quot;"),
+        start=start,
+        size=size,
+        feed_id=f"{int(noise('feed', fw.id, q, start) * 1e12):x}",
+        updated=today.isoformat(),
+        total=total,
+        entries=entries,
+    )
+    query = {"search_query": q, "start": str(start), "max_results": str(size)}
+    return {
+        "source": "arxiv",
+        "method": "GET",
+        "path": "/query",
+        "query": {**query, "sortBy": "submittedDate", "sortOrder": "descending"},
+        "status": 200,
+        "headers": {"Content-Type": "application/atom+xml; charset=UTF-8", "Server": "Apache"},
+        "text": text,
+        "file": f"query_{fw.id}",
+    }
+
+
+def arxiv(
+    fw: Framework,
+    today: date,
+    first: date,
+    last: date,
+    scale: float = 1.0,
+    page_size: int = PAGE_SIZE,
+    cap: int = DEEP_PAGING_CAP,
+) -> list[dict[str, Any]]:
+    """Every page of the search for months first..last, newest first, `page_size` a page; past arXiv's `cap`
+    the search goes on as a new one ending at the month the cap cut into (as the client asks)."""
+    papers = arxiv_papers(fw.id, month_starts(first, last), scale)
     out = []
-    for month in months:
-        q = search_query(fw.arxiv, month)
-        total = arxiv_month(fw.id, month)
-        entry = (
-            ENTRY.format(
-                arxiv_id=f"{month:%y%m}.{1000 + int(9000 * noise('id', fw.id, month)):05d}",
-                day=month.replace(day=14).isoformat(),
-                name=fw.name,
-            )
-            if total
-            else ""
-        )
-        text = ATOM.format(
-            q=quote(q, safe=""),
-            q_html=q.replace("&", "&amp;").replace('"', "&quot;"),
-            feed_id=f"{int(noise('feed', fw.id, month) * 1e12):x}",
-            updated=today.isoformat(),
-            total=total,
-            entry=entry,
-        )
-        out.append(
-            {
-                "source": "arxiv",
-                "method": "GET",
-                "path": "/query",
-                "query": {"search_query": q, "start": "0", "max_results": "1"},
-                "status": 200,
-                "headers": {
-                    "Content-Type": "application/atom+xml; charset=UTF-8",
-                    "Server": "Apache",
-                    "Access-Control-Allow-Origin": "*",
-                },
-                "text": text,
-            }
-        )
+    upper = last
+    while first <= upper:
+        hits = [p for p in papers if first <= p[1].date().replace(day=1) <= upper]
+        q = search_query(fw.arxiv, first, upper)
+        for start in range(0, max(1, min(len(hits), cap)), page_size):
+            page = hits[start : min(start + page_size, cap)]
+            out.append(arxiv_page(fw, today, q, start, page_size, len(hits), page))
+        if len(hits) <= cap:
+            break
+        oldest = hits[cap - 1][1].date().replace(day=1)
+        if oldest < upper:
+            upper = oldest
+            continue
+        # the cap fell inside one month: the client asks that month alone, for its totalResults
+        alone = [p for p in hits if p[1].date().replace(day=1) == upper]
+        out.append(arxiv_page(fw, today, search_query(fw.arxiv, upper, upper), 0, 1, len(alone), alone[:1]))
+        upper = previous_month(upper)
     return out
 
 
@@ -585,7 +630,11 @@ def arxiv(fw: Framework, today: date, months: list[date]) -> list[dict[str, Any]
 
 
 def exchanges(
-    frameworks: list[Framework], today: date, so_since: date = date(2008, 8, 1), arxiv_since: date = date(2015, 1, 1)
+    frameworks: list[Framework],
+    today: date,
+    so_since: date = date(2008, 8, 1),
+    arxiv_since: date = date(2015, 1, 1),
+    arxiv_scale: float = 1.0,
 ) -> list[dict[str, Any]]:
     """Every exchange a first refresh on `today` could ask for, for these frameworks."""
     out: list[dict[str, Any]] = []
@@ -603,11 +652,11 @@ def exchanges(
         if fw.huggingface:
             out += huggingface(fw, today)
         if fw.arxiv:
-            out += arxiv(fw, today, month_starts(arxiv_since, last))
+            out += arxiv(fw, today, arxiv_since, last, arxiv_scale)
     return out
 
 
-def second_day(frameworks: list[Framework], first: date, today: date) -> list[dict[str, Any]]:
+def second_day(frameworks: list[Framework], first: date, today: date, arxiv_scale: float = 1.0) -> list[dict[str, Any]]:
     """What changed by `today`, for a refresh that already ran on `first`: new periods and new snapshots."""
     out: list[dict[str, Any]] = []
     new_months = month_starts(last_complete_month(first), last_complete_month(today))[1:]
@@ -624,7 +673,7 @@ def second_day(frameworks: list[Framework], first: date, today: date) -> list[di
         if fw.huggingface:
             out += huggingface(fw, today)
         if fw.arxiv:
-            out += arxiv(fw, today, new_months)
+            out += arxiv(fw, today, new_months[0], new_months[-1], arxiv_scale)
     return out
 
 
@@ -647,7 +696,7 @@ def write(day: str, items: list[dict[str, Any]]) -> None:
     root = FIXTURES / day
     by_file: dict[Path, list] = {}
     for ex in items:
-        name = file_name(ex["source"], ex["path"].strip("/").split("/"))
+        name = ex.pop("file", None) or file_name(ex["source"], ex["path"].strip("/").split("/"))
         by_file.setdefault(root / ex["source"] / f"{name}.json", []).append(ex)
     for path, group in by_file.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -658,8 +707,8 @@ def main() -> None:
     fws = [catalog()[f] for f in FIXTURE_FRAMEWORKS]
     for day in ("day1", "day2"):
         shutil.rmtree(FIXTURES / day, ignore_errors=True)
-    write("day1", exchanges(fws, DAY1))
-    write("day2", second_day(fws, DAY1, DAY2))
+    write("day1", exchanges(fws, DAY1, arxiv_scale=ARXIV_FIXTURE_SCALE))
+    write("day2", second_day(fws, DAY1, DAY2, arxiv_scale=ARXIV_FIXTURE_SCALE))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.catalog import catalog
-from bot.ingest.refresh import TerminalProgress, UsageError, resolve_frameworks, resolve_sources, run_refresh
+from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
 from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources import ALIASES, SOURCES
 
@@ -27,7 +27,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = open_seeded_store(args.db)
-    progress = TerminalProgress() if sys.stderr.isatty() and not args.quiet else None
+    progress = None
+    if sys.stderr.isatty() and not args.quiet:
+        from bot.cli.refresh_progress import RichProgress  # rich loads only when there is a terminal to draw on
+
+        progress = RichProgress()
     report = run_refresh(store, args.source, args.framework, progress=progress, today=today)
     if not args.quiet:
         for line in report.summary_lines():

@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 import httpx
 
 from bot.catalog import Catalog, Framework, catalog
 from bot.ingest.sources import ALIASES, SOURCES
-from bot.ingest.sources.base import USER_AGENT, Batch, Clock, Context, Fetcher, Source, SourceError, utc_today
+from bot.ingest.sources.base import (
+    USER_AGENT,
+    Batch,
+    Clock,
+    Context,
+    Fetcher,
+    PartialFetch,
+    Source,
+    SourceError,
+    utc_today,
+)
 from bot.settings import Settings, get_settings
 from bot.store import refresh_runs
 from bot.store.connection import Store
@@ -96,32 +106,48 @@ class RefreshReport:
             lines.append(f"{source:<14} {status:<7} " + ", ".join(bits))
             for unit in units:
                 lines.extend(f"{'':<23}{unit.framework}: {note}" for note in unit.notes)
-        lines.append(f"{self.rows()} rows written in {self.seconds:.1f} s")
+        lines.append(self.summary())
         return lines
+
+    def summary(self) -> str:
+        """One line: 'refreshed 7 sources × 11 frameworks: 15,361 rows in 2m41s; arXiv 44 requests; 0 failed'."""
+        failed = [u for u in self.units if u.status != "ok"]
+        text = (
+            f"refreshed {len(self.sources)} source{'s' * (len(self.sources) != 1)} × {len(self.frameworks)} "
+            f"framework{'s' * (len(self.frameworks) != 1)}: {self.rows():,} rows in {duration(self.seconds)}"
+        )
+        if "arxiv" in self.sources:
+            text += f"; arXiv {self.requests.get('arxiv', 0):,} requests"
+        if failed:
+            names = ", ".join(self.failed_sources())
+            return text + f"; {len(failed)} of {len(self.units)} failed ({names})"
+        return text + "; 0 failed"
+
+
+def duration(seconds: float) -> str:
+    """'48.2s' under a minute, else '2m41s' (or '1h02m' past an hour)."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 # -- progress ------------------------------------------------------------------------------------------
 
 
-Progress = Callable[[str, UnitResult | None, int, int], None]
-"""progress(event, unit, done, total) with event "start" or "done"."""
+class Progress(Protocol):
+    """What a refresh tells a live display (the CLI draws one `rich` bar per source on a terminal)."""
 
+    def plan(self, units: Mapping[str, int], requests: Mapping[str, int]) -> None:
+        """Before any unit runs: units per source, in report order; `requests` is the live count per source."""
 
-class TerminalProgress:
-    """A single self-rewriting status line, only when stderr is a terminal."""
+    def done(self, unit: UnitResult) -> None:
+        """One source × framework unit finished, ok or failed."""
 
-    def __init__(self, stream: TextIO = sys.stderr):
-        self.stream = stream
-        self.failed = 0
-
-    def __call__(self, event: str, unit: UnitResult | None, done: int, total: int) -> None:
-        if event == "done" and unit is not None:
-            self.failed += unit.status != "ok"
-            last = f"{unit.source} {unit.framework} {unit.status}"
-            text = f"refresh {done}/{total} done, {self.failed} failed (last: {last})"
-            end = "\n" if done == total else ""
-            self.stream.write("\r\033[K" + text + end)
-            self.stream.flush()
+    def close(self) -> None:
+        """The run is over (also after an error)."""
 
 
 # -- the run -----------------------------------------------------------------------------------------------
@@ -178,15 +204,18 @@ class StoredFigures:
         return self.store.get_meta(key)
 
 
-def _write(store: Store, batch: Batch, run_id: int) -> int:
-    """All of a unit's rows and its run record, in one transaction: the only place source rows are written."""
+def _write(store: Store, batch: Batch, run_id: int, status: str = "ok", error: str | None = None) -> int:
+    """All of a unit's rows and its run record, in one transaction: the only place source rows are written.
+
+    A failed unit writes only what its source got whole before failing (PartialFetch), recorded as failed.
+    """
     with store.transaction():
         written = upsert_observations(store, batch.rows)
         if batch.languages:
             replace_languages(store, batch.languages)
         for key, value in batch.meta.items():
             store.set_meta(key, value)
-        finish_run(store, run_id, "ok", written, None)
+        finish_run(store, run_id, status, written, error)
     return written
 
 
@@ -198,6 +227,14 @@ async def _run_unit(ctx: Context, store: Store, source: Source, fw: Framework) -
         result.notes = batch.notes
         result.skipped = batch.skipped
         result.rows = _write(store, batch, run_id)
+    except PartialFetch as exc:
+        result.status, result.error, result.notes = "failed", str(exc), exc.batch.notes
+        try:
+            result.rows = _write(store, exc.batch, run_id, "failed", result.error)
+            return result
+        except Exception as write_exc:  # the figures could not land: record the failure with no rows
+            log.exception("writing what %s got for %s failed", source.id, fw.id)
+            result.rows, result.error = 0, f"{result.error}; then {type(write_exc).__name__}: {write_exc}"
     except SourceError as exc:
         result.status, result.error = "failed", str(exc)
     except asyncio.CancelledError:
@@ -245,17 +282,21 @@ async def refresh_async(
             applicable = [fw for fw in fws if inst.applies_to(fw)]
             await inst.prepare(ctx, applicable)
             units.extend((inst, fw) for fw in applicable)
-        done = 0
 
         async def one(inst: Source, fw: Framework) -> UnitResult:
-            nonlocal done
             result = await _run_unit(ctx, store, inst, fw)
-            done += 1
             if progress:
-                progress("done", result, done, len(units))
+                progress.done(result)
             return result
 
-        report.units = list(await asyncio.gather(*(one(inst, fw) for inst, fw in units)))
+        if progress:
+            per_source = Counter(inst.id for inst, _ in units)
+            progress.plan({sid: per_source[sid] for sid in source_ids}, fetcher.requests)
+        try:
+            report.units = list(await asyncio.gather(*(one(inst, fw) for inst, fw in units)))
+        finally:
+            if progress:
+                progress.close()
         for inst in instances:
             for key, value in (await inst.finish(ctx)).items():
                 store.set_meta(key, value)

@@ -110,19 +110,3 @@ def test_hugging_face_and_arxiv_counts_land_with_their_method(harness, monkeypat
     arxiv = harness.replay.requests_for("arxiv")
     assert 'ti:"pytorch" OR abs:"pytorch"' in arxiv[0].query["search_query"]
     assert rows[("pytorch", "arxiv_papers", "2026-08-01")][1] == "arxiv"
-
-
-def test_arxiv_requests_are_three_seconds_apart_on_the_injected_clock(harness):
-    starts = []
-    original = harness.replay.httpx_handler
-
-    def timed(request):
-        if "arxiv" in str(request.url):
-            starts.append(harness.clock.time())
-        return original(request)
-
-    harness.router.routes.clear()
-    harness.router.route().mock(side_effect=timed)
-    harness.run(sources=["arxiv"])
-    gaps = [b - a for a, b in pairwise(starts)]
-    assert len(starts) == 240 and min(gaps) >= 3.0

@@ -36,6 +36,18 @@ class SourceError(Exception):
     """A source could not deliver; the message is the one-line reason shown to the operator."""
 
 
+class PartialFetch(SourceError):
+    """A source failed part-way, after some figures were already whole (arXiv's months before a failing page).
+
+    The refresh writes `batch` and records the unit as failed, in one transaction: a paid-for, complete
+    figure is not thrown away because a later request failed.
+    """
+
+    def __init__(self, message: str, batch: Batch):
+        super().__init__(message)
+        self.batch = batch
+
+
 # -- time ----------------------------------------------------------------------------------------
 
 
