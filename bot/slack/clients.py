@@ -1,7 +1,9 @@
 """Web API clients: the one for SLACK_BOT_TOKEN, and one per workspace from its OAuth installation.
 
-Every client here talks to SLACK_API_URL with one capped retry on rate limits. Digests (and any job
-without a request) get a `ClientForTeam`: (enterprise id or None, team id) → that workspace's client.
+Every client here talks to SLACK_API_URL and retries, with slack_sdk's own handlers: connection errors and
+HTTP 500/503 twice with backoff (0.5 s, then 1 s), rate limits once when Slack asks for a short wait.
+Digests (and any job without a request) get a `ClientForTeam`: (enterprise id or None, team id) → that
+workspace's client.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry import ConnectionErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
 from bot.settings import Settings, get_settings, require
@@ -20,14 +22,21 @@ from bot.slack.errors import CappedRateLimitRetryHandler
 
 ClientForTeam = Callable[[str | None, str], WebClient]
 
+SERVER_RETRIES = 2
+"""Retries of a connection error or an HTTP 500/503 from Slack, with slack_sdk's backoff between them."""
+
 
 def slack_client(settings: Any) -> WebClient:
-    """The Web API client: base URL from SLACK_API_URL, one capped retry on rate limits."""
+    """The Web API client: base URL from SLACK_API_URL; retries as the module docstring says."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
         token=token,
         base_url=settings.slack_api_base,
-        retry_handlers=[ConnectionErrorRetryHandler(), CappedRateLimitRetryHandler(max_retry_count=1)],
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=SERVER_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_RETRIES),
+            CappedRateLimitRetryHandler(max_retry_count=1),
+        ],
     )
 
 

@@ -41,6 +41,8 @@ EVENTS_PATH = "/slack/events"
 def setup_logging() -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # slack_sdk logs every retry at INFO; a retry that still fails surfaces as our own one-line error.
+    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.WARNING)
     install_log_redaction()
 
 
@@ -58,6 +60,12 @@ def check_token(settings: Settings) -> None:
     try:
         slack_client(settings).auth_test()
     except SlackApiError as exc:
+        status = getattr(exc.response, "status_code", 200)
+        if status >= 500 or status == 429:  # Slack's trouble, not the token's: say so, never "rejected"
+            raise SystemExit(
+                f"fwtrend: Slack's API could not check SLACK_BOT_TOKEN just now (HTTP {status} from auth.test "
+                "at SLACK_API_URL, after retries); try again in a minute"
+            ) from None
         raise SystemExit(f"fwtrend: Slack rejected SLACK_BOT_TOKEN ({error_code(exc)})") from None
     except OSError as exc:
         raise SystemExit(f"fwtrend: cannot reach the Slack API at SLACK_API_URL ({type(exc).__name__})") from None

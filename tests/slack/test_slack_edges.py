@@ -48,6 +48,20 @@ def test_client_retries_a_short_rate_limit_once(fake_slack: FakeSlack) -> None:
     assert len(fake_slack.calls("chat.postMessage")) == 2
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_client_retries_a_slack_server_error_with_backoff(fake_slack: FakeSlack, status: int) -> None:
+    fake_slack.fail("chat.postMessage", "internal_error", status=status, times=2)
+    assert _client(fake_slack).chat_postMessage(channel="C1", text="x")["ok"]
+    assert len(fake_slack.calls("chat.postMessage")) == 3  # two failures, then the post
+
+
+def test_a_post_slack_keeps_failing_raises_after_the_retries_instead_of_vanishing(fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", "internal_error", status=500, times=5)
+    with pytest.raises(SlackApiError):
+        _client(fake_slack).chat_postMessage(channel="C1", text="x")
+    assert len(fake_slack.calls("chat.postMessage")) == 3
+
+
 def test_client_does_not_sleep_through_a_long_rate_limit(fake_slack: FakeSlack) -> None:
     fake_slack.fail("chat.postMessage", "ratelimited", headers={"Retry-After": "30"})
     started = time.monotonic()

@@ -75,6 +75,24 @@ def test_a_rejected_bot_token_stops_with_one_line_and_never_prints_it(tmp_path: 
     assert_one_line_naming(result, "SLACK_BOT_TOKEN", "invalid_auth")
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_slack_outage_at_the_token_check_is_not_reported_as_a_rejected_token(
+    tmp_path: Path, fake_slack: FakeSlack, status: int
+) -> None:
+    fake_slack.fail("auth.test", "internal_error", status=status, times=5)  # more than the client's retries
+    result = run_cli(
+        tmp_path,
+        "serve",
+        "--http",
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+    )
+    assert_one_line_naming(result, "SLACK_BOT_TOKEN", f"HTTP {status}", "try again")
+    assert "rejected" not in result.stderr
+    assert len(fake_slack.calls("auth.test")) == 3  # the first try and two retries
+
+
 def test_socket_mode_with_a_rejected_app_token_stops_with_one_line_naming_it(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
