@@ -232,6 +232,9 @@ def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) 
     setup_logging()
     if not many:
         check_token(settings)  # with OAuth there is no token until a workspace installs the app
+    # Open (and seed) the store once before forking: one that cannot be used stops here in one line
+    # rather than leaving workers that acknowledge requests and never answer.
+    open_seeded_store(settings.db_path)
     port = port or settings.port
     log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
     if many:

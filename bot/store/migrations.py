@@ -121,6 +121,23 @@ def _already_applied(store: Store, step: Migration, applied: set[str]) -> bool:
     return False
 
 
+def newer_than_this_version(store: Store) -> str | None:
+    """Why the store was written by a newer fwtrend, or None: a schema version above the highest this
+    version numbers, or a migration recorded that this version does not know (neither by name nor as
+    an earlier version's record of one of its steps). Reads only; never changes the store."""
+    known = {step.name for step in MIGRATIONS} | {old for step in MIGRATIONS for old in step.was}
+    newest = max(step.schema_version or 0 for step in MIGRATIONS)
+    if store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        version = store.get_meta("schema_version")
+        if version is not None and version.isdigit() and int(version) > newest:
+            return f"written by a newer version of fwtrend (schema {version}; this version knows up to {newest})"
+    if store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone():
+        unknown = sorted(_applied_names(store) - known)
+        if unknown:
+            return f"written by a newer version of fwtrend (it has migration {unknown[0]!r}, unknown to this one)"
+    return None
+
+
 def migrate(store: Store) -> list[str]:
     """Apply every step not yet recorded, in order, each in its own write transaction. Returns the names run.
 

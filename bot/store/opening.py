@@ -6,13 +6,23 @@ Seeding is not the store's job: the program's entry points open stores through
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
 from bot.store.connection import Store
-from bot.store.migrations import migrate
+from bot.store.migrations import migrate, newer_than_this_version
 
 _STORES: dict[Path, Store] = {}
+
+
+class StoreUnusable(SystemExit):
+    """The store file cannot be used: one line naming the file and the reason, exit status 1, no traceback."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"fwtrend: cannot use the store {path}: {reason}")
+
+
 _STORES_LOCK = threading.Lock()
 
 
@@ -23,11 +33,33 @@ def open_store(path: Path | str) -> Store:
         store = _STORES.get(path)
         if store is not None:
             return store
-        path.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(path)
-        migrate(store)
+        store = _open_checked(path)
         _STORES[path] = store
         return store
+
+
+def _open_checked(path: Path) -> Store:
+    """Open and migrate, or raise StoreUnusable: a corrupt or foreign file, one written by a newer version,
+    or one SQLite cannot open or write (its own words, e.g. "disk I/O error", are the reason)."""
+    store = Store(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        newer = newer_than_this_version(store)
+        if newer:
+            raise StoreUnusable(path, f"{newer}; upgrade fwtrend, or point FWTREND_DB at another file")
+        migrate(store)
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        reason = str(exc)
+        if "not a database" in reason:
+            reason = "it is not a SQLite database (corrupt, or another kind of file)"
+        raise StoreUnusable(path, reason) from None
+    except OSError as exc:
+        raise StoreUnusable(path, exc.strerror or str(exc)) from None
+    except StoreUnusable:
+        store.close()
+        raise
+    return store
 
 
 def forget_stores() -> None:

@@ -93,6 +93,25 @@ def test_a_slack_outage_at_the_token_check_is_not_reported_as_a_rejected_token(
     assert len(fake_slack.calls("auth.test")) == 3  # the first try and two retries
 
 
+@pytest.mark.parametrize("mode", [["--http"], []], ids=["http", "socket-mode"])
+def test_serve_with_a_corrupt_store_stops_at_start_with_one_line_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack, mode: list[str]
+) -> None:
+    store = tmp_path / "corrupt.db"
+    store.write_bytes(b"not a database " * 300)
+    result = run_cli(
+        tmp_path,
+        "serve",
+        *mode,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=fake_slack.base_url,
+        FWTREND_DB=str(store),
+    )
+    assert_one_line_naming(result, str(store), "not a SQLite database")
+
+
 def test_socket_mode_with_a_rejected_app_token_stops_with_one_line_naming_it(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
