@@ -25,7 +25,7 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
         app = App(client=client, signing_secret=secret, name="fwtrend", **extra)
     if extra:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the installation
-    app.use(drop_duplicate_events(services.deduper))
+    app.use(drop_duplicate_events(services.first_delivery))
     app.use(inject("fwtrend", services))
     register_all(app, many_workspaces=bool(extra))
     return app

@@ -8,6 +8,7 @@ and tells the user in plain words; tokens never reach a log line.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,11 +36,11 @@ from bot.slack.delivery import (
 )
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
 from bot.slack.messages import FILE_WITHOUT_QUESTION
-from bot.slack.middleware import EventDeduper
 from bot.slack.subscriptions import SUBSCRIPTION_INTENTS, handle_subscription_command
 from bot.slack.worker import AnswerWorker, Rendered
 from bot.store.connection import Store
 from bot.store.digests import record_asked
+from bot.store.slack_events import first_delivery
 from bot.understanding.query import Query, decode_query
 from bot.understanding.reader import understand
 
@@ -66,8 +67,18 @@ class Services:
 
     settings: Settings
     worker: AnswerWorker
-    deduper: EventDeduper = field(default_factory=EventDeduper)
     asker_zones: AskerZones = field(default_factory=AskerZones)
+
+    def first_delivery(self, keys: list[str]) -> bool:
+        """Whether no process sharing the store has taken this Slack delivery yet (it is recorded as taken).
+
+        A store that cannot record it (read-only, full) lets the delivery through and logs why: answering
+        twice is better than not answering at all."""
+        try:
+            return first_delivery(open_seeded_store(self.worker.db_path), keys)
+        except sqlite3.Error as exc:
+            log.warning("could not record Slack delivery %s (%s); handling it anyway", keys[0], exc)
+            return True
 
 
 Respond = Callable[..., Any]

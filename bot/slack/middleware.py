@@ -1,11 +1,8 @@
-"""Bolt middleware: every request gets fwtrend's services, and a redelivered event is acked, not run twice."""
+"""Bolt middleware: every request gets fwtrend's services, and a delivery already taken is acked, not run twice."""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,23 +11,22 @@ from slack_bolt import BoltResponse
 log = logging.getLogger("fwtrend.slack")
 
 
-class EventDeduper:
-    """Remembers event ids for a while so a redelivered event (Events API retry) never answers twice."""
-
-    def __init__(self, ttl_s: float = 3600, limit: int = 10_000):
-        self.ttl_s, self.limit = ttl_s, limit
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            while self._seen and (next(iter(self._seen.values())) < now - self.ttl_s or len(self._seen) > self.limit):
-                self._seen.popitem(last=False)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
+def delivery_keys(body: dict[str, Any]) -> list[str]:
+    """What identifies one Events API delivery: its event id, and for a message (any event with a channel
+    and a ts a person wrote) the message itself, so one message sent as two events is taken once."""
+    if not isinstance(body, dict) or body.get("type") != "event_callback":
+        return []
+    keys = [f"event:{body['event_id']}"] if body.get("event_id") else []
+    event = body.get("event") or {}
+    channel, ts = event.get("channel"), event.get("ts")
+    if (
+        event.get("type") in {"message", "app_mention"}
+        and channel
+        and ts
+        and not event.get("subtype", "").startswith("message_")
+    ):
+        keys.append(f"message:{body.get('team_id') or ''}:{channel}:{ts}")
+    return keys
 
 
 def inject(name: str, value: Any) -> Callable[..., Any]:
@@ -43,13 +39,15 @@ def inject(name: str, value: Any) -> Callable[..., Any]:
     return middleware
 
 
-def drop_duplicate_events(deduper: EventDeduper) -> Callable[..., Any]:
-    """Bolt middleware: an event already seen (Events API retry, Socket Mode redelivery) is acked, not run."""
+def drop_duplicate_events(first_delivery: Callable[[list[str]], bool]) -> Callable[..., Any]:
+    """Bolt middleware: a delivery already taken, by this process or another (Events API retry, Socket Mode
+    redelivery, one message as two events), is acked and not run. `first_delivery` records the keys in the
+    shared store (`bot.store.slack_events`) and says whether they were new."""
 
     def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not deduper.first_time(str(event_id)):
-            log.info("duplicate event %s ignored", event_id)
+        keys = delivery_keys(body)
+        if keys and not first_delivery(keys):
+            log.info("duplicate delivery %s ignored", keys[0])
             return BoltResponse(status=200, body="")
         return next()
 

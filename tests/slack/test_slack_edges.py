@@ -11,7 +11,6 @@ from slack_sdk.errors import SlackApiError
 from bot.settings import Settings
 from bot.slack.clients import slack_client
 from bot.slack.errors import plain_message
-from bot.slack.middleware import EventDeduper
 from bot.slack.redaction import RedactTokens
 from tests.support.fake_slack import FakeSlack
 
@@ -22,20 +21,6 @@ def test_log_lines_never_carry_slack_tokens(caplog: pytest.LogCaptureFixture) ->
     with caplog.at_level(logging.INFO, logger=logger.name):
         logger.info("calling with %s and %s", "xoxb-123-456-abcdef", "xapp-1-A1-2-zz")
     assert "xoxb-123" not in caplog.text and "xapp-1" not in caplog.text and "[redacted]" in caplog.text
-
-
-def test_event_ids_are_answered_once_then_forgotten_after_their_ttl() -> None:
-    deduper = EventDeduper(ttl_s=0.05)
-    assert deduper.first_time("Ev1") and not deduper.first_time("Ev1") and deduper.first_time("Ev2")
-    time.sleep(0.08)
-    assert deduper.first_time("Ev1")
-
-
-def test_event_deduper_stays_bounded() -> None:
-    deduper = EventDeduper(limit=10)
-    for i in range(100):
-        deduper.first_time(f"Ev{i}")
-    assert len(deduper._seen) <= 11
 
 
 def _client(fake: FakeSlack):

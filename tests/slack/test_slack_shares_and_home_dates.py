@@ -47,7 +47,7 @@ def shared(text: str, **fields: Any) -> dict[str, Any]:
 
 
 def dm_with(text: str, *attachments: dict[str, Any], user: str = "USHARER", **fields: Any) -> dict[str, Any]:
-    return im_message_event(text, channel="D444", user=user, ts=TS) | {"attachments": list(attachments)} | fields
+    return im_message_event(text, channel="D444", user=user) | {"attachments": list(attachments)} | fields
 
 
 def _header(params: dict[str, Any]) -> str:
@@ -82,11 +82,11 @@ def test_a_message_shared_into_the_dm_without_words_is_answered_as_its_shared_te
 
 
 def test_a_mention_that_shares_a_message_is_answered_as_the_shared_text_in_its_thread(bot: Bot) -> None:
-    event = app_mention_event("", channel="C222", ts=TS) | {"attachments": [shared("jax vs pytorch")]}
+    event = app_mention_event("", channel="C222", ts="1700000400.000555") | {"attachments": [shared("jax vs pytorch")]}
     assert bot.event(event).status_code == 200
     bot.answered()
     (posted,) = bot.fake.calls("chat.postMessage")
-    assert posted.params["channel"] == "C222" and posted.params["thread_ts"] == TS
+    assert posted.params["channel"] == "C222" and posted.params["thread_ts"] == event["ts"]
     assert _header(posted.params) == "JAX vs PyTorch"
 
 
@@ -102,7 +102,7 @@ def test_the_askers_own_words_win_over_the_message_they_shared(bot: Bot) -> None
     [
         dm_with("", shared("", files=[FILE], fallback="[November 30th, 2026 9:12 AM] jdoe: benchmark.png")),
         dm_with("", shared("   ")),
-        app_mention_event("", channel="C222", ts=TS) | {"attachments": [shared("")]},
+        app_mention_event("", channel="C222", ts="1700000400.000666") | {"attachments": [shared("")]},
     ],
     ids=["a_forwarded_image", "a_blank_share", "a_mention_sharing_a_blank_message"],
 )

@@ -6,6 +6,7 @@ the same string. ``signed_headers`` works for ``httpx`` and for ``slack_bolt.Bol
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -88,14 +89,24 @@ def event_body(
     return json.dumps(envelope)
 
 
+_MESSAGE_TS = itertools.count(1)
+
+
+def new_ts() -> str:
+    """A message ts never handed out before in this test run: Slack gives every message its own, and
+    fwtrend takes (channel, ts) as the message's identity."""
+    return f"1800000000.{next(_MESSAGE_TS):06d}"
+
+
 def app_mention_event(
     text: str,
     channel: str = "C111",
     user: str = "U111",
-    ts: str = "1700000000.000001",
+    ts: str | None = None,
     bot_user_id: str = "UBOT",
 ) -> dict[str, Any]:
-    """``app_mention`` with the bot mention prefixed, as Slack delivers it."""
+    """``app_mention`` with the bot mention prefixed, as Slack delivers it (a new message ts unless given)."""
+    ts = ts or new_ts()
     return {
         "type": "app_mention",
         "user": user,
@@ -106,10 +117,9 @@ def app_mention_event(
     }
 
 
-def im_message_event(
-    text: str, channel: str = "D111", user: str = "U111", ts: str = "1700000000.000001"
-) -> dict[str, Any]:
-    """``message.im``: a user writing in the app's Messages tab."""
+def im_message_event(text: str, channel: str = "D111", user: str = "U111", ts: str | None = None) -> dict[str, Any]:
+    """``message.im``: a user writing in the app's Messages tab (a new message ts unless given)."""
+    ts = ts or new_ts()
     return {
         "type": "message",
         "channel_type": "im",
