@@ -30,6 +30,7 @@ from bot.slack.interactions import Services
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, installations_path, require_oauth, wants_oauth
 from bot.slack.redaction import install_log_redaction
 from bot.slack.worker import AnswerWorker, default_processes
+from bot.store.health import health_problem
 
 log = logging.getLogger("fwtrend.server")
 
@@ -160,11 +161,14 @@ def create_flask_app(settings: Settings):
 
     @web.get("/healthz")
     def healthz():
-        if services.worker.ready.is_set():
+        problem = services.worker.warm_up_error or (
+            health_problem(open_seeded_store(settings.db_path)) if services.worker.ready.is_set() else "starting"
+        )
+        if problem is None:
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
-        return make_response("starting\n", 503, {"Content-Type": "text/plain"})
+        return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
 
-    threading.Thread(target=services.worker.warm_up, name="fwtrend-warm-up", daemon=True).start()
+    threading.Thread(target=services.worker.warm_up_logged, name="fwtrend-warm-up", daemon=True).start()
     return web
 
 

@@ -125,6 +125,17 @@ class AnswerWorker:
             _warm(str(self.db_path))
         self.ready.set()
 
+    warm_up_error: str | None = None
+    """Why warming up failed (one line), for /healthz; None while it hasn't."""
+
+    def warm_up_logged(self) -> None:
+        """`warm_up` on a background thread: a failure is kept for /healthz and logged, never lost."""
+        try:
+            self.warm_up()
+        except BaseException as exc:  # SystemExit too: StoreUnusable carries its one-line reason
+            self.warm_up_error = str(exc.code if isinstance(exc, SystemExit) else exc) or type(exc).__name__
+            log.error("warming up failed: %s", self.warm_up_error)
+
     def shutdown(self) -> None:
         self._io.shutdown(wait=True, cancel_futures=True)
         if self._pool is not None:

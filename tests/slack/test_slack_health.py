@@ -1,0 +1,83 @@
+"""`GET /healthz` answers 200 only while the service can answer: the store is readable and the shared
+state writable; otherwise 503 with a one-line reason (contract)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.seeded import open_seeded_store
+from bot.settings import Settings
+from bot.slack.server import create_flask_app
+from bot.store.health import health_problem
+from bot.store.opening import forget_stores, open_store
+from tests.support.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def slack_url(fake_slack: FakeSlack) -> str:
+    return fake_slack.base_url
+
+
+def _settings(db: Path, slack_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret="health-secret",
+        slack_api_url=slack_url,
+        fwtrend_db=db,
+        fwtrend_render_processes=0,
+    )
+
+
+def _healthz_once_settled(web, timeout_s: float = 60):
+    client = web.test_client()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        response = client.get("/healthz")
+        if response.get_data(as_text=True) != "starting\n" or time.monotonic() > deadline:
+            return response
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_handles():
+    yield
+    forget_stores()
+
+
+def test_healthz_answers_200_once_the_store_is_readable_and_writable(tmp_path: Path, slack_url: str) -> None:
+    response = _healthz_once_settled(create_flask_app(_settings(tmp_path / "ok.db", slack_url)))
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "ok\n")
+
+
+def test_healthz_answers_503_with_the_reason_when_the_store_can_no_longer_be_written(
+    tmp_path: Path, slack_url: str
+) -> None:
+    path = tmp_path / "ro.db"
+    web = create_flask_app(_settings(path, slack_url))
+    assert _healthz_once_settled(web).status_code == 200
+    open_seeded_store(path).db.execute("PRAGMA query_only = ON")  # this thread's connection: as a read-only file
+    response = web.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_data(as_text=True) == (
+        f"the store {path} cannot be written: attempt to write a readonly database\n"
+    )
+
+
+def test_healthz_answers_503_with_the_reason_when_warming_up_failed(tmp_path: Path, slack_url: str) -> None:
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    response = _healthz_once_settled(create_flask_app(_settings(folder, slack_url)))
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert text.startswith(f"fwtrend: cannot use the store {folder}") and text.count("\n") == 1
+
+
+def test_a_healthy_store_has_no_problem_and_a_read_only_one_says_why(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "h.db")
+    assert health_problem(store) is None
+    store.db.execute("PRAGMA query_only = ON")
+    assert "cannot be written" in (health_problem(store) or "")
