@@ -12,6 +12,7 @@ CPU-heavy work already runs in the worker's own render processes.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -127,11 +128,18 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
 
 
 def run_socket_mode(settings: Settings, *, digests: bool = False) -> int:
+    """Serve until SIGTERM (exit 0) or Ctrl-C (KeyboardInterrupt, exit 130 in the CLI). Either way the
+    connection closes first, then the answers in flight finish and the render processes exit: no child
+    process outlives `fwtrend serve`."""
     running = start_socket_mode(settings, digests=digests)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     try:
-        threading.Event().wait()  # the client's own threads receive and answer; Ctrl-C ends this
+        stop.wait()  # the client's own threads receive and answer meanwhile
+        log.info("SIGTERM: closing the Socket Mode connection and finishing the answers in flight")
     finally:
         running.close()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

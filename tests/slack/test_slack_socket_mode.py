@@ -229,3 +229,60 @@ def test_fwtrend_serve_connects_in_socket_mode_answers_and_stops_on_ctrl_c(tmp_p
     assert "Traceback" not in output and "connected in Socket Mode" in output
     for value in (TOKEN, APP_TOKEN):
         assert value not in output
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (from /proc, as `ps --ppid` would list them)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_fwtrend_serve_in_socket_mode_stops_on_sigterm_and_leaves_no_child_process(tmp_path: Path) -> None:
+    with FakeSlack() as fake, FakeSocketMode() as sockets:
+        fake.use_socket_mode(sockets.issue_url)
+        settings = {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": fake.base_url,
+            "FWTREND_RENDER_PROCESSES": "2",  # real render processes, the children SIGTERM must not orphan
+        }
+        log = (tmp_path / "serve.log").open("w+")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=clean_env(tmp_path, **settings),
+            stdout=log, stderr=log,
+        )  # fmt: skip
+        try:
+            try:
+                sockets.wait_connected(timeout=90)
+            except AssertionError:
+                raise AssertionError((tmp_path / "serve.log").read_text()) from None
+            envelope_id = sockets.slash_command(
+                slash_command_body("jax vs flax", channel_id="C867", response_url=fake.hook_url())
+            )
+            assert_acked_in_time(sockets, envelope_id)
+            answered(fake)
+            children = _children(proc.pid)
+            assert len(children) >= 2, children  # the render pool is up
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=60)
+    output = (tmp_path / "serve.log").read_text()
+    assert code == 0, output
+    assert "Traceback" not in output
+    leftover = [pid for pid in children if _alive(pid)]
+    assert leftover == [], f"child processes left behind: {leftover}"
