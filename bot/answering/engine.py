@@ -104,6 +104,10 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "clarify" and query.alternatives:
         return clarify_reading(query)
     if query.unknown:
+        known = _known_part(query)
+        if known is not None:
+            answer = _dispatch(store, known, today=today)
+            return replace(answer, notes=[*answer.notes, _no_figures_note(query.unknown)])
         clarification = clarify(query)
         if clarification:
             return clarification
@@ -133,6 +137,27 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "help":
         return help_answer(query)
     return help_answer(query, unknown=True)
+
+
+def _known_part(query: Query) -> Query | None:
+    """A question naming a bundled project beside names found nowhere ("langchain vs llama-index"): the
+    question about the projects it knows, or None when the names are typos or not all are plain unknowns
+    (those get "did you mean" or "not tracked" as before)."""
+    cat = catalog()
+    if not any(fid not in cat.frameworks for fid in query.frameworks):
+        return None
+    if any(query.suggestions.get(name) or name in query.not_tracked for name in query.unknown):
+        return None
+    intent = query.intent if len(query.frameworks) >= 2 or query.metric or query.intent != "compare" else "profile"
+    return query.model_copy(update={"unknown": [], "suggestions": {}, "intent": intent})
+
+
+def _no_figures_note(names: list[str]) -> str:
+    shown = " and ".join(f"“{n}”" for n in names)
+    return (
+        f"I have no figures for {shown} offline: no bundled file holds {'them' if len(names) > 1 else 'it'} "
+        "(the top PyPI packages, best-of-ml-python's projects, repostory's repositories), so I answer for the rest."
+    )
 
 
 def understand_text(text: str, *, today: date | None = None) -> Query:

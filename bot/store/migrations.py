@@ -20,6 +20,7 @@ import sqlite_utils
 
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
+from bot.store.projects import migrate_projects
 from bot.store.threads import migrate_threads
 
 
@@ -105,6 +106,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         migrate_digest_tables,
         was=("bot.digest.tables.migrate_digest_tables", "bot.store.digests.migrate_digest_tables"),
     ),
+    Migration("projects", migrate_projects),
 )
 
 
