@@ -89,13 +89,12 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
 
 
 def metrics_with_data(store: Store, frameworks: list[str]) -> list[str]:
+    # None named (a leaderboard): the built-in frameworks it ranks, never a scan of every bundled project.
+    named = frameworks or catalog().ids()
+
     def compute() -> list[str]:
-        sql = "SELECT DISTINCT metric FROM observations"
-        args: list[str] = []
-        if frameworks:
-            sql += f" WHERE framework IN ({', '.join('?' for _ in frameworks)})"
-            args = list(frameworks)
-        return sorted(row[0] for row in store.db.execute(sql, args).fetchall())
+        sql = f"SELECT DISTINCT metric FROM observations WHERE framework IN ({', '.join('?' for _ in named)})"
+        return sorted(row[0] for row in store.db.execute(sql, named).fetchall())
 
     return store.cached(("metrics_with_data", tuple(frameworks)), compute)
 

@@ -58,8 +58,11 @@ def build_bundle(path: Path, folder: Path | None = None, cat: Catalog | None = N
         migrate(store)
         store.db.execute("PRAGMA cache_size=-200000")
         counts = {"projects": upsert_bundled_projects(store, cat)}
+        # The (metric, date) index is built once at the end, not kept up to date row by row.
+        store.db.execute("DROP INDEX IF EXISTS observations_metric_date")
         for name, reader in PROJECT_READERS:
             counts[name] = insert_bundled_observations(store, reader(folder, cat))
+        store.db.execute("CREATE INDEX observations_metric_date ON observations (metric, date)")
         store.db.execute("PRAGMA journal_mode=DELETE")  # read-only from now on: no -wal/-shm beside it
     finally:
         store.close()

@@ -41,7 +41,8 @@ def _tuples(frame: pd.DataFrame) -> Iterator[tuple]:
     frame = frame[COLUMNS].drop_duplicates(["framework", "metric", "date"], keep="last")
     # In primary-key order: SQLite then appends to its B-tree instead of splitting pages all over it.
     frame = frame.sort_values(["framework", "metric", "date"])
-    return frame.itertuples(index=False, name=None)
+    # Plain lists zipped: itertuples spends more time in pandas than SQLite spends writing.
+    return zip(*(frame[c].tolist() for c in COLUMNS), strict=True)
 
 
 def upsert_bundled_projects(store: Store, cat: Catalog) -> int:
