@@ -25,6 +25,8 @@ TODAY = date(2026, 11, 25)
         ("pola-rs/polars vs pytorch", ["polars", "pytorch"]),
         ("pytorch vs https://github.com/dmlc/xgboost", ["pytorch", "xgboost"]),
         ("Microsoft/LightGBM", ["lightgbm"]),
+        ("npm:jupyter-gmaps vs pypi:bqplot", ["gmaps", "bqplot"]),
+        ("https://www.npmjs.com/package/wit-widget", ["witwidget"]),
     ],
 )
 def test_a_bundled_project_is_read_by_name_package_slug_or_url_in_text_order(text, expected):
