@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -55,6 +57,8 @@ class Framework(BaseModel):
     huggingface: str | None = None
     arxiv: tuple[str, ...] = ()
     separate: tuple[Separate, ...] = ()
+    links: tuple[str, ...] = ()
+    """For a bundled project: each link between its packages and repository, with the source that made it."""
 
     @field_validator("id")
     @classmethod
@@ -71,8 +75,14 @@ class Framework(BaseModel):
 class Catalog:
     """All frameworks by id, plus the name → id lookup the parser needs."""
 
-    def __init__(self, frameworks: list[Framework]):
+    def __init__(self, frameworks: list[Framework], seed_folder: Path | None = None):
         self.frameworks: dict[str, Framework] = {f.id: f for f in frameworks}
+        self._seed_folder = seed_folder or data_dir() / "seed"
+        self._projects: dict[str, Framework] | None = None
+        self._project_names: dict[str, str] | None = None
+        self._project_alternates: dict[str, str] | None = None
+        self._index = None
+        self._lock = threading.Lock()
         self.names: dict[str, str] = {}
         for fw in frameworks:
             # A framework's own packages are names of it too ("torch", "jaxlib"); scoped npm names
@@ -91,7 +101,84 @@ class Catalog:
                         raise CatalogError(f"{name!r} is listed as separate from {fw.id!r} but names a framework")
 
     def __getitem__(self, framework_id: str) -> Framework:
-        return self.frameworks[framework_id]
+        """A built-in framework, else a bundled project (`polars`, `npm:react`, `pola-rs/polars`)."""
+        fw = self.frameworks.get(framework_id)
+        if fw is not None:
+            return fw
+        return self.projects()[framework_id]
+
+    def __contains__(self, framework_id: object) -> bool:
+        return framework_id in self.frameworks or framework_id in self.projects()
+
+    def projects(self) -> dict[str, Framework]:
+        """The bundled projects beyond the frameworks, by id (see `bot.project_index`), loaded once."""
+        if self._projects is None:
+            self._load_projects()
+        return self._projects  # type: ignore[return-value]
+
+    def project_names(self) -> dict[str, str]:
+        """Normalised name, PEP 503 package, `npm:` package or lower-case slug → project id. Read only
+        where a sentence puts a name: "black" or "rich" are English words elsewhere."""
+        if self._project_names is None:
+            self._load_projects()
+        return self._project_names  # type: ignore[return-value]
+
+    def project_alternates(self) -> dict[str, str]:
+        """Name → a GitHub-only project of that repository name that no source links to the project
+        the name reads as first ("fastapi" → "tiangolo/fastapi" beside the PyPI package)."""
+        if self._project_alternates is None:
+            self._load_projects()
+        return self._project_alternates  # type: ignore[return-value]
+
+    def project_index(self):
+        """The `bot.project_index.ProjectIndex` behind `projects()` (for the seed's rows)."""
+        if self._index is None:
+            self._load_projects()
+        return self._index
+
+    def _load_projects(self) -> None:
+        from bot.project_index import build_index
+
+        with self._lock:
+            if self._projects is not None:
+                return
+            index = build_index(self._seed_folder, self._taken_keys())
+            projects, names, alternates = {}, {}, {}
+            for entry in index.projects.values():
+                projects[entry.id] = Framework.model_construct(
+                    id=entry.id,
+                    name=entry.name,
+                    colour=_PALETTE[zlib.crc32(entry.id.encode()) % len(_PALETTE)],
+                    github=entry.github,
+                    github_former=entry.github_former,
+                    pypi=entry.pypi,
+                    npm=entry.npm,
+                    links=tuple(entry.links),
+                )
+                keys = [*entry.pypi, *(f"npm:{n}" for n in entry.npm), entry.github, *entry.github_former]
+                keys += [entry.name, *entry.npm] if entry.pypi or entry.npm else []
+                for key in keys:
+                    if key:
+                        names.setdefault(normalise_name(key), entry.id)
+            for entry in index.projects.values():
+                if entry.github and not entry.pypi and not entry.npm:
+                    repo = normalise_name(entry.github.split("/")[1])
+                    if repo in names and names[repo] != entry.id:
+                        alternates[repo] = entry.id
+                    else:
+                        names.setdefault(repo, entry.id)
+            self._index, self._project_names, self._project_alternates = index, names, alternates
+            self._projects = projects
+
+    def _taken_keys(self) -> set[str]:
+        """Packages and slugs of the frameworks and of the projects said to be separate from them."""
+        taken: set[str] = set()
+        for fw in self.frameworks.values():
+            for sep in (fw, *fw.separate):
+                taken.update(_pep503(p) for p in sep.pypi)
+                taken.update(f"npm:{n.lower()}" for n in sep.npm)
+                taken.update(s.lower() for s in (sep.github, *getattr(sep, "github_former", ())) if s)
+        return taken
 
     def __iter__(self):
         return iter(self.frameworks.values())
@@ -104,6 +191,14 @@ class Catalog:
 
     def resolve(self, name: str) -> str | None:
         return self.names.get(normalise_name(name))
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+# Line colours for bundled projects (the frameworks have their own in frameworks.toml).
+_PALETTE = ("#1F77B4", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#D62728")
 
 
 def normalise_name(name: str) -> str:

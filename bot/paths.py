@@ -24,3 +24,12 @@ def seed_dir() -> Path:
 def default_db_path() -> Path:
     """The store file when neither --db nor FWTREND_DB names one: `fwtrend.db` in the user data dir."""
     return Path(platformdirs.user_data_dir("fwtrend", appauthor=False)) / "fwtrend.db"
+
+
+def bundle_cache_dir() -> Path:
+    """Where the bundled projects' figures are built once per machine: `FWTREND_BUNDLE_DIR`, else the
+    user cache folder (`~/.cache/fwtrend` on Linux)."""
+    import os
+
+    override = os.environ.get("FWTREND_BUNDLE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("fwtrend", appauthor=False))

@@ -3,7 +3,9 @@ developer's .env or tokens, and every store lives in a temporary folder."""
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +22,10 @@ from bot.store.opening import forget_stores
 from tests.http_replay import Replay, settings_for
 
 pytest_plugins = ["tests.support.fake_slack"]
+
+# The bundled projects' figures are built once per content of the bundled files (the file name carries
+# their hash), so every test session shares one copy in the temp folder, never the user's cache.
+os.environ.setdefault("FWTREND_BUNDLE_DIR", str(Path(tempfile.gettempdir()) / "fwtrend-test-bundle"))
 
 TODAY = date(2026, 11, 25)
 

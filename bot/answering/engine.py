@@ -89,13 +89,12 @@ def _answer(store: Store, query: Query, *, today: date | None) -> Answer:
 
 
 def metrics_with_data(store: Store, frameworks: list[str]) -> list[str]:
+    # None named (a leaderboard): the built-in frameworks it ranks, never a scan of every bundled project.
+    named = frameworks or catalog().ids()
+
     def compute() -> list[str]:
-        sql = "SELECT DISTINCT metric FROM observations"
-        args: list[str] = []
-        if frameworks:
-            sql += f" WHERE framework IN ({', '.join('?' for _ in frameworks)})"
-            args = list(frameworks)
-        return sorted(row[0] for row in store.db.execute(sql, args).fetchall())
+        sql = f"SELECT DISTINCT metric FROM observations WHERE framework IN ({', '.join('?' for _ in named)})"
+        return sorted(row[0] for row in store.db.execute(sql, named).fetchall())
 
     return store.cached(("metrics_with_data", tuple(frameworks)), compute)
 
@@ -104,6 +103,10 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "clarify" and query.alternatives:
         return clarify_reading(query)
     if query.unknown:
+        known = _known_part(query)
+        if known is not None:
+            answer = _dispatch(store, known, today=today)
+            return replace(answer, notes=[*answer.notes, _no_figures_note(query.unknown)])
         clarification = clarify(query)
         if clarification:
             return clarification
@@ -133,6 +136,27 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
     if query.intent == "help":
         return help_answer(query)
     return help_answer(query, unknown=True)
+
+
+def _known_part(query: Query) -> Query | None:
+    """A question naming a bundled project beside names found nowhere ("langchain vs llama-index"): the
+    question about the projects it knows, or None when the names are typos or not all are plain unknowns
+    (those get "did you mean" or "not tracked" as before)."""
+    cat = catalog()
+    if not any(fid not in cat.frameworks for fid in query.frameworks):
+        return None
+    if any(query.suggestions.get(name) or name in query.not_tracked for name in query.unknown):
+        return None
+    intent = query.intent if len(query.frameworks) >= 2 or query.metric or query.intent != "compare" else "profile"
+    return query.model_copy(update={"unknown": [], "suggestions": {}, "intent": intent})
+
+
+def _no_figures_note(names: list[str]) -> str:
+    shown = " and ".join(f"“{n}”" for n in names)
+    return (
+        f"I have no figures for {shown} offline: no bundled file holds {'them' if len(names) > 1 else 'it'} "
+        "(the top PyPI packages, best-of-ml-python's projects, repostory's repositories), so I answer for the rest."
+    )
 
 
 def understand_text(text: str, *, today: date | None = None) -> Query:

@@ -6,6 +6,7 @@ Each subcommand parses its arguments here and calls a library function, as `pypi
     refresh.py   refresh                                     (bot.ingest.refresh.run_refresh)
     digest.py    digest                                      (bot.slack.digest_delivery.run_digests)
     serve.py     serve                                       (bot.slack.server)
+    bundle.py    bundle                                      (bot.ingest.bundle)
 
 Exit codes: 0 done, 1 a refresh source or a digest failed, 2 usage or settings (argparse's own exit 2
 for malformed arguments), 130 interrupted.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.catalog import CatalogError
-from bot.cli import answers, digest, refresh, serve
+from bot.cli import answers, bundle, digest, refresh, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_command(sub)
     refresh.add_command(sub)
     digest.add_command(sub)
+    bundle.add_command(sub)
     for name in ("refresh", "digest"):  # they had parsers of their own: their errors keep their own names
         sub.choices[name].set_defaults(own_errors=sub.choices[name])
     return parser

@@ -7,19 +7,26 @@ counting method, so a change of method stays visible. It never fills a gap.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bot.catalog import Catalog, catalog
+from bot.ingest.seed_frames import month_end as _month_end
+from bot.ingest.seed_frames import read as _read
+from bot.ingest.seed_frames import records as _records
+from bot.ingest.seed_frames import snapshot_methods
 from bot.metrics import METRICS
 from bot.paths import seed_dir
 from bot.store.connection import Store, now_iso
-from bot.store.observations import replace_article_claims, upsert_metrics, upsert_observations, upsert_sources
+from bot.store.observations import (
+    replace_article_claims,
+    upsert_metrics,
+    upsert_observations,
+    upsert_sources,
+)
 
 SOURCES: list[dict[str, str]] = [
     {
@@ -130,21 +137,6 @@ _ARTICLE_METRICS = {
 }
 
 
-def _read(path: Path) -> pd.DataFrame:
-    # Everything as text first: empty cells stay empty (a gap), never a NaN that could turn into a zero.
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def _month_end(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()
-
-
-def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    for row in frame.to_dict("records"):
-        yield {key: (None if value == "" else value) for key, value in row.items()}
-
-
 def bestof_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     """best-of-ml-python's weekly counts, one row per framework, metric and week (empty cells skipped)."""
     wide = _read(folder / "bestof_ml_weekly_metrics.csv")
@@ -205,26 +197,12 @@ def repostory_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     yield from _records(pd.concat([retained, at_fetch]))
 
 
-def pypi_method(meta: dict[str, str]) -> tuple[str, int, str]:
-    """(counting method, days in the window, date the window ends) of one top-PyPI snapshot."""
-    installers = "pip only" if meta["installers"] == "pip-only" else "all installers"
-    if meta["window_days"] == "month":
-        month = meta["calendar_month_covered"]
-        days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
-        return f"{installers}, calendar month (ClickHouse)", days, _month_end(month)
-    return f"{installers}, rolling window (BigQuery)", int(meta["window_days"]), meta["snapshot_date"]
-
-
 def top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     """Each framework's downloads per day in every top-PyPI snapshot, with the snapshot's counting method."""
     by_package = {fw.pypi_primary: fw.id for fw in cat if fw.pypi_primary}
     history = _read(folder / "pypi_monthly_history.csv")
     history["framework"] = history["package"].map(by_package)
-    meta = _read(folder / "pypi_snapshot_meta.csv")
-    methods = pd.DataFrame(
-        [pypi_method(row) for row in meta.to_dict("records")], columns=["method", "days", "end"], index=meta.index
-    )
-    meta = pd.concat([meta[["snapshot_date", "source_commit"]], methods], axis=1)
+    meta = snapshot_methods(folder)
     joined = history[history["framework"].notna()].merge(meta, on=["snapshot_date", "source_commit"], how="inner")
     # Some days have several snapshots (commits) with the same figures: one observation per day.
     joined = joined.drop_duplicates(["framework", "end"], keep="last")

@@ -46,7 +46,9 @@ def headline(store: Store, metric: str, today: date) -> Headline:
 def freshness(store: Store) -> list[str]:
     """One mrkdwn line per source: its newest figures and when it was last refreshed (newest first)."""
     names = {sid: info.get("name") or sid for sid, info in sources_by_id(store).items()}
-    rows = store.db.query("SELECT source, MAX(date) AS newest FROM observations GROUP BY source ORDER BY newest DESC")
+    # A scan of every figure, bundled projects' included: once per data version, not per Home tab opened.
+    sql = "SELECT source, MAX(date) AS newest FROM observations GROUP BY source ORDER BY newest DESC"
+    rows = store.cached(("freshness",), lambda: list(store.db.query(sql)))
     lines = []
     for row in rows:
         refreshed = last_good_refresh(store, row["source"])

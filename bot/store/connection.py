@@ -34,6 +34,7 @@ class Store:
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_version = -1
         self._cache_lock = threading.Lock()
+        self._bundle: Path | None = None
 
     # -- connections ---------------------------------------------------------------------------
     @property
@@ -46,7 +47,27 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             db = sqlite_utils.Database(conn)
             self._local.db = db
+            if self._bundle is not None:
+                _attach(conn, self._bundle)
         return db
+
+    def attach_bundle(self, path: Path) -> None:
+        """Read the bundled projects' figures (a read-only file built once per machine, see
+        `bot.ingest.bundle`) beside this store's own: `observations` and `projects` then read both, while
+        every write goes to this store (`main.`). The two never share a key: bundled projects are never
+        frameworks."""
+        if self._bundle == Path(path):
+            return  # the store is opened again (stores are shared per path): already attached
+        if self._bundle is not None:
+            raise ValueError(f"{self.path} already reads the bundle {self._bundle}")
+        self._bundle = Path(path)
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            _attach(db.conn, self._bundle)
+
+    @property
+    def bundle(self) -> Path | None:
+        return self._bundle
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -107,6 +128,14 @@ class Store:
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
         return value
+
+
+def _attach(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute("ATTACH DATABASE ? AS bundle", [str(path)])
+    # TEMP views shadow the tables of the same name for reads; writes name `main.` explicitly.
+    for table in ("observations", "projects"):
+        union = f"SELECT * FROM main.{table} UNION ALL SELECT * FROM bundle.{table}"
+        conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS {table} AS {union}")
 
 
 def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
+from bot.store.projects import migrate_projects
 from bot.store.slack_events import migrate_slack_events
 from bot.store.threads import migrate_threads
 
@@ -107,6 +108,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         was=("bot.digest.tables.migrate_digest_tables", "bot.store.digests.migrate_digest_tables"),
     ),
     Migration("slack_events_seen", migrate_slack_events),
+    Migration("projects", migrate_projects),
 )
 
 

@@ -15,10 +15,11 @@ from bot.understanding.grammar import parse_at, parse_period
 from bot.understanding.intent import CUES, PASSIVE, cues_in
 from bot.understanding.metric_words import english_metric
 from bot.understanding.name_match import fix_typos, npm_name_in, scan, suggest
-from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
+from bot.understanding.names import PROJECT_TOKEN, Ref, find_refs, name_notes, short_name, untracked_names
 from bot.understanding.normalise import cut, normalise, normalise_period_words
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
+from bot.understanding.projects import fills_its_slot, project_reading
 from bot.understanding.qualifiers import (
     asked_scale,
     grain_notes,
@@ -27,7 +28,7 @@ from bot.understanding.qualifiers import (
     take_qualifiers,
     words_matched,
 )
-from bot.understanding.reading import Reading
+from bot.understanding.reading import Mention, Reading
 from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, cut_words
 
@@ -57,7 +58,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     asked = t  # the metric's words are taken out next; `registry_metric` reads "pypi" in them
     t = _take_metric(reading, t)
     grains, t = take_grain(t)
-    _take_names(reading, t, cat)
+    _take_names(reading, t, cat, refs)
     reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
     reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
@@ -80,28 +81,55 @@ def _take_metric(reading: Reading, t: str) -> str:
     return cut(t, m)
 
 
-def _take_names(reading: Reading, t: str, cat: Catalog) -> None:
+def _take_names(reading: Reading, t: str, cat: Catalog, refs: list[Ref]) -> None:
     position = 0
     segments = [s for s in SEPARATORS.split(t) if s and s.strip()]
-    leftovers_by_segment: list[list[str]] = []
+    leftovers_by_segment: list[tuple[int, list[str], list[str]]] = []
     for segment in segments:
         tokens = [w for w in re.split(r"[\s,]+", segment) if w]
+        for i, token in enumerate(tokens):
+            # A project named by its slug, package or URL is read wherever it stands.
+            project, _ = (
+                project_reading(token, refs, cat, reading.metric) if token.startswith(PROJECT_TOKEN) else (None, None)
+            )
+            if project:
+                ref = refs[int(token.removeprefix(PROJECT_TOKEN))]
+                reading.mentions.append(Mention(position + i, project, ref.typed))
+                tokens[i] = "-"
         mentions, leftover = scan(tokens, cat, position)
-        position += len(tokens) + 1
         reading.mentions.extend(mentions)
-        if mentions:
+        if mentions or "-" in tokens:
             reading.segments_with_names += 1
-        leftovers_by_segment.append([] if mentions else leftover)
+        leftovers_by_segment.append((position, [] if mentions else leftover, tokens))
         reading.unused += leftover if mentions else []
-    _collect_unknown(reading, leftovers_by_segment, cat, list_shaped=len(segments) >= 2)
+        position += len(tokens) + 1
+    _collect_unknown(reading, leftovers_by_segment, cat, refs, list_shaped=len(segments) >= 2)
+    reading.mentions.sort(key=lambda m: m.position)
 
 
-def _collect_unknown(reading: Reading, leftovers: list[list[str]], cat: Catalog, *, list_shaped: bool) -> None:
+def _collect_unknown(
+    reading: Reading,
+    leftovers: list[tuple[int, list[str], list[str]]],
+    cat: Catalog,
+    refs: list[Ref],
+    *,
+    list_shaped: bool,
+) -> None:
     """Unrecognised words count as unknown names only where a name belongs: a slot in a list, or
-    anywhere when no framework was found at all. Elsewhere they are just words."""
+    anywhere when no framework was found at all. Elsewhere they are just words. There a bundled
+    project's name ("polars", "black") is read as that project."""
     if reading.mentions and not list_shaped:
         return
-    for words in leftovers:
-        if words:
-            add_unknown(reading.unknown, short_name(" ".join(words)))
+    named_elsewhere = bool(reading.mentions)
+    for position, words, tokens in leftovers:
+        if not words:
+            continue
+        name = " ".join(words)
+        slot = fills_its_slot(tokens, name) or not named_elsewhere
+        project, note = project_reading(name, refs, cat, reading.metric) if slot else (None, None)
+        if project:
+            reading.mentions.append(Mention(position, project, name))
+            reading.notes += [note] if note else []
+        else:
+            add_unknown(reading.unknown, short_name(name))
     reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}

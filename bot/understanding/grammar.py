@@ -23,6 +23,7 @@ from bot.understanding.name_match import names_in, npm_name_in, suggest
 from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import MONTHS, add_months, period_text, read_dates, year_ok
+from bot.understanding.projects import fills_its_slot, project_reading
 from bot.understanding.qualifiers import asked_scale, grain_notes, qualifier_notes, take_grain, take_qualifiers
 from bot.understanding.query import Query
 from bot.understanding.registries import registry_metric
@@ -262,7 +263,12 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
                 frameworks.append(fid)
         # "_x_" is Slack's italics: the name is "x".
         name = " ".join(w.strip("_") for w in leftover if w.strip("_") not in FILLER)
-        if name:
+        slot = fills_its_slot(segment.split(), name) or not (frameworks or found)
+        project, note = project_reading(name, refs, cat, metric) if name and slot else (None, None)
+        if project:
+            frameworks += [] if project in frameworks else [project]
+            notes += [note] if note else []
+        elif name:
             add_unknown(unknown, short_name(name))
 
     not_tracked = untracked_names(refs, unknown)

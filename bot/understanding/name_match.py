@@ -147,7 +147,8 @@ def scan(tokens: list[str], cat: Catalog, offset: int) -> tuple[list[Mention], l
             leftover.append(word)
             i += 1
             continue
-        fixed = _fuzzy_name(word, cat)
+        # A bundled project's exact name is no typo of a framework's ("flask" is not Flax).
+        fixed = None if normalise_name(word) in cat.project_names() else _fuzzy_name(word, cat)
         if fixed:
             mentions.append(Mention(offset + i, fixed, word, corrected=True))
         else:

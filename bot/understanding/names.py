@@ -37,6 +37,8 @@ class Ref:
     """For a project not tracked: the name to show ("microsoft/onnxruntime", "xgboost")."""
     why: str | None = None
     """For a project the catalog knows is not the framework its name is close to: how it differs."""
+    project: str | None = None
+    """A bundled project (`polars`, `npm:react`, `tiangolo/fastapi`) it names, when no framework."""
     note: str | None = None
     """What the answer must say about how this reference was read: a GitHub organisation read as its one
     tracked repository, or a link that names no project (then `framework` and `untracked` are None)."""
@@ -133,6 +135,9 @@ def _package_ref(typed: str, registry: str, name: str, cat: Catalog) -> Ref:
     if fid:
         return Ref(typed, framework=fid, package=name, registry=registry)
     separate = _separate_ref(typed, key, cat, registry, shown=name)
+    project = cat.project_names().get(key if registry == "pypi" else f"npm:{key}")
+    if separate is None and project:
+        return Ref(typed, package=name, registry=registry, project=project)
     return separate or Ref(typed, untracked=name, package=name, registry=registry)
 
 
@@ -142,6 +147,9 @@ def _slug_ref(typed: str, slug: str, cat: Catalog, *, known_only: bool) -> Ref |
     if fid:
         return Ref(typed, framework=fid)
     separate = _separate_ref(typed, key, cat, shown=slug.removesuffix(".git"))
+    project = cat.project_names().get(key) if "/" in key else None
+    if separate is None and project:
+        return Ref(typed, project=project)
     if separate or known_only:
         return separate
     return Ref(typed, untracked=slug.removesuffix(".git"))
@@ -295,10 +303,22 @@ def find_refs(text: str, cat: Catalog | None = None) -> tuple[str, list[Ref]]:
         out = names.sub(separate, out)
     if out == text:
         return text, []
-    order = [found[int(n)] for n in re.findall(r"\x00(\d+)\x00", out)]
-    out = re.sub(r"\x00(\d+)\x00", lambda m: f" {found[int(m.group(1))].framework or ''} ", out)
+    indices = [int(n) for n in re.findall(r"\x00(\d+)\x00", out)]
+    order = [found[i] for i in indices]
+    position = {i: n for n, i in reversed(list(enumerate(indices)))}  # found index → place in `order`
+    out = re.sub(r"\x00(\d+)\x00", lambda m: f" {_stand_in(found[int(m.group(1))], position[int(m.group(1))])} ", out)
     return re.sub(r"\s+", " ", out).strip(), order
 
+
+def _stand_in(ref: Ref, i: int) -> str:
+    """What replaces a reference in the text: its framework's id, a bundled project's token with the
+    reference's place in the returned list (read back by `bot.understanding.projects`), or nothing."""
+    return ref.framework or (f"{PROJECT_TOKEN}{i}" if ref.project else "")
+
+
+PROJECT_TOKEN = "fwtrendproject"
+"""A reference to a bundled project becomes this word and its index in `find_refs`' list: one word each
+reader keeps where the name was, whatever characters the slug or package holds."""
 
 MAX_NAME = 60
 """The longest unknown name an answer repeats, in characters; a longer one is cut and says so."""

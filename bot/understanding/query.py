@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.catalog import catalog
+
 MAX_ENCODED = 2000
 """The longest value `encode_query` writes (a Slack button's value holds at most 2000 characters)."""
 
@@ -82,6 +84,8 @@ class Query(BaseModel):
         }
         extra = self.model_dump(mode="json", exclude={"intent", "frameworks", "metric", "since", "until", "text"})
         out.update({k: v for k, v in extra.items() if v not in (None, False, [], {}, "")})
+        if self.frameworks:
+            out["projects"] = [project_dict(fid) for fid in self.frameworks]
         if self.alternatives:
             out["alternatives"] = [a.contract_dict() for a in self.alternatives]
         return out
@@ -93,6 +97,22 @@ class Query(BaseModel):
     def render_key(self) -> str:
         """What decides the whole message: the figures plus the notes on how this text was read."""
         return self.model_dump_json(exclude={"text"})
+
+
+def project_dict(project_id: str) -> dict:
+    """One project named, as `fwtrend parse` lists it: id, name and, where known, pypi, npm, github (its
+    main package and repository) and the links between them with their source."""
+    entry = catalog()[project_id]
+    out: dict = {"id": entry.id, "name": entry.name}
+    for key, value in (
+        ("pypi", entry.pypi_primary),
+        ("npm", entry.npm[0] if entry.npm else None),
+        ("github", entry.github),
+        ("links", list(entry.links)),
+    ):
+        if value:
+            out[key] = value
+    return out
 
 
 def encode_query(query: Query) -> str:

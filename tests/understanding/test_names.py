@@ -109,9 +109,10 @@ def test_a_link_to_something_that_is_not_a_project_names_no_framework():
 
 
 def test_a_github_url_of_an_untracked_repository_is_named_as_not_tracked():
-    for query in both("<https://github.com/dmlc/xgboost> vs pytorch"):
+    # (dmlc/xgboost, once the example here, is a bundled project now: tests/projects/test_project_names.py)
+    for query in both("<https://github.com/octocat/hello-world> vs pytorch"):
         assert query.frameworks == ["pytorch"]
-        assert query.unknown == ["dmlc/xgboost"]
+        assert query.unknown == ["octocat/hello-world"]
 
 
 def test_slack_escapes_in_a_project_link_are_undone():
@@ -138,9 +139,10 @@ def test_a_package_name_with_or_without_its_registry_prefix_is_read_as_its_proje
 
 
 def test_an_unknown_package_with_a_prefix_is_not_tracked():
-    for query in both("pypi:xgboost vs torch"):
+    # (pypi:xgboost, once the example here, is a bundled project now)
+    for query in both("pypi:zorblax-nonesuch vs torch"):
         assert query.frameworks == ["pytorch"]
-        assert query.unknown == ["xgboost"]
+        assert query.unknown == ["zorblax-nonesuch"]
 
 
 # -- never one package's figures under another's name ------------------------------------------------

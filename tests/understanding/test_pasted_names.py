@@ -116,11 +116,14 @@ def test_a_name_pasted_from_a_stats_site_is_read_as_that_project(text, expected)
 
 
 def test_a_stats_site_naming_an_untracked_package_names_it():
-    for query in both("https://pepy.tech/project/xgboost vs torch"):
+    # (xgboost and pola-rs/polars, once the examples here, are bundled projects now: read as them)
+    for query in both("https://pepy.tech/project/zorblax-nonesuch vs torch"):
         assert query.frameworks == ["pytorch"]
-        assert query.unknown == ["xgboost"]
+        assert query.unknown == ["zorblax-nonesuch"]
+    for query in both("https://star-history.com/#octocat/hello-world&pytorch/pytorch&Date"):
+        assert query.unknown == ["octocat/hello-world"]
     for query in both("https://star-history.com/#pola-rs/polars&pytorch/pytorch&Date"):
-        assert query.unknown == ["pola-rs/polars"]
+        assert query.frameworks == ["polars", "pytorch"] and query.unknown == []
 
 
 def test_the_answer_to_a_stats_site_comparison_shows_both_projects(seeded_store):
@@ -195,7 +198,7 @@ def test_a_long_unknown_name_is_shown_shortened_and_says_so(seeded_store):
 
 
 def test_the_title_asks_did_you_mean_only_when_the_answer_suggests_something(seeded_store):
-    for text in ("github.com/pola-rs/polars vs pytorch", "pytorch vs xyzzy", "*bold* vs _x_ stars"):
+    for text in ("github.com/octocat/hello-world vs pytorch", "pytorch vs xyzzy", "*bold* vs _x_ stars"):
         answer = answer_text(seeded_store, text, today=TODAY)
         assert answer.kind == "clarify" and answer.title == "Not tracked", (text, answer.title)
         assert answer.suggestions == []
