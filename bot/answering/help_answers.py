@@ -75,3 +75,14 @@ def clarify(query: Query) -> Answer | None:
     # "Did you mean…?" only heads an answer that suggests something.
     title = "Did you mean…?" if suggestions else "Not tracked"
     return Answer("clarify", query, title, headline, lines=lines[1:], suggestions=suggestions[:5])
+
+
+def watch_hint(query: Query) -> Answer:
+    """`fwtrend ask "track polars"`: the watch list has its own commands (an answer changes no list)."""
+    return Answer(
+        "help",
+        query,
+        "The watch list",
+        "The watch list has its own commands: `fwtrend track NAME…`, `fwtrend untrack NAME…` and "
+        "`fwtrend tracking` in a terminal, `/fwtrend track NAME` in Slack.",
+    )

@@ -7,9 +7,10 @@ Each subcommand parses its arguments here and calls a library function, as `pypi
     digest.py    digest                                      (bot.slack.digest_delivery.run_digests)
     serve.py     serve                                       (bot.slack.server)
     bundle.py    bundle                                      (bot.ingest.bundle)
+    watch.py     track, untrack, tracking                    (bot.answering.watch_list)
 
-Exit codes: 0 done, 1 a refresh source or a digest failed, 2 usage or settings (argparse's own exit 2
-for malformed arguments), 130 interrupted.
+Exit codes: 0 done, 1 a refresh source or a digest failed or a name to track was found nowhere, 2 usage or
+settings (argparse's own exit 2 for malformed arguments), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.catalog import CatalogError
-from bot.cli import answers, bundle, digest, refresh, serve
+from bot.cli import answers, bundle, digest, refresh, serve, watch
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_command(sub)
     digest.add_command(sub)
     bundle.add_command(sub)
+    watch.add_commands(sub)
     for name in ("refresh", "digest"):  # they had parsers of their own: their errors keep their own names
         sub.choices[name].set_defaults(own_errors=sub.choices[name])
     return parser

@@ -1,4 +1,5 @@
-"""`fwtrend refresh`: parse the options, then `bot.ingest.refresh.run_refresh`, and print its report.
+"""`fwtrend refresh [--source NAME] [--framework ID] [--project NAME]`: parse the options, then
+`bot.ingest.refresh.run_refresh`, and print its report.
 
 Exit 0 every source asked for succeeded, 1 some failed (the rest is kept), 2 usage.
 """
@@ -22,6 +23,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         today = date.fromisoformat(args.today) if args.today else None
         resolve_sources(args.source)
         resolve_frameworks(args.framework, catalog())
+        chosen = [*(args.framework or []), *project_ids(args.project or [])]
     except (UsageError, ValueError) as exc:
         print(f"fwtrend refresh: {exc}", file=sys.stderr)
         return 2
@@ -32,13 +34,29 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         from bot.cli.refresh_progress import RichProgress  # rich loads only when there is a terminal to draw on
 
         progress = RichProgress()
-    report = run_refresh(store, args.source, args.framework, progress=progress, today=today)
+    report = run_refresh(store, args.source, chosen or None, progress=progress, today=today)
     if not args.quiet:
         for line in report.summary_lines():
             print(line)
     for line in report.reasons():
         print(f"fwtrend refresh: {line}", file=sys.stderr)
     return report.exit_code
+
+
+def project_ids(names: list[str]) -> list[str]:
+    """The catalog ids `--project` names, read like any project name. Raises UsageError naming each name
+    found nowhere, as an answer would ("I don't know …", "did you mean …")."""
+    from bot.answering.watch_list import unknown_lines  # start-up cost: the bundled projects' names
+    from bot.understanding.reader import understand
+
+    ids: list[str] = []
+    for name in names:
+        query = understand(f"track {name}")
+        if query.unknown or not query.frameworks:
+            why = " ".join(unknown_lines(query, catalog())) or f"I couldn't read “{name}” as a project."
+            raise UsageError(why)
+        ids += [fid for fid in query.frameworks if fid not in ids]
+    return ids
 
 
 def add_command(sub: Any) -> None:
@@ -50,6 +68,14 @@ def add_command(sub: Any) -> None:
     names = ", ".join([*SOURCES, *ALIASES])
     parser.add_argument("--source", action="append", metavar="NAME", help=f"only this source (repeatable): {names}")
     parser.add_argument("--framework", action="append", metavar="ID", help="only this framework id or alias")
+    parser.add_argument(
+        "--project",
+        action="append",
+        metavar="NAME",
+        help="only this project (repeatable): a framework, a bundled project's name, pypi:/npm: package, "
+        "GitHub owner/repo or URL; with neither --framework nor --project: the 11 frameworks plus every "
+        "tracked project (fwtrend tracking)",
+    )
     # SUPPRESS: given here it wins, else `fwtrend --db PATH refresh` keeps the global one.
     parser.add_argument(
         "--db",

@@ -37,6 +37,7 @@ from bot.store.connection import Store
 from bot.store.migrations import migrate
 from bot.store.observations import latest_date, replace_languages, stored_dates, upsert_observations
 from bot.store.refresh_runs import SourceInfo, finish_run, start_run
+from bot.store.watch_list import every_watched
 
 log = logging.getLogger("fwtrend.refresh")
 
@@ -167,11 +168,13 @@ def resolve_sources(names: Iterable[str] | None) -> list[str]:
 
 
 def resolve_frameworks(names: Iterable[str] | None, cat: Catalog) -> list[Framework]:
+    """The entries to refresh: a built-in framework's id or alias, or a bundled project's id (`polars`,
+    `npm:react`, `pola-rs/polars`: `fwtrend refresh --project` reads a name into one). Default: the 11."""
     if not names:
         return list(cat)
     chosen: list[Framework] = []
     for name in names:
-        fid = cat.resolve(name)
+        fid = cat.resolve(name) or (name if name in cat else None)
         if fid is None:
             raise UsageError(f"unknown framework {name!r} (known: {', '.join(cat.ids())})")
         if cat[fid] not in chosen:
@@ -267,6 +270,8 @@ async def refresh_async(
     fws = resolve_frameworks(frameworks, cat)
     started = time.monotonic()
     migrate(store)
+    if not frameworks:  # the daily refresh: the built-in frameworks plus every workspace's tracked projects
+        fws += [cat[p] for p in every_watched(store) if p in cat and cat[p] not in fws]
     instances = [SOURCES[sid](settings) for sid in source_ids]
     for inst in instances:  # e.g. the benchmark shortens arXiv's pacing and says so
         for attr, value in (source_overrides or {}).get(inst.id, {}).items():

@@ -37,6 +37,7 @@ from bot.slack.delivery import (
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
 from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.slack.subscriptions import SUBSCRIPTION_INTENTS, handle_subscription_command
+from bot.slack.watch_list import WATCH_INTENTS, handle_watch_command
 from bot.slack.worker import AnswerWorker, Rendered
 from bot.store.connection import Store
 from bot.store.digests import record_asked
@@ -157,6 +158,10 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
     """`/fwtrend TEXT`: the answer in the channel with its chart, or privately where that can't be."""
     respond = checked_respond(respond, client, where)
     query = understand_text(text)
+    if query.intent in WATCH_INTENTS:  # the watch list is the workspace's; the confirmation is the asker's
+        payload = handle_watch_command(_thread_store(services), query, team_id=where.team, user_id=where.user)
+        respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
+        return
     if query.intent in SUBSCRIPTION_INTENTS:
         payload = subscription_reply(services, client, query, where)
         # The channel sees what it signed up for; the list of subscriptions is for the asker only.
@@ -206,6 +211,9 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     key = (where.team, where.channel, where.thread_ts or "")
     context = recall(store, key)
     query = understand(text, context=context)
+    if query.intent in WATCH_INTENTS:
+        _watch_in_message(services, client, query, where)
+        return
     if query.intent in SUBSCRIPTION_INTENTS:
         if where.channel.startswith("U"):  # asked from App Home: there is no channel to subscribe
             payload = message("Digests go to channels: run `/fwtrend subscribe` in the channel that should get them.")
@@ -231,6 +239,28 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     except SlackApiError as exc:
         log_slack_error("answering a message", exc, channel=where.channel)
         tell(None, client, where, plain_message(exc))
+
+
+def _watch_in_message(services: Services, client: WebClient, query: Query, where: Where) -> None:
+    """A watch-list request in a mention or DM: done for the workspace, confirmed to the asker only."""
+    if not where.team:  # asked from App Home's modal: no workspace id comes with it, so no list to change
+        payload = message("The watch list belongs to a workspace: run `/fwtrend track NAME` in one of its channels.")
+        try:
+            client.chat_postMessage(channel=where.channel, text=payload["text"], blocks=payload["blocks"])
+        except SlackApiError as exc:
+            log_slack_error("answering a watch-list request", exc, channel=where.channel)
+        return
+    payload = handle_watch_command(_thread_store(services), query, team_id=where.team, user_id=where.user)
+    try:
+        client.chat_postEphemeral(
+            channel=where.channel,
+            user=where.user,
+            thread_ts=where.thread_ts,
+            text=payload["text"],
+            blocks=payload["blocks"],
+        )
+    except SlackApiError as exc:
+        log_slack_error("answering a watch-list request", exc, channel=where.channel)
 
 
 def _button_query(action: dict[str, Any]) -> Query | None:

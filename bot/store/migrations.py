@@ -23,6 +23,7 @@ from bot.store.digests import migrate_digest_tables
 from bot.store.projects import migrate_projects
 from bot.store.slack_events import migrate_slack_events
 from bot.store.threads import migrate_threads
+from bot.store.watch_list import migrate_watch_list
 
 
 def _0001_observations(db: sqlite_utils.Database) -> None:
@@ -109,6 +110,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration("slack_events_seen", migrate_slack_events),
     Migration("projects", migrate_projects),
+    Migration("watch_list", migrate_watch_list),
 )
 
 

@@ -4,6 +4,7 @@
     A                      profile: every metric of one framework
     top [metric]           leaderboard
     help | sources | article | subscribe … | unsubscribe | subscriptions
+    track NAME… | untrack NAME… | tracking   the workspace's watch list
 
 Any of these may carry a metric word (stars, new stars, forks, contributors, downloads, npm,
 questions, models, papers, survey) and a period (since 2020, last 6 months, in 2023, 2019-2021,
@@ -42,6 +43,9 @@ COMMANDS = {
     "unsubscribe": "unsubscribe",
     "subscriptions": "subscriptions",
     "article": "article",
+    "track": "track",
+    "untrack": "untrack",
+    "tracking": "tracking",
 }
 
 SEPARATORS = re.compile(r"\s*(?:\bvs\.?\b|\bversus\b|\bagainst\b|\bcompared (?:to|with)\b|,|&|\+|/|\band\b|\bor\b)\s*")
@@ -232,6 +236,8 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         return Query(intent=command, frameworks=frameworks, args=rest_of_text, text=text, truncated=truncated)
     if command in {"help", "sources", "article"}:
         return Query(intent=command, text=text, truncated=truncated)
+    if command in {"track", "untrack", "tracking"}:  # the names are read by `watch_names.watch_query`
+        return Query(intent=command, args=rest_of_text, text=text, truncated=truncated)
 
     body = rest_of_text if command == "leaderboard" else text
     if command is None and re.search(r"\barticle\b", body.lower()):
@@ -316,8 +322,10 @@ def query_text(query: Query) -> str:
     parts: list[str] = []
     if query.intent == "leaderboard":
         parts.append("top")
-    elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe"}:
+    elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe", "tracking"}:
         return query.intent
+    elif query.intent in {"track", "untrack"}:
+        return f"{query.intent} {query.args}".strip()
     elif query.intent == "crossover" and len(query.frameworks) == 2:
         parts.append(f"has {query.frameworks[0]} passed {query.frameworks[1]}")
     elif query.intent == "growth":

@@ -29,6 +29,9 @@ Intent = Literal[
     "subscribe",
     "unsubscribe",
     "subscriptions",
+    "track",
+    "untrack",
+    "tracking",
     "article",
     "languages",
     "clarify",
@@ -55,7 +58,7 @@ class Query(BaseModel):
     unknown: list[str] = Field(default_factory=list)
     suggestions: dict[str, list[str]] = Field(default_factory=dict)
     args: str = ""
-    """The rest of the text for commands that take their own arguments (subscribe)."""
+    """The rest of the text for commands that take their own arguments (subscribe, track, untrack)."""
     text: str = ""
     truncated: bool = False
     corrections: dict[str, str] = Field(default_factory=dict)

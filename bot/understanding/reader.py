@@ -26,6 +26,7 @@ from bot.understanding.qualifiers import unused_words_note
 from bot.understanding.query import Query
 from bot.understanding.reading import Reading
 from bot.understanding.text import clean_text
+from bot.understanding.watch_names import WATCH_INTENTS, english_names, watch_intent, watch_query
 
 
 def understand(
@@ -39,11 +40,18 @@ def understand(
     cat = cat or catalog()
     today = today or date.today()
     cleaned, truncated = clean_text(text)
+    asked_to_watch = None if _is_command(cleaned) else watch_intent(normalise(cleaned))
+    if asked_to_watch:  # "keep an eye on polars", in a thread too: never a follow-up
+        query = watch_query(asked_to_watch, english_names(cleaned), text=cleaned, today=today, cat=cat)
+        return query.model_copy(update={"truncated": truncated})
     if context is not None and context.intent in ANSWERABLE and not _is_command(cleaned):
         followed = apply_followup(cleaned, context, today, cat=cat)
         if followed is not None:
             return followed.model_copy(update={"truncated": truncated})
     strict = parse(cleaned, today=today, cat=cat)
+    if strict.intent in WATCH_INTENTS:
+        query = watch_query(strict.intent, strict.args, text=cleaned, today=today, cat=cat)
+        return query.model_copy(update={"truncated": truncated})
     if _strict_reads_all(strict, cleaned, cat):
         return _enrich_strict(strict, cleaned).model_copy(update={"truncated": truncated})
     reading = read(cleaned, today, cat)
