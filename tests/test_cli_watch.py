@@ -88,3 +88,9 @@ def test_watch_list_usage_errors_exit_2(db: Path, argv: list[str], capsys):
 def test_the_help_names_the_terminals_workspace_id(capsys):
     assert run(["track", "--help"]) == 0
     assert 'workspace id "" (empty)' in " ".join(capsys.readouterr().out.split())
+
+
+def test_asking_to_track_through_fwtrend_ask_points_to_the_watch_list_commands_and_changes_nothing(db: Path, capsys):
+    assert run(["ask", "keep an eye on polars"]) == 0
+    assert "The watch list has its own commands: fwtrend track NAME…" in capsys.readouterr().out
+    assert watched(open_store(db), TERMINAL_TEAM) == []
