@@ -11,13 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from bot.catalog import Catalog, catalog
-from bot.ingest.seed_frames import month_end as _month_end
+from bot.ingest.seed_frames import bestof_observations, repostory_observations, top_pypi_observations
 from bot.ingest.seed_frames import read as _read
 from bot.ingest.seed_frames import records as _records
-from bot.ingest.seed_frames import snapshot_methods
 from bot.metrics import METRICS
 from bot.paths import seed_dir
 from bot.store.connection import Store, now_iso
@@ -141,25 +138,7 @@ def bestof_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     """best-of-ml-python's weekly counts, one row per framework, metric and week (empty cells skipped)."""
     wide = _read(folder / "bestof_ml_weekly_metrics.csv")
     wide = wide[wide["framework"].isin(list(cat.frameworks))]
-    long = wide.melt(
-        id_vars=["snapshot_date", "framework", "source_file"],
-        value_vars=list(_BESTOF_COLUMNS),
-        var_name="column",
-        value_name="value",
-    )
-    long = long[long["value"] != ""]
-    out = pd.DataFrame(
-        {
-            "framework": long["framework"],
-            "metric": long["column"].map(_BESTOF_COLUMNS),
-            "date": long["snapshot_date"],
-            "value": long["value"].astype(float),
-            "source": "bestof",
-            "method": "counted at the time",
-            "note": "weekly snapshot " + long["source_file"],
-        }
-    )
-    yield from _records(out)
+    yield from _records(bestof_observations(wide, _BESTOF_COLUMNS, name_usual_file=True))
 
 
 def repostory_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
@@ -167,34 +146,7 @@ def repostory_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     by_repo = {fw.github.lower(): fw.id for fw in cat if fw.github}
     frame = _read(folder / "github_monthly_activity.csv")
     frame["framework"] = frame["repo"].str.lower().map(by_repo)
-    frame = frame[frame["framework"].notna()]
-    commit = "commit " + frame["source_commit"].str[:12]
-    # The month being fetched is only complete up to the fetch date.
-    month_ends = frame["month"].map(_month_end)
-    retained = pd.DataFrame(
-        {
-            "framework": frame["framework"],
-            "metric": "github_stars_retained",
-            "date": month_ends.where(month_ends < frame["fetched_at"], frame["fetched_at"]),
-            "value": frame["cumulative_stars"].astype(float),
-            "source": "repostory",
-            "method": "retained stars by star date",
-            "note": commit,
-        }
-    )
-    fetch_day = frame.drop_duplicates("framework")
-    at_fetch = pd.DataFrame(
-        {
-            "framework": fetch_day["framework"],
-            "metric": "github_stars",
-            "date": fetch_day["fetched_at"],
-            "value": fetch_day["total_stars_at_fetch"].astype(float),
-            "source": "repostory",
-            "method": "counted at the time",
-            "note": "count on the fetch day; " + commit[fetch_day.index],
-        }
-    )
-    yield from _records(pd.concat([retained, at_fetch]))
+    yield from _records(repostory_observations(frame, from_first_star=False))
 
 
 def top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
@@ -202,27 +154,7 @@ def top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:
     by_package = {fw.pypi_primary: fw.id for fw in cat if fw.pypi_primary}
     history = _read(folder / "pypi_monthly_history.csv")
     history["framework"] = history["package"].map(by_package)
-    meta = snapshot_methods(folder)
-    joined = history[history["framework"].notna()].merge(meta, on=["snapshot_date", "source_commit"], how="inner")
-    # Some days have several snapshots (commits) with the same figures: one observation per day.
-    joined = joined.drop_duplicates(["framework", "end"], keep="last")
-    downloads = joined["download_count_30d"].astype(int)
-    out = pd.DataFrame(
-        {
-            "framework": joined["framework"],
-            "metric": "pypi_downloads",
-            "date": joined["end"],
-            "value": downloads / joined["days"],
-            "source": "top_pypi",
-            "method": joined["method"],
-            "note": downloads.map("{:,}".format)
-            + " downloads in "
-            + joined["days"].astype(str)
-            + " days; package "
-            + joined["package"],
-        }
-    )
-    yield from _records(out)
+    yield from _records(top_pypi_observations(history, folder, "download_count_30d"))
 
 
 def article_rows(folder: Path, cat: Catalog) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.catalog import Catalog
-from bot.ingest.seed_frames import month_end, read, snapshot_methods
+from bot.ingest.seed_frames import bestof_observations, read, repostory_observations, top_pypi_observations
 from bot.project_index import BESTOF_CREDIT, REPOSTORY_FILE, TOP_PYPI_FILE, bestof_frame
 from bot.store.connection import Store
 from bot.store.projects import upsert_projects
@@ -64,30 +64,9 @@ def upsert_bundled_projects(store: Store, cat: Catalog) -> int:
 
 def project_top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     """Each bundled PyPI project's downloads per day in every top-PyPI snapshot it ranked in."""
-    by_package = cat.project_index().by_package
-    history = pd.read_csv(folder / TOP_PYPI_FILE, dtype=str, keep_default_na=False)
-    history["framework"] = history["package"].map(by_package)
-    joined = history[history["framework"].notna()].merge(
-        snapshot_methods(folder), on=["snapshot_date", "source_commit"], how="inner"
-    )
-    joined = joined.drop_duplicates(["framework", "end"], keep="last")
-    downloads = joined["download_count"].astype(int)
-    out = pd.DataFrame(
-        {
-            "framework": joined["framework"],
-            "metric": "pypi_downloads",
-            "date": joined["end"],
-            "value": downloads / joined["days"],
-            "source": "top_pypi",
-            "method": joined["method"],
-            "note": downloads.map("{:,}".format)
-            + " downloads in "
-            + joined["days"].astype(str)
-            + " days; package "
-            + joined["package"],
-        }
-    )
-    return _tuples(out)
+    history = read(folder / TOP_PYPI_FILE)
+    history["framework"] = history["package"].map(cat.project_index().by_package)
+    return _tuples(top_pypi_observations(history, folder, "download_count"))
 
 
 def project_bestof_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
@@ -96,65 +75,14 @@ def project_bestof_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     wide = bestof_frame(folder, ["snapshot_date", "source_file", *_BESTOF_METRICS])
     pid = pd.Series(list(zip(wide["name"], wide["github_id"].str.lower(), strict=True)), index=wide.index).map(keys)
     wide = wide.assign(framework=pid)[pid.notna()]
-    long = wide.melt(
-        id_vars=["snapshot_date", "framework", "source_file"],
-        value_vars=list(_BESTOF_METRICS),
-        var_name="column",
-        value_name="value",
-    )
-    long = long[long["value"] != ""]
-    out = pd.DataFrame(
-        {
-            "framework": long["framework"],
-            "metric": long["column"].map(_BESTOF_METRICS),
-            "date": long["snapshot_date"],
-            "value": long["value"].astype(float),
-            "source": "bestof",
-            "method": "counted at the time",
-            # The usual file is history/<date>_projects.csv: named only when it is another (a branch's copy).
-            "note": ("weekly snapshot " + long["source_file"]).where(
-                long["source_file"] != "history/" + long["snapshot_date"] + "_projects.csv", "weekly snapshot"
-            ),
-        }
-    )
-    return _tuples(out)
+    return _tuples(bestof_observations(wide, _BESTOF_METRICS, name_usual_file=False))
 
 
 def project_repostory_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     """Rebuilt monthly stars from each repository's first month with stars, and its count on the fetch day."""
-    by_repo = cat.project_index().by_repo
     frame = read(folder / REPOSTORY_FILE)
-    frame["framework"] = frame["repo"].str.lower().map(by_repo)
-    frame = frame[frame["framework"].notna()].sort_values(["repo", "month"])
-    stars = frame["cumulative_stars"].astype(float)
-    started = (stars > 0).groupby(frame["repo"]).cummax()
-    starred = frame[started]
-    commit = "commit " + starred["source_commit"].str[:12]
-    ends = starred["month"].map(month_end)
-    retained = pd.DataFrame(
-        {
-            "framework": starred["framework"],
-            "metric": "github_stars_retained",
-            "date": ends.where(ends < starred["fetched_at"], starred["fetched_at"]),
-            "value": stars[started],
-            "source": "repostory",
-            "method": "retained stars by star date",
-            "note": commit,
-        }
-    )
-    fetch_day = frame.drop_duplicates("framework")
-    at_fetch = pd.DataFrame(
-        {
-            "framework": fetch_day["framework"],
-            "metric": "github_stars",
-            "date": fetch_day["fetched_at"],
-            "value": fetch_day["total_stars_at_fetch"].astype(float),
-            "source": "repostory",
-            "method": "counted at the time",
-            "note": "count on the fetch day; commit " + fetch_day["source_commit"].str[:12],
-        }
-    )
-    return _tuples(pd.concat([retained, at_fetch]))
+    frame["framework"] = frame["repo"].str.lower().map(cat.project_index().by_repo)
+    return _tuples(repostory_observations(frame, from_first_star=True))
 
 
 PROJECT_READERS: tuple[tuple[str, Callable[[Path, Catalog], Iterator[tuple]]], ...] = (

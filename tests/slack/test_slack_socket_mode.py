@@ -9,6 +9,7 @@ and records the client's acks. The answers go out through the fake Web API, as i
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -196,23 +197,29 @@ def test_on_a_disconnect_message_it_opens_a_new_connection_and_answers_there(liv
 # -- the real command ------------------------------------------------------------------------------------
 
 
-def test_fwtrend_serve_connects_in_socket_mode_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def serving(
+    tmp_path: Path, render_processes: str, stop: signal.Signals
+) -> Iterator[tuple[subprocess.Popen, list[int]]]:
+    """`fwtrend serve` in Socket Mode against a fake Slack; yields once it has answered one slash command, and
+    ends it with `stop`. The list yielded receives the exit status."""
     with FakeSlack() as fake, FakeSocketMode() as sockets:
         fake.use_socket_mode(sockets.issue_url)
         settings = {
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_APP_TOKEN": APP_TOKEN,
             "SLACK_API_URL": fake.base_url,
-            "FWTREND_RENDER_PROCESSES": "0",
+            "FWTREND_RENDER_PROCESSES": render_processes,
         }
         log = (tmp_path / "serve.log").open("w+")
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=clean_env(tmp_path, **settings),
             stdout=log, stderr=log,
         )  # fmt: skip
+        code: list[int] = []
         try:
             try:
-                sockets.wait_connected(timeout=60)
+                sockets.wait_connected(timeout=90)
             except AssertionError:
                 raise AssertionError((tmp_path / "serve.log").read_text()) from None
             envelope_id = sockets.slash_command(
@@ -221,11 +228,17 @@ def test_fwtrend_serve_connects_in_socket_mode_answers_and_stops_on_ctrl_c(tmp_p
             assert_acked_in_time(sockets, envelope_id)
             answered(fake)
             assert fake.calls("chat.postMessage")[0].params["channel"] == "C866"
+            yield proc, code
         finally:
-            proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=30)
+            proc.send_signal(stop)
+            code.append(proc.wait(timeout=60))
+
+
+def test_fwtrend_serve_connects_in_socket_mode_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    with serving(tmp_path, "0", signal.SIGINT) as (_proc, code):
+        pass
     output = (tmp_path / "serve.log").read_text()
-    assert code == 130, output  # Ctrl-C: the CLI's exit status for an interrupt, after closing the connection
+    assert code == [130], output  # Ctrl-C: the CLI's exit status for an interrupt, after closing the connection
     assert "Traceback" not in output and "connected in Socket Mode" in output
     for value in (TOKEN, APP_TOKEN):
         assert value not in output
@@ -253,36 +266,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_fwtrend_serve_in_socket_mode_stops_on_sigterm_and_leaves_no_child_process(tmp_path: Path) -> None:
-    with FakeSlack() as fake, FakeSocketMode() as sockets:
-        fake.use_socket_mode(sockets.issue_url)
-        settings = {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_API_URL": fake.base_url,
-            "FWTREND_RENDER_PROCESSES": "2",  # real render processes, the children SIGTERM must not orphan
-        }
-        log = (tmp_path / "serve.log").open("w+")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=clean_env(tmp_path, **settings),
-            stdout=log, stderr=log,
-        )  # fmt: skip
-        try:
-            try:
-                sockets.wait_connected(timeout=90)
-            except AssertionError:
-                raise AssertionError((tmp_path / "serve.log").read_text()) from None
-            envelope_id = sockets.slash_command(
-                slash_command_body("jax vs flax", channel_id="C867", response_url=fake.hook_url())
-            )
-            assert_acked_in_time(sockets, envelope_id)
-            answered(fake)
-            children = _children(proc.pid)
-            assert len(children) >= 2, children  # the render pool is up
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            code = proc.wait(timeout=60)
+    # Real render processes ("2"): the children SIGTERM must not orphan.
+    with serving(tmp_path, "2", signal.SIGTERM) as (proc, code):
+        children = _children(proc.pid)
+        assert len(children) >= 2, children  # the render pool is up
     output = (tmp_path / "serve.log").read_text()
-    assert code == 0, output
+    assert code == [0], output
     assert "Traceback" not in output
     leftover = [pid for pid in children if _alive(pid)]
     assert leftover == [], f"child processes left behind: {leftover}"
