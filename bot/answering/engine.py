@@ -14,7 +14,7 @@ from bot.answering.compare import answer_compare
 from bot.answering.crossover import answer_crossover
 from bot.answering.gap_answers import boundary_notes
 from bot.answering.growth import answer_growth
-from bot.answering.help_answers import clarify, clarify_reading, help_answer, watch_hint
+from bot.answering.help_answers import alert_hint, clarify, clarify_reading, help_answer, watch_hint
 from bot.answering.languages import answer_languages
 from bot.answering.leaderboard import answer_leaderboard
 from bot.answering.model import Answer, month_end
@@ -137,6 +137,8 @@ def _dispatch(store: Store, query: Query, *, today: date | None) -> Answer:
         return help_answer(query)
     if query.intent in ("track", "untrack", "tracking"):  # they change a workspace's list: not an answer
         return watch_hint(query)
+    if query.intent in ("alert", "alerts", "alert_remove"):  # they change a channel's alerts: not an answer
+        return alert_hint(query)
     return help_answer(query, unknown=True)
 
 

@@ -86,3 +86,15 @@ def watch_hint(query: Query) -> Answer:
         "The watch list has its own commands: `fwtrend track NAME…`, `fwtrend untrack NAME…` and "
         "`fwtrend tracking` in a terminal, `/fwtrend track NAME` in Slack.",
     )
+
+
+def alert_hint(query: Query) -> Answer:
+    """`fwtrend ask "alert jax 50k stars"`: alerts belong to a Slack channel (an answer sets none)."""
+    return Answer(
+        "help",
+        query,
+        "Alerts",
+        "Alerts are set in a Slack channel, which gets their posts: `/fwtrend alert jax 50k stars`, "
+        "`/fwtrend alert when pytorch passes tensorflow in stars`, `/fwtrend alert polars downloads +50% month`, "
+        "`/fwtrend alerts` and `/fwtrend alert remove N`. `fwtrend alerts --dry-run` prints what is due to post.",
+    )

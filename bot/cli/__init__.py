@@ -8,9 +8,10 @@ Each subcommand parses its arguments here and calls a library function, as `pypi
     serve.py     serve                                       (bot.slack.server)
     bundle.py    bundle                                      (bot.ingest.bundle)
     watch.py     track, untrack, tracking                    (bot.answering.watch_list)
+    alerts.py    alerts (and the check after refresh)        (bot.slack.alert_delivery.run_alerts)
 
-Exit codes: 0 done, 1 a refresh source or a digest failed or a name to track was found nowhere, 2 usage or
-settings (argparse's own exit 2 for malformed arguments), 130 interrupted.
+Exit codes: 0 done, 1 a refresh source, a digest or an alert post failed or a name to track was found nowhere,
+2 usage or settings (argparse's own exit 2 for malformed arguments), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.catalog import CatalogError
-from bot.cli import answers, bundle, digest, refresh, serve, watch
+from bot.cli import alerts, answers, bundle, digest, refresh, serve, watch
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_command(sub)
     bundle.add_command(sub)
     watch.add_commands(sub)
-    for name in ("refresh", "digest"):  # they had parsers of their own: their errors keep their own names
+    alerts.add_command(sub)
+    for name in ("refresh", "digest", "alerts"):  # they had parsers of their own: their errors keep their own names
         sub.choices[name].set_defaults(own_errors=sub.choices[name])
     return parser
 

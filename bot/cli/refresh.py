@@ -1,7 +1,8 @@
 """`fwtrend refresh [--source NAME] [--framework ID] [--project NAME]`: parse the options, then
 `bot.ingest.refresh.run_refresh`, and print its report.
 
-Exit 0 every source asked for succeeded, 1 some failed (the rest is kept), 2 usage.
+Then posts the alerts and milestones the new figures met (`bot.cli.alerts.after_refresh`).
+Exit 0 every source asked for succeeded, 1 some failed (the rest is kept), 2 usage; alerts never change it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from bot.catalog import catalog
+from bot.cli.alerts import after_refresh
 from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
 from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources import ALIASES, SOURCES
@@ -38,6 +40,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not args.quiet:
         for line in report.summary_lines():
             print(line)
+    after_refresh(store, today, quiet=args.quiet)  # the alerts and milestones its new figures met
     for line in report.reasons():
         print(f"fwtrend refresh: {line}", file=sys.stderr)
     return report.exit_code

@@ -21,6 +21,7 @@ from bot.answering.conversation import keep, recall
 from bot.answering.engine import understand_text
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
+from bot.slack.alerts import ALERT_INTENTS, reply_to_command, reply_to_message
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
 from bot.slack.blocks.subscriptions import message
 from bot.slack.delivery import (
@@ -162,6 +163,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         payload = handle_watch_command(_thread_store(services), query, team_id=where.team, user_id=where.user)
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
+    if query.intent in ALERT_INTENTS:  # per channel: see bot.slack.alerts
+        reply_to_command(_thread_store(services), query, where, respond)
+        return
     if query.intent in SUBSCRIPTION_INTENTS:
         payload = subscription_reply(services, client, query, where)
         # The channel sees what it signed up for; the list of subscriptions is for the asker only.
@@ -213,6 +217,9 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     query = understand(text, context=context)
     if query.intent in WATCH_INTENTS:
         _watch_in_message(services, client, query, where)
+        return
+    if query.intent in ALERT_INTENTS:
+        reply_to_message(store, client, query, where)
         return
     if query.intent in SUBSCRIPTION_INTENTS:
         if where.channel.startswith("U"):  # asked from App Home: there is no channel to subscribe

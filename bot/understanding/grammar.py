@@ -5,6 +5,7 @@
     top [metric]           leaderboard
     help | sources | article | subscribe … | unsubscribe | subscriptions
     track NAME… | untrack NAME… | tracking   the workspace's watch list
+    alert … | alerts | alert remove N         a channel's alerts (read by `alert_words`)
 
 Any of these may carry a metric word (stars, new stars, forks, contributors, downloads, npm,
 questions, models, papers, survey) and a period (since 2020, last 6 months, in 2023, 2019-2021,
@@ -46,6 +47,8 @@ COMMANDS = {
     "track": "track",
     "untrack": "untrack",
     "tracking": "tracking",
+    "alert": "alert",
+    "alerts": "alerts",
 }
 
 SEPARATORS = re.compile(r"\s*(?:\bvs\.?\b|\bversus\b|\bagainst\b|\bcompared (?:to|with)\b|,|&|\+|/|\band\b|\bor\b)\s*")
@@ -238,6 +241,8 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         return Query(intent=command, text=text, truncated=truncated)
     if command in {"track", "untrack", "tracking"}:  # the names are read by `watch_names.watch_query`
         return Query(intent=command, args=rest_of_text, text=text, truncated=truncated)
+    if command in {"alert", "alerts"}:  # the rule is read by `alert_words.alert_query`
+        return Query(intent=command, args=rest_of_text, text=text, truncated=truncated)
 
     body = rest_of_text if command == "leaderboard" else text
     if command is None and re.search(r"\barticle\b", body.lower()):
@@ -324,8 +329,10 @@ def query_text(query: Query) -> str:
         parts.append("top")
     elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe", "tracking"}:
         return query.intent
-    elif query.intent in {"track", "untrack"}:
+    elif query.intent in {"track", "untrack", "alert", "alerts"}:
         return f"{query.intent} {query.args}".strip()
+    elif query.intent == "alert_remove":
+        return f"alert remove {query.alert.number if query.alert and query.alert.number else ''}".strip()
     elif query.intent == "crossover" and len(query.frameworks) == 2:
         parts.append(f"has {query.frameworks[0]} passed {query.frameworks[1]}")
     elif query.intent == "growth":

@@ -32,11 +32,35 @@ Intent = Literal[
     "track",
     "untrack",
     "tracking",
+    "alert",
+    "alerts",
+    "alert_remove",
     "article",
     "languages",
     "clarify",
     "unknown",
 ]
+
+
+AlertKind = Literal["threshold", "passes", "change"]
+
+
+class AlertRule(BaseModel):
+    """What an alert command asks (`alert jax 50k stars`, `alert when pytorch passes tensorflow in stars`,
+    `alert polars downloads +50% month`, `alert remove 2`), beside the Query's frameworks and metric.
+
+    `problem` says what could not be read (no figure to wait for, a number that is not one), for the reply."""
+
+    kind: AlertKind | None = None
+    threshold: float | None = None
+    """For "threshold": the figure to reach, in the metric's unit (50k stars → 50000)."""
+    change_pct: float | None = None
+    """For "change": the change asked for, in percent (+50 or -20)."""
+    window: Literal["day", "week", "month", "quarter", "year"] | None = None
+    """For "change": over how long the change is measured."""
+    number: int | None = None
+    """For `alert remove N`: the alert's number in the channel's list (1-based)."""
+    problem: str | None = None
 
 
 class Query(BaseModel):
@@ -75,6 +99,8 @@ class Query(BaseModel):
     """Unknown names the catalog knows are another project than the framework they resemble → how they differ."""
     scale: str | None = None
     """A chart scale asked for, as typed ("log scale"); the answer says whether its chart has it."""
+    alert: AlertRule | None = None
+    """For intents "alert" and "alert_remove": the rule or the number (see `AlertRule`)."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
@@ -89,6 +115,8 @@ class Query(BaseModel):
         out.update({k: v for k, v in extra.items() if v not in (None, False, [], {}, "")})
         if self.frameworks:
             out["projects"] = [project_dict(fid) for fid in self.frameworks]
+        if self.alert:
+            out["alert"] = self.alert.model_dump(mode="json", exclude_none=True)
         if self.alternatives:
             out["alternatives"] = [a.contract_dict() for a in self.alternatives]
         return out

@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from bot.catalog import Catalog, catalog
+from bot.understanding.alert_words import alert_intent, alert_query
 from bot.understanding.clarify import ask_when_ambiguous
 from bot.understanding.english import read
 from bot.understanding.followup import apply_followup
@@ -40,6 +41,10 @@ def understand(
     cat = cat or catalog()
     today = today or date.today()
     cleaned, truncated = clean_text(text)
+    asked_to_alert = alert_intent(normalise(cleaned))
+    if asked_to_alert:  # "tell me when jax passes 50k stars", in a thread too: never a follow-up
+        query = alert_query(asked_to_alert, cleaned, today=today, cat=cat)
+        return query.model_copy(update={"truncated": truncated})
     asked_to_watch = None if _is_command(cleaned) else watch_intent(normalise(cleaned))
     if asked_to_watch:  # "keep an eye on polars", in a thread too: never a follow-up
         query = watch_query(asked_to_watch, english_names(cleaned), text=cleaned, today=today, cat=cat)
