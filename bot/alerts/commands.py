@@ -97,7 +97,8 @@ def set_alert(
     if alert_id is None:  # set by someone else between the check and the insert
         return _refused("This channel already has that alert.")
     number = len(channel_alerts(store, channel))
-    lines = [_now_line(store, probe, now), "I'll post here once, when a refresh stores figures that meet it."]
+    when = "each time" if probe.kind == "change" else "once,"
+    lines = [_now_line(store, probe, now), f"I'll post here {when} when a refresh stores figures that meet it."]
     if crossing is not None:  # a change already happening: this run of figures is not news
         record_skip(store, channel, f"alert:{alert_id}", crossing.key, "met when the alert was set", now)
         base = f", from {dated(crossing.base, probe.metric)}" if crossing.base else ""

@@ -41,8 +41,15 @@ def dated(point: Point, metric_id: str) -> str:
     return f"{figure(point.value, metric_id)} on {point.date.isoformat()}"
 
 
-def counted(point: Point) -> str:
-    """ ", counted at the time" (the figure's counting method), or "" when the store has none."""
+AT_THE_TIME = "counted at the time"
+
+
+def counted(point: Point, metric_id: str) -> str:
+    """How the figure was counted: ", counted at the time (GitHub /repos snapshot)" for stars (never the
+    retained count rebuilt later), else ", <its counting method>", or "" when the store has none."""
+    if metric_id == "github_stars":
+        how = f" ({point.method})" if point.method and point.method != AT_THE_TIME else ""
+        return f", {AT_THE_TIME}{how}"
     return f", {point.method}" if point.method else ""
 
 
@@ -65,7 +72,7 @@ def fired_text(alert: Alert, crossing: Crossing, mention: Callable[[str], str] =
     label = METRICS[metric].label if metric in METRICS else metric
     who, first = name(alert.framework), crossing.first
     if alert.kind == "threshold":
-        line = f"{who} passed {mark_text(alert.threshold)} {label}: {dated(first, metric)}{counted(first)}."
+        line = f"{who} passed {mark_text(alert.threshold)} {label}: {dated(first, metric)}{counted(first, metric)}."
         if crossing.before:
             line += f" The figure before was {dated(crossing.before, metric)}."
     elif alert.kind == "passes":
@@ -73,7 +80,7 @@ def fired_text(alert: Alert, crossing: Crossing, mention: Callable[[str], str] =
         assert crossing.other_first is not None  # a passes crossing always has B's figure
         line = (
             f"{who} passed {other} on {label}: {figure(first.value, metric)} against "
-            f"{figure(crossing.other_first.value, metric)} on {first.date.isoformat()}{counted(first)}."
+            f"{figure(crossing.other_first.value, metric)} on {first.date.isoformat()}{counted(first, metric)}."
         )
         if crossing.before and crossing.other_before:
             line += (
@@ -85,9 +92,9 @@ def fired_text(alert: Alert, crossing: Crossing, mention: Callable[[str], str] =
         way = "rose" if (crossing.change_pct or 0) >= 0 else "fell"
         line = f"{who} {label} {way} {abs(crossing.change_pct or 0):.0f}% in {_WINDOW.get(alert.window, alert.window)}"
         if base is not None:
-            line += f": {dated(latest, metric)}, from {dated(base, metric)}{counted(latest)}."
+            line += f": {dated(latest, metric)}, from {dated(base, metric)}{counted(latest, metric)}."
         else:
-            line += f": {dated(latest, metric)}{counted(latest)}."
+            line += f": {dated(latest, metric)}{counted(latest, metric)}."
     by = f" by {mention(alert.created_by)}" if alert.created_by else ""
     return f"{line}\nAlert set{by} on {alert.created_at[:10]}: `{alert.text}`."
 
@@ -98,7 +105,7 @@ def milestone_text(project: str, metric_id: str, crossing: Crossing) -> str:
     first = crossing.first
     line = (
         f"{name(project)} passed {mark_text(float(crossing.key))} {label} on {first.date.isoformat()}"
-        f"{counted(first)}: {figure(first.value, metric_id)} that day"
+        f"{counted(first, metric_id)}: {figure(first.value, metric_id)} that day"
     )
     if crossing.before:
         line += f"; the figure before was {dated(crossing.before, metric_id)}"

@@ -20,6 +20,7 @@ from datetime import date
 
 from bot.catalog import Catalog
 from bot.understanding.grammar import parse
+from bot.understanding.normalise import normalise
 from bot.understanding.query import AlertRule, Query
 
 ALERT_INTENTS = frozenset({"alert", "alerts", "alert_remove"})
@@ -70,10 +71,14 @@ _FILLER = re.compile(
 )
 
 
-def alert_intent(normalised: str) -> str | None:
-    """The alert intent a plain-English text asks for (normalised, lower-case text), or None."""
+def alert_intent(cleaned: str) -> str | None:
+    """The alert intent a text asks for (the cleaned text, as typed), or None. A text that starts with
+    "alert" is a command only when a space or its end follows ("alert(1) vs pytorch" is no command)."""
+    t = normalise(cleaned)
+    typed_command = re.match(r"\s*(?:/?fwtrend\s+)?alerts?(?:\s|$)", cleaned.lower()) is not None
     for intent, cue in CUES.items():
-        if cue.search(normalised):
+        m = cue.search(t)
+        if m and (typed_command or m.start() > 0 or not t.startswith("alert")):
             return intent
     return None
 

@@ -41,7 +41,7 @@ def understand(
     cat = cat or catalog()
     today = today or date.today()
     cleaned, truncated = clean_text(text)
-    asked_to_alert = alert_intent(normalise(cleaned))
+    asked_to_alert = alert_intent(cleaned)
     if asked_to_alert:  # "tell me when jax passes 50k stars", in a thread too: never a follow-up
         query = alert_query(asked_to_alert, cleaned, today=today, cat=cat)
         return query.model_copy(update={"truncated": truncated})
