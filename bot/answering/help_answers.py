@@ -19,6 +19,8 @@ HELP_LINES = [
     "*Periods*: `since 2020`, `last 6 months`, `in 2023`, `2019-2021`, `this year`, "
     "`from march 2023 to june 2024`, `until 2024-08`",
     "*Data*: `/fwtrend sources` says where every figure comes from and how fresh it is",
+    "*Alerts*: `/fwtrend alert jax 50k stars` · `/fwtrend alert when pytorch passes tensorflow in stars` · "
+    "`/fwtrend alert polars downloads +50% month` · `/fwtrend alerts` · `/fwtrend alert remove N`",
 ]
 
 
