@@ -1,5 +1,8 @@
 """The `clock` process: runs the refresh once a day at a fixed UTC hour, and any other registered jobs.
 
+The refresh is `fwtrend refresh`, which ends by posting the alerts and milestones its new figures met
+(`bot.cli.alerts.after_refresh`), so alerts need no job of their own here.
+
     python -m bot.clock            # forever; the refresh at FWTREND_REFRESH_HOUR (UTC, default 4)
 
 Later features add their own periodic jobs to HOOKS (the digest job: every few minutes):

@@ -48,7 +48,8 @@ def test_an_alert_that_cannot_be_read_is_answered_privately_with_the_reason_and_
         ("alert tensorflow 150k stars", "TensorFlow is already past 150,000 stars: 197,212 stars on 2026-08-22."),
         (
             "alert when tensorflow passes pytorch in stars",
-            "TensorFlow is already ahead of PyTorch on GitHub stars: 197,212 stars against 102,527 stars on 2026-08-22.",
+            "TensorFlow is already ahead of PyTorch on GitHub stars: 197,212 stars against 102,527 stars on "
+            "2026-08-22.",
         ),
     ],
 )
