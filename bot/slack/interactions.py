@@ -22,6 +22,7 @@ from bot.answering.engine import understand_text
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
+from bot.slack.block_fallback import BlockSupport
 from bot.slack.blocks.subscriptions import message
 from bot.slack.delivery import (
     PRIVATE_KINDS,
@@ -133,6 +134,11 @@ def _thread_store(services: Services) -> Store:
     return open_seeded_store(services.worker.db_path)
 
 
+def _blocks(services: Services) -> BlockSupport:
+    """Which workspaces take the table and data_visualization blocks (`bot.slack.block_fallback`)."""
+    return BlockSupport(services.worker.db_path)
+
+
 def subscription_reply(services: Services, client: WebClient, query: Query, where: Where) -> dict[str, Any]:
     """`subscribe`, `unsubscribe`, `subscriptions`: the confirmation or list to send back."""
     return handle_subscription_command(
@@ -180,7 +186,7 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
     try:
-        channel, ts = post_answer(client, where, rendered)
+        channel, ts = post_answer(client, where, rendered, support=_blocks(services))
         # Replies in the answer's thread ("@fwtrend what about jax?") follow up on this question.
         keep(_thread_store(services), (where.team, channel, ts), query, rendered.kind)
     except SlackApiError as exc:
@@ -190,7 +196,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
             private = _render(services, query, respond, client, where, private=True, today=today, note=note)
             if private is None:
                 return
-            private_answer(respond, client, where.user, private, reason=_can_not_post_reason(code))
+            reason = _can_not_post_reason(code)
+            support = _blocks(services)
+            private_answer(respond, client, where.user, private, reason=reason, team=where.team, support=support)
         else:
             tell(respond, client, where, plain_message(exc))
 
@@ -233,7 +241,7 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     if rendered is None:
         return
     try:
-        channel, _ = post_answer(client, where, rendered)
+        channel, _ = post_answer(client, where, rendered, support=_blocks(services))
         # Keyed by where the answer went: a question asked from App Home goes to the app's DM (D…).
         keep(store, (where.team, channel, where.thread_ts or ""), query, rendered.kind)
     except SlackApiError as exc:
@@ -323,7 +331,7 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
     if rendered is None:
         return
     try:
-        post_answer(client, where, rendered)
+        post_answer(client, where, rendered, support=_blocks(services))
     except SlackApiError as exc:
         code = error_code(exc)
         log_slack_error("sharing an answer", exc, channel=where.channel)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot.store.block_support import migrate_block_support
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
 from bot.store.projects import migrate_projects
@@ -111,6 +112,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("slack_events_seen", migrate_slack_events),
     Migration("projects", migrate_projects),
     Migration("watch_list", migrate_watch_list),
+    Migration("classic_blocks", migrate_block_support),
 )
 
 

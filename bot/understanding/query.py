@@ -75,6 +75,8 @@ class Query(BaseModel):
     """Unknown names the catalog knows are another project than the framework they resemble → how they differ."""
     scale: str | None = None
     """A chart scale asked for, as typed ("log scale"); the answer says whether its chart has it."""
+    aligned: bool = False
+    """Timelines aligned on each project's first stored figure ("since launch"): x = months since it."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""
