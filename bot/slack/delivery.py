@@ -170,6 +170,30 @@ def post_answer(
     return channel, ts
 
 
+def redraw_answer(
+    client: WebClient,
+    channel: str,
+    ts: str,
+    thread_ts: str,
+    rendered: Rendered,
+    *,
+    team: str = "",
+    support: BlockSupport | None = None,
+) -> None:
+    """Redraw a posted answer in place (a metric or period button): `chat.update`, the classic message where
+    the workspace refuses the newer blocks, and a PNG upload only when Slack does not draw the chart."""
+
+    def update(payload: dict[str, Any]) -> None:
+        client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
+
+    _, payload = send_with_fallback(update, rendered, team, support)
+    if has_native_chart(payload):
+        return
+    file_id = upload_chart(client, rendered, channel, thread_ts)
+    if file_id:
+        show_chart_inline(client, channel, ts, payload, file_id, rendered.chart_title)
+
+
 def with_note(payload: dict[str, Any], note: str) -> dict[str, Any]:
     """The payload with a context line added just after the headline."""
     blocks = list(payload["blocks"])

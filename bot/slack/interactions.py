@@ -23,16 +23,16 @@ from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
 from bot.slack.block_fallback import BlockSupport
+from bot.slack.blocks.native_chart import has_native_chart
 from bot.slack.blocks.subscriptions import message
 from bot.slack.delivery import (
     PRIVATE_KINDS,
     Where,
     checked_respond,
-    embed_chart,
     post_answer,
     private_answer,
+    redraw_answer,
     tell,
-    upload_chart,
     with_note,
 )
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
@@ -291,7 +291,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         if rendered is None:
             return
         note = ":lock: Only you can see this."
-        if rendered.png is not None:
+        if rendered.png is not None and not has_native_chart(rendered.payload):
             note += " Slack can't attach charts to private replies: press *Share in channel* to post it with its chart."
         payload = with_note(rendered.payload, note)
         respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
@@ -303,12 +303,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     thread_ts = container.get("thread_ts") or message_ts
     team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
     try:
-        client.chat_update(
-            channel=where.channel, ts=message_ts, text=rendered.payload["text"], blocks=rendered.payload["blocks"]
-        )
-        file_id = upload_chart(client, rendered, where.channel, thread_ts)
-        if file_id:
-            embed_chart(client, where.channel, message_ts, rendered, file_id)
+        redraw_answer(client, where.channel, message_ts, thread_ts, rendered, team=team, support=_blocks(services))
         keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("updating an answer", exc, channel=where.channel)

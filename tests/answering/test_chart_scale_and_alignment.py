@@ -47,7 +47,8 @@ def test_log_scale_is_chosen_on_its_own_when_the_compared_values_are_more_than_3
     answer = answer_text(seeded_store, text, today=TODAY)
     assert round(spread(answer.chart)) == ratio and ratio > LOG_SCALE_RATIO
     assert use_log_scale(answer.chart, answer.query.scale)
-    assert any(n.startswith(f"The chart is on a log scale: the values compared are {ratio}× apart") for n in answer.notes)
+    said = f"The chart is on a log scale: the values compared are {ratio}× apart"
+    assert any(n.startswith(said) for n in answer.notes)
     assert any("(log scale)" in label for label in _labels(monkeypatch, answer))
 
 
@@ -96,9 +97,13 @@ def test_fwtrend_parse_shows_the_scale_asked_for(capsys, text, scale):
 # -- aligned timelines ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text",
-    ["pytorch vs jax downloads since launch", "pytorch vs jax downloads from launch", "pytorch vs jax downloads aligned",
-     "pytorch vs jax downloads since their launch"],
-)  # fmt: skip
+    [
+        "pytorch vs jax downloads since launch",
+        "pytorch vs jax downloads from launch",
+        "pytorch vs jax downloads aligned",
+        "pytorch vs jax downloads since their launch",
+    ],
+)
 def test_since_launch_asks_for_aligned_timelines_and_is_not_read_as_a_period(text):
     query = understand(text, today=TODAY)
     assert query.aligned and query.since is None and query.frameworks == ["pytorch", "jax"]
