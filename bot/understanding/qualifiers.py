@@ -1,5 +1,6 @@
-"""Parts of a question the stored figures cannot honour ("without mirrors", "on linux", "log scale"),
-recognised so the answer names each one as not applied, with the reason, instead of dropping it.
+"""Parts of a question the stored figures cannot honour ("without mirrors", "on linux"), recognised so the
+answer names each one as not applied, with the reason, instead of dropping it; and the chart words the
+answer does honour ("log scale", "linear", "since launch"), cut out the same way and handed to the engine.
 
 `take_qualifiers` cuts the phrases out of the text (so no reader mistakes "linux" for a framework
 name) and returns what it found; `qualifier_notes` turns them into one sentence each, worded for the

@@ -160,3 +160,13 @@ def test_an_aligned_native_chart_starts_every_line_at_its_first_figure(seeded_st
 def test_aligning_an_answer_without_a_timeline_says_it_was_not_done(seeded_store):
     answer = answer_text(seeded_store, "pytorch languages since launch", today=TODAY)
     assert "I didn't align the timelines: this answer has no timeline to align." in answer.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "aligned", "scale"), [("since launch?", True, None), ("and on a log scale?", False, "on a log scale")]
+)
+def test_a_thread_follow_up_can_ask_for_aligned_timelines_or_a_scale(text, aligned, scale):
+    earlier = understand("pytorch vs jax downloads", today=TODAY)
+    query = understand(text, today=TODAY, context=earlier)
+    assert query.followup and query.frameworks == ["pytorch", "jax"] and query.metric == "pypi_downloads"
+    assert (query.aligned, query.scale) == (aligned, scale)
