@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from bot.answering.aligned import aligned_note
 from bot.answering.article import answer_article, article_source_notes
 from bot.answering.compare import answer_compare
 from bot.answering.crossover import answer_crossover
@@ -65,8 +66,11 @@ def _with_reading_notes(answer: Answer, query: Query, today: date) -> Answer:
     notes.extend(query.notes)
     kind = query.intent if answer.kind == "empty" else answer.kind  # no figures: the period still wasn't applied
     notes.extend(end_notes(kind, query.since, query.until, query.period_label, today))
-    if query.scale:
-        notes.append(scale_note(query.scale, answer.chart))
+    scale = scale_note(query.scale, answer.chart)
+    if scale:
+        notes.append(scale)
+    if query.aligned:
+        notes.append(aligned_note(answer, in_period=query.since is not None))
     if not notes and answer.query == query:
         return answer
     # Otherwise this asker's query: the cached answer was built for whichever wording came first, and its

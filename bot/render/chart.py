@@ -1,7 +1,8 @@
 """The chart of an answer as PNG bytes (matplotlib, Agg), sized to read well in Slack's preview.
 
 One line per framework in its catalog colour, a label at each line's end, gaps left open,
-changes of counting method marked, log scale when the series differ by more than ~50×.
+changes of counting method marked, log scale when the compared values differ by more than ~30× or when
+asked (`bot.answering.scale`), and said on the axis label.
 """
 
 from __future__ import annotations
@@ -24,23 +25,30 @@ from bot import format as fmt
 from bot.answering.languages import OTHER, Make
 from bot.answering.model import Answer, Comparison, Figure, MethodBreak
 from bot.answering.scale import use_log_scale
-from bot.answering.series import find_breaks
+from bot.answering.series import DAYS_PER_MONTH, find_breaks
 from bot.catalog import catalog
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 120
 
 
-def _segments(figure: Figure) -> list[tuple[list[date], list[float]]]:
+def _x(figure: Figure, day: date, aligned: bool) -> date | float:
+    """Where `day` sits on the x axis: the date, or on an aligned chart months since the line's first figure."""
+    if not aligned:
+        return day
+    return (day - figure.points[0].date).days / DAYS_PER_MONTH
+
+
+def _segments(figure: Figure, aligned: bool = False) -> list[tuple[list[date | float], list[float]]]:
     """Split a series at its gaps so no line is drawn through missing figures."""
     gaps = {b for _, b in figure.gaps}
-    segments: list[tuple[list[date], list[float]]] = []
-    xs: list[date] = []
+    segments: list[tuple[list[date | float], list[float]]] = []
+    xs: list[date | float] = []
     ys: list[float] = []
     for p in figure.points:
         if p.date in gaps and xs:
             segments.append((xs, ys))
             xs, ys = [], []
-        xs.append(p.date)
+        xs.append(_x(figure, p.date, aligned))
         ys.append(p.value)
     if xs:
         segments.append((xs, ys))
@@ -58,20 +66,29 @@ def render_chart(answer: Answer) -> bytes | None:
     used = {p.source for f in comparison.figures for p in f.points}
     names = [s.name for s in answer.sources if s.id in used]
     title = f"top {len(comparison.figures)}" if answer.kind == "leaderboard" else answer.title
-    return render_comparison(comparison, title=title, sources=names)
+    log = use_log_scale(comparison, answer.query.scale)
+    aligned = answer.query.aligned and answer.kind != "leaderboard"
+    return render_comparison(comparison, title=title, sources=names, log=log, aligned=aligned)
 
 
-def render_comparison(comparison: Comparison, *, title: str, sources: list[str]) -> bytes:
+def render_comparison(
+    comparison: Comparison, *, title: str, sources: list[str], log: bool | None = None, aligned: bool = False
+) -> bytes:
+    """PNG bytes of one comparison's lines; `log` None: the scale `use_log_scale` chooses; `aligned`: the x
+    axis is months since each line's first figure (`bot.answering.aligned`)."""
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     try:
-        ends = _draw(ax, comparison)
-        log = use_log_scale(comparison)
+        ends = _draw(ax, comparison, aligned)
+        log = use_log_scale(comparison) if log is None else log
         if log:
             ax.set_yscale("log")
         _label_line_ends(ax, ends)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.human(v)))
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        if aligned:
+            ax.set_xlabel("months since each one's first figure in the source", fontsize=9, color="#555555")
+        else:
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
@@ -79,7 +96,8 @@ def render_comparison(comparison: Comparison, *, title: str, sources: list[str])
         unit = comparison.unit + (" (log scale)" if log else "")
         ax.set_ylabel(unit, fontsize=9, color="#555555")
         fig.suptitle(f"{comparison.label}: {title}", x=0.01, ha="left", fontsize=12, fontweight="bold")
-        ax.set_title(comparison.period_label, loc="left", fontsize=9, color="#555555")
+        subtitle = comparison.period_label + (" · aligned on each one's first figure" if aligned else "")
+        ax.set_title(subtitle + (" · log scale" if log else ""), loc="left", fontsize=9, color="#555555")
         caption = "Source: " + "; ".join(sources) if sources else ""
         if _chart_breaks(comparison):
             caption += "   ┆ dotted line: counting method changed"
@@ -92,22 +110,24 @@ def render_comparison(comparison: Comparison, *, title: str, sources: list[str])
         plt.close(fig)
 
 
-def _draw(ax, comparison: Comparison) -> list[tuple[float, Figure]]:
-    ends: list[tuple[float, Figure]] = []
+def _draw(ax, comparison: Comparison, aligned: bool = False) -> list[tuple[float, Figure, date | float]]:
+    ends: list[tuple[float, Figure, date | float]] = []
     for figure in comparison.figures:
         if not figure.points:
             continue
-        for xs, ys in _segments(figure):
+        for xs, ys in _segments(figure, aligned):
             if len(xs) == 1:
                 ax.plot(xs, ys, marker="o", markersize=4, color=figure.colour, linestyle="none")
             else:
                 ax.plot(xs, ys, color=figure.colour, linewidth=2.0, solid_capstyle="round")
-        ends.append((figure.points[-1].value, figure))
-    for brk in _chart_breaks(comparison):
-        ax.axvline(brk.date, color="#999999", linestyle=":", linewidth=1)
+        ends.append((figure.points[-1].value, figure, _x(figure, figure.points[-1].date, aligned)))
+    by_id = {f.framework: f for f in comparison.figures if f.points}
+    for brk in _chart_breaks(comparison, aligned):
+        at = _x(by_id[brk.framework], brk.date, aligned) if aligned else brk.date
+        ax.axvline(at, color="#999999", linestyle=":", linewidth=1)
         ax.annotate(
             _break_label(brk),
-            xy=(brk.date, 0.98),
+            xy=(at, 0.98),
             xycoords=("data", "axes fraction"),
             xytext=(-3, 0),
             textcoords="offset points",
@@ -117,6 +137,9 @@ def _draw(ax, comparison: Comparison) -> list[tuple[float, Figure]]:
             ha="right",
             rotation=90,
         )
+    if aligned:
+        ax.set_xlim(0, max((x for _, _, x in ends), default=1) * 1.02 + 0.5)
+        return ends
     all_dates = [p.date for f in comparison.figures for p in f.points]
     if all_dates:
         lo, hi = min(all_dates), max(all_dates)
@@ -133,24 +156,26 @@ def _break_label(brk: MethodBreak) -> str:
     return label.split(" (")[0]
 
 
-def _chart_breaks(comparison: Comparison) -> list[MethodBreak]:
-    """Every change of counting method in the drawn series (not only within the change's span)."""
-    seen: dict[date, MethodBreak] = {}
+def _chart_breaks(comparison: Comparison, aligned: bool = False) -> list[MethodBreak]:
+    """Every change of counting method in the drawn series (not only within the change's span); on an
+    aligned chart each line's own, since one date sits at a different age on each line."""
+    seen: dict[date | tuple[str, date], MethodBreak] = {}
     for figure in comparison.figures:
         for brk in find_breaks(figure.framework, figure.points):
-            seen.setdefault(brk.date, brk)
+            seen.setdefault((figure.framework, brk.date) if aligned else brk.date, brk)
     return sorted(seen.values(), key=lambda b: b.date)
 
 
-def _label_line_ends(ax, ends: list[tuple[float, Figure]]) -> None:
+def _label_line_ends(ax, ends: list[tuple[float, Figure, date | float]]) -> None:
     """Name each line at its right end, spreading labels apart (in axes space) so they never overlap."""
     if not ends:
         return
     to_axes = ax.transAxes.inverted()
     placed: list[tuple[float, Figure]] = []
-    for _value, figure in sorted(ends, key=lambda e: e[0]):
+    for _value, figure, x in sorted(ends, key=lambda e: e[0]):
         last = figure.points[-1]
-        _, y = to_axes.transform(ax.transData.transform((mdates.date2num(last.date), last.value)))
+        x_num = mdates.date2num(x) if isinstance(x, date) else x
+        _, y = to_axes.transform(ax.transData.transform((x_num, last.value)))
         placed.append((float(y), figure))
     min_gap = 0.065
     ys = [y for y, _ in placed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import format as fmt
+from bot.answering.aligned import common_ages, figure_at_age
 from bot.answering.model import Answer, Comparison, Figure
 
 STALE_MARK = "*"
@@ -64,9 +65,25 @@ def leaderboard_rows(c: Comparison) -> list[list[str]]:
     return rows
 
 
+def aligned_rows(c: Comparison) -> list[list[str]]:
+    """Aligned timelines: each framework's figure at equal ages (months since its own first figure), with the
+    month each figure is from; "–" where a line has no figure in that month (a gap stays a gap)."""
+    figs = [f for f in c.figures if f.points]
+    rows = [["", *[f.name for f in figs]], ["first figure", *[f"{f.points[0].date:%Y-%m}" for f in figs]]]
+    for age in common_ages(c):
+        cells = []
+        for f in figs:
+            p = figure_at_age(f, age)
+            cells.append(f"{fmt.human(p.value, c.unit)} ({p.date:%Y-%m})" if p else "–")
+        rows.append([f"{c.unit}, month {age}" if age == 0 else f"after {age} months", *cells])
+    return rows
+
+
 def answer_rows(answer: Answer) -> list[list[str]]:
     if not answer.comparisons:
         return []
+    if answer.query.aligned and answer.kind in ("compare", "growth", "crossover") and len(answer.comparisons) == 1:
+        return aligned_rows(answer.comparisons[0])
     if answer.kind == "leaderboard":
         return leaderboard_rows(answer.comparisons[0])
     if answer.kind == "profile":

@@ -28,7 +28,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.slack.block_fallback import BlockSupport, send_with_fallback
 from bot.slack.blocks.answer import with_chart
+from bot.slack.blocks.native_chart import has_native_chart
 from bot.slack.errors import error_code, log_slack_error, plain_message
 from bot.slack.worker import Rendered
 
@@ -143,15 +145,21 @@ def embed_chart(client: WebClient, channel: str, ts: str, rendered: Rendered, fi
     return show_chart_inline(client, channel, ts, rendered.payload, file_id, rendered.chart_title)
 
 
-def post_answer(client: WebClient, where: Where, rendered: Rendered) -> tuple[str, str]:
+def post_answer(
+    client: WebClient, where: Where, rendered: Rendered, *, support: BlockSupport | None = None
+) -> tuple[str, str]:
     """The answer in the channel (or thread), its chart in the answer's thread and then inside the answer.
 
+    A chart Slack draws itself (a data_visualization block) needs no upload. Where the workspace refuses the
+    newer blocks, the classic message goes instead, in the same request (`bot.slack.block_fallback`).
     Returns (channel id, the answer's ts): posting to a user id lands in the app's DM, whose id differs."""
-    channel, ts = post_joining(client, where, rendered.payload)
+    (channel, ts), payload = send_with_fallback(lambda p: post_joining(client, where, p), rendered, where.team, support)
+    if has_native_chart(payload):
+        return channel, ts
     try:
         file_id = upload_chart(client, rendered, channel, where.thread_ts or ts)
         if file_id:
-            embed_chart(client, channel, ts, rendered, file_id)
+            show_chart_inline(client, channel, ts, payload, file_id, rendered.chart_title)
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log_slack_error("chart upload", exc, channel=channel)
         client.chat_postMessage(
@@ -160,6 +168,30 @@ def post_answer(client: WebClient, where: Where, rendered: Rendered) -> tuple[st
             text=f"I couldn't attach the chart: {plain_message(exc)}",
         )
     return channel, ts
+
+
+def redraw_answer(
+    client: WebClient,
+    channel: str,
+    ts: str,
+    thread_ts: str,
+    rendered: Rendered,
+    *,
+    team: str = "",
+    support: BlockSupport | None = None,
+) -> None:
+    """Redraw a posted answer in place (a metric or period button): `chat.update`, the classic message where
+    the workspace refuses the newer blocks, and a PNG upload only when Slack does not draw the chart."""
+
+    def update(payload: dict[str, Any]) -> None:
+        client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
+
+    _, payload = send_with_fallback(update, rendered, team, support)
+    if has_native_chart(payload):
+        return
+    file_id = upload_chart(client, rendered, channel, thread_ts)
+    if file_id:
+        show_chart_inline(client, channel, ts, payload, file_id, rendered.chart_title)
 
 
 def with_note(payload: dict[str, Any], note: str) -> dict[str, Any]:
@@ -183,18 +215,49 @@ def dm_chart(client: WebClient, user: str, rendered: Rendered) -> bool:
 
 
 def private_answer(
-    respond: Callable[..., Any], client: WebClient, user: str, rendered: Rendered, *, reason: str
+    respond: Callable[..., Any],
+    client: WebClient,
+    user: str,
+    rendered: Rendered,
+    *,
+    reason: str,
+    team: str = "",
+    support: BlockSupport | None = None,
 ) -> None:
-    """The figures as an ephemeral reply (with "Share in channel"), the chart in a DM."""
-    sent = dm_chart(client, user, rendered) if rendered.png is not None else False
-    if rendered.png is None:
-        chart_note = ""
-    elif sent:
-        chart_note = f" {NO_FILES_IN_PRIVATE}, so I sent the chart to you in a DM."
-    else:
-        chart_note = f" {NO_FILES_IN_PRIVATE}."
-    payload = with_note(rendered.payload, f":lock: Only you can see this. {reason}{chart_note}")
-    respond(response_type="ephemeral", replace_original=False, text=payload["text"], blocks=payload["blocks"])
+    """The figures as an ephemeral reply (with "Share in channel") and its chart: drawn by Slack in the
+    reply itself when it fits a data_visualization block, else (no files in ephemeral replies) in a DM."""
+
+    def send(payload: dict[str, Any]) -> Any:
+        native = has_native_chart(payload)
+        sent = dm_chart(client, user, rendered) if rendered.png is not None and not native else False
+        if rendered.png is None or native:
+            chart_note = ""
+        elif sent:
+            chart_note = f" {NO_FILES_IN_PRIVATE}, so I sent the chart to you in a DM."
+        else:
+            chart_note = f" {NO_FILES_IN_PRIVATE}."
+        noted = with_note(payload, f":lock: Only you can see this. {reason}{chart_note}")
+        response = respond(
+            response_type="ephemeral", replace_original=False, text=noted["text"], blocks=noted["blocks"]
+        )
+        refused_body = str(getattr(response, "body", ""))
+        if getattr(response, "status_code", 200) != 200 and "invalid_blocks" in refused_body:
+            # response_url answers errors with a status, not an exception: raise it like the Web API would.
+            raise SlackApiError("invalid_blocks", _Refusal({"ok": False, "error": "invalid_blocks"}))
+        return response
+
+    send_with_fallback(send, rendered, team, support)
+
+
+@dataclass
+class _Refusal:
+    """The part of a SlackResponse `error_code` and `block_fallback` read, for a refused response_url."""
+
+    data: dict[str, Any]
+    status_code: int = 400
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
 
 
 def checked_respond(respond: Callable[..., Any], client: WebClient, where: Where) -> Callable[..., Any]:

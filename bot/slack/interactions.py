@@ -23,16 +23,17 @@ from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
 from bot.slack.alerts import ALERT_INTENTS, reply_to_command, reply_to_message
 from bot.slack.asker_time import AskerReading, AskerZones, read_in_zone
+from bot.slack.block_fallback import BlockSupport
+from bot.slack.blocks.native_chart import has_native_chart
 from bot.slack.blocks.subscriptions import message
 from bot.slack.delivery import (
     PRIVATE_KINDS,
     Where,
     checked_respond,
-    embed_chart,
     post_answer,
     private_answer,
+    redraw_answer,
     tell,
-    upload_chart,
     with_note,
 )
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
@@ -134,6 +135,11 @@ def _thread_store(services: Services) -> Store:
     return open_seeded_store(services.worker.db_path)
 
 
+def _blocks(services: Services) -> BlockSupport:
+    """Which workspaces take the table and data_visualization blocks (`bot.slack.block_fallback`)."""
+    return BlockSupport(services.worker.db_path)
+
+
 def subscription_reply(services: Services, client: WebClient, query: Query, where: Where) -> dict[str, Any]:
     """`subscribe`, `unsubscribe`, `subscriptions`: the confirmation or list to send back."""
     return handle_subscription_command(
@@ -184,7 +190,7 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
         respond(response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
     try:
-        channel, ts = post_answer(client, where, rendered)
+        channel, ts = post_answer(client, where, rendered, support=_blocks(services))
         # Replies in the answer's thread ("@fwtrend what about jax?") follow up on this question.
         keep(_thread_store(services), (where.team, channel, ts), query, rendered.kind)
     except SlackApiError as exc:
@@ -194,7 +200,9 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
             private = _render(services, query, respond, client, where, private=True, today=today, note=note)
             if private is None:
                 return
-            private_answer(respond, client, where.user, private, reason=_can_not_post_reason(code))
+            reason = _can_not_post_reason(code)
+            support = _blocks(services)
+            private_answer(respond, client, where.user, private, reason=reason, team=where.team, support=support)
         else:
             tell(respond, client, where, plain_message(exc))
 
@@ -240,7 +248,7 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
     if rendered is None:
         return
     try:
-        channel, _ = post_answer(client, where, rendered)
+        channel, _ = post_answer(client, where, rendered, support=_blocks(services))
         # Keyed by where the answer went: a question asked from App Home goes to the app's DM (D…).
         keep(store, (where.team, channel, where.thread_ts or ""), query, rendered.kind)
     except SlackApiError as exc:
@@ -290,7 +298,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         if rendered is None:
             return
         note = ":lock: Only you can see this."
-        if rendered.png is not None:
+        if rendered.png is not None and not has_native_chart(rendered.payload):
             note += " Slack can't attach charts to private replies: press *Share in channel* to post it with its chart."
         payload = with_note(rendered.payload, note)
         respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
@@ -302,12 +310,7 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     thread_ts = container.get("thread_ts") or message_ts
     team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
     try:
-        client.chat_update(
-            channel=where.channel, ts=message_ts, text=rendered.payload["text"], blocks=rendered.payload["blocks"]
-        )
-        file_id = upload_chart(client, rendered, where.channel, thread_ts)
-        if file_id:
-            embed_chart(client, where.channel, message_ts, rendered, file_id)
+        redraw_answer(client, where.channel, message_ts, thread_ts, rendered, team=team, support=_blocks(services))
         keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("updating an answer", exc, channel=where.channel)
@@ -330,7 +333,7 @@ def share_answer(services: Services, client: WebClient, respond: Respond, body: 
     if rendered is None:
         return
     try:
-        post_answer(client, where, rendered)
+        post_answer(client, where, rendered, support=_blocks(services))
     except SlackApiError as exc:
         code = error_code(exc)
         log_slack_error("sharing an answer", exc, channel=where.channel)

@@ -51,6 +51,9 @@ class Rendered:
     png: bytes | None
     chart_title: str
     title: str
+    classic: dict[str, Any] | None = None
+    """The same message without the newer blocks (table, data_visualization), for workspaces that refuse
+    them (`bot.slack.block_fallback`); None when `payload` has none of them."""
 
 
 # -- what runs in the render processes ----------------------------------------------------------------
@@ -76,7 +79,8 @@ def render_answer(db_path: str | Path, query: Query, private: bool, today: date)
     png = render_chart(answer)
     chart = answer.chart
     chart_title = f"{chart.label}: {answer.title}" if chart else answer.title
-    return Rendered(answer.kind, payload, png, chart_title[:250], answer.title)
+    classic = render_blocks(answer, private=private, today=today, native=False)
+    return Rendered(answer.kind, payload, png, chart_title[:250], answer.title, classic if classic != payload else None)
 
 
 def build_home(db_path: str | Path, today: date) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from bot.store.alerts import migrate_alert_tables
+from bot.store.block_support import migrate_block_support
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
 from bot.store.projects import migrate_projects
@@ -113,6 +114,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("projects", migrate_projects),
     Migration("watch_list", migrate_watch_list),
     Migration("alerts", migrate_alert_tables),
+    Migration("classic_blocks", migrate_block_support),
 )
 
 

@@ -21,6 +21,7 @@ from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
 from bot.understanding.projects import fills_its_slot, project_reading
 from bot.understanding.qualifiers import (
+    asked_aligned,
     asked_scale,
     grain_notes,
     qualifier_notes,
@@ -67,6 +68,7 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.name_notes += registry_notes
     reading.notes += qualifier_notes(qualifiers, reading.metric) + grain_notes(grains, reading.metric)
     reading.scale = asked_scale(qualifiers)
+    reading.aligned = asked_aligned(qualifiers)
     cues = words_matched(t, (*CUES.values(), PASSIVE))
     # "pytorch profile": the word names the answer a single framework gets, so it is used.
     reading.unused = [w for w in reading.unused if w not in cues and not w.isdigit() and w not in _ANSWER_WORDS]

@@ -64,6 +64,8 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     update["not_tracked"] = reading.not_tracked
     if reading.scale:
         update["scale"] = reading.scale
+    if reading.aligned:
+        update["aligned"] = True
     if reading.at:
         update.update(at=reading.at, at_month=reading.at_month, period_label=reading.at_label, since=None, until=None)
     elif reading.has_period:

@@ -26,7 +26,14 @@ from bot.understanding.names import find_refs, name_notes, short_name, untracked
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import MONTHS, add_months, period_text, read_dates, year_ok
 from bot.understanding.projects import fills_its_slot, project_reading
-from bot.understanding.qualifiers import asked_scale, grain_notes, qualifier_notes, take_grain, take_qualifiers
+from bot.understanding.qualifiers import (
+    asked_aligned,
+    asked_scale,
+    grain_notes,
+    qualifier_notes,
+    take_grain,
+    take_qualifiers,
+)
 from bot.understanding.query import Query
 from bot.understanding.registries import registry_metric
 from bot.understanding.text import MAX_TEXT, add_unknown, clean_text
@@ -257,6 +264,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     grains, body = take_grain(body)
     notes += qualifier_notes(qualifiers, metric) + grain_notes(grains, metric)
     scale = asked_scale(qualifiers)
+    aligned = asked_aligned(qualifiers)
     if command is None and re.search(r"\blanguages?\b", body.lower()):
         body = re.sub(r"\blanguages?\b", " ", body, flags=re.I)
         command = "languages"
@@ -319,6 +327,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         notes=notes,
         not_tracked=not_tracked,
         scale=scale,
+        aligned=aligned,
     )
 
 

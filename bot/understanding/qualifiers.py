@@ -1,5 +1,6 @@
-"""Parts of a question the stored figures cannot honour ("without mirrors", "on linux", "log scale"),
-recognised so the answer names each one as not applied, with the reason, instead of dropping it.
+"""Parts of a question the stored figures cannot honour ("without mirrors", "on linux"), recognised so the
+answer names each one as not applied, with the reason, instead of dropping it; and the chart words the
+answer does honour ("log scale", "linear", "since launch"), cut out the same way and handed to the engine.
 
 `take_qualifiers` cuts the phrases out of the text (so no reader mistakes "linux" for a framework
 name) and returns what it found; `qualifier_notes` turns them into one sentence each, worded for the
@@ -73,6 +74,12 @@ FAMILIES: list[tuple[str, str]] = [
         r"\bper\s+(?:capita|head|person|user|developer|dev|employee|engineer)\b"
         r"|\b(?:normali[sz]ed|adjusted|divided)\s+(?:by|for|to)\s+(?:population|users|developers|size)\b",
     ),
+    (  # aligned timelines: cut before dates are read, so "since launch" is not taken for a period
+        "aligned",
+        r"\b(?:since|from)\s+(?:(?:their|its|each(?:'s)?|the(?:ir)?)\s+)?(?:own\s+)?(?:launch(?:es)?|start|birth|"
+        r"first\s+(?:figures?|months?|release))\b|\b(?:aligned|align(?:ed)?\s+(?:on|by|at)\s+(?:launch|start))\b"
+        r"|\bmonths\s+since\s+launch\b",
+    ),
     (
         "log",
         r"\b(?:(?:on|in|with|using)\s+)?(?:an?\s+)?(?:log(?:arithmic)?|log10|semi-?log)"
@@ -129,9 +136,14 @@ def asked_scale(found: list[Qualifier]) -> str | None:
     return next((q.typed for q in found if q.family in CHART_SCALES), None)
 
 
+def asked_aligned(found: list[Qualifier]) -> bool:
+    """True when the timelines were asked aligned on each project's first month ("since launch", "aligned")."""
+    return any(q.family == "aligned" for q in found)
+
+
 def qualifier_notes(found: list[Qualifier], metric: str | None) -> list[str]:
     """One sentence per qualifier: applied as asked, or not applied and why (for the metric answered)."""
-    return [_note(q, metric) for q in found if q.family not in CHART_SCALES]
+    return [_note(q, metric) for q in found if q.family not in CHART_SCALES and q.family != "aligned"]
 
 
 def _note(q: Qualifier, metric: str | None) -> str:

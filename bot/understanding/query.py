@@ -98,9 +98,11 @@ class Query(BaseModel):
     not_tracked: dict[str, str] = Field(default_factory=dict)
     """Unknown names the catalog knows are another project than the framework they resemble → how they differ."""
     scale: str | None = None
-    """A chart scale asked for, as typed ("log scale"); the answer says whether its chart has it."""
+    """A chart scale asked for, as typed ("log scale", "linear"): it overrides the automatic choice."""
     alert: AlertRule | None = None
     """For intents "alert" and "alert_remove": the rule or the number (see `AlertRule`)."""
+    aligned: bool = False
+    """Timelines aligned on each project's first stored figure ("since launch"): x = months since it."""
 
     def contract_dict(self) -> dict:
         """The shape `fwtrend parse` prints (contract keys first)."""

@@ -113,6 +113,7 @@ def to_query(reading: Reading, cleaned: str, cat: Catalog) -> Query:
         notes=[*reading.notes, *reading.name_notes, *_unused_note(reading, intent)],
         not_tracked=reading.not_tracked if intent not in {"help", "sources", "leaderboard"} else {},
         scale=reading.scale,
+        aligned=reading.aligned,
         unknown=reading.unknown if intent not in {"help", "sources", "leaderboard"} else [],
         suggestions=reading.suggestions if intent not in {"help", "sources", "leaderboard"} else {},
         corrections=reading.corrections,

@@ -47,6 +47,8 @@ class Reading:
     answer says so."""
     scale: str | None = None
     """A chart scale asked for, as typed ("log scale")."""
+    aligned: bool = False
+    """Timelines asked aligned on each project's first figure ("since launch")."""
     unused: list[str] = field(default_factory=list)
     """Words beside a framework name that no part of the reader used."""
     cues: set[str] = field(default_factory=set)

@@ -186,7 +186,7 @@ def test_on_a_disconnect_message_it_opens_a_new_connection_and_answers_there(liv
         time.sleep(0.05)
 
     envelope_id = live.sockets.slash_command(
-        slash_command_body("jax", channel_id="C855", response_url=live.fake.hook_url())
+        slash_command_body("pytorch vs tensorflow", channel_id="C855", response_url=live.fake.hook_url())
     )
     assert_acked_in_time(live.sockets, envelope_id)
     assert live.sockets.wait_ack(envelope_id).connection == new.number

@@ -315,7 +315,7 @@ def blocks_errors(blocks: Any, *, surface: str = "message", at: str = "/blocks")
     limit = MAX_MESSAGE_BLOCKS if surface == "message" else MAX_VIEW_BLOCKS
     if len(blocks) > limit:
         out.append(Problem(f"no more than {limit} items allowed", at))
-    allowed = ByType({k: v for k, v in BLOCKS.items() if k in SURFACES[surface]})
+    allowed = ByType({k: v for k, v in BLOCKS.items() if k in SURFACES[surface]} | _data_blocks(surface))
     seen: set[str] = set()
     for i, block in enumerate(blocks):
         allowed(block, f"{at}/{i}", out)
@@ -324,7 +324,19 @@ def blocks_errors(blocks: Any, *, surface: str = "message", at: str = "/blocks")
             if block_id in seen:
                 out.append(Problem(f"duplicate block_id: {block_id}", f"{at}/{i}/block_id"))
             seen.add(block_id)
+    if surface == "message":
+        from tests.support.block_kit_data_blocks import data_block_counts
+
+        out += data_block_counts(blocks, at)
     return out
+
+
+def _data_blocks(surface: str) -> dict[str, Obj]:
+    """`table` and `data_visualization` (their rules live in `block_kit_data_blocks`, imported late: it
+    builds on the specs above)."""
+    from tests.support.block_kit_data_blocks import DATA_BLOCKS, DATA_SURFACES
+
+    return {k: v for k, v in DATA_BLOCKS.items() if k in DATA_SURFACES[surface]}
 
 
 def message_errors(payload: JsonDict) -> list[Problem]:

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk import WebClient
 
-from tests.support.block_kit_rules import message_errors, refusal, view_errors
+from tests.support.block_kit_rules import Problem, message_errors, refusal, view_errors
 
 JsonDict = dict[str, Any]
 
@@ -216,6 +216,7 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._socket_mode_url: Callable[[], str] | None = None
         self._refusals: list[tuple[str, list[str]]] = []  # (method, Slack's errors); never reset
+        self._classic_teams: set[str] = set()  # workspaces whose Slack refuses table/data_visualization
         _LIVE.add(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -322,6 +323,20 @@ class FakeSlack:
             queue = self._failures.setdefault(method, deque())
             queue.extend(_Failure(error, status, hdrs) for _ in range(times))
 
+    def refuse_data_blocks(self, team_id: str | None = None) -> None:
+        """Make a workspace (default: this fake's) refuse `table` and `data_visualization` blocks with
+        `invalid_blocks`, as a Slack without them would."""
+        with self._lock:
+            self._classic_teams.add(team_id or self.team_id)
+
+    def _team_of(self, method: str, path: str, headers: dict[str, str], params: JsonDict) -> str:
+        if method == "response_url":  # /hooks/commands/T111/1/x
+            parts = path.split("/")
+            return parts[3] if len(parts) > 3 and parts[3].startswith("T") else self.team_id
+        with self._lock:
+            installed = self._installed.get(_token(headers, params))
+        return str((installed or {}).get("team_id") or self.team_id)
+
     def add_oauth_code(
         self,
         code: str,
@@ -364,8 +379,9 @@ class FakeSlack:
         self._socket_mode_url = issue_url
 
     def reset(self) -> None:
-        """Forget calls, failures, channels, users and files (ids keep increasing)."""
+        """Forget calls, failures, channels, users, files and refused blocks (ids keep increasing)."""
         with self._lock:
+            self._classic_teams.clear()
             self._calls.clear()
             self._failures.clear()
             self._channels.clear()
@@ -467,7 +483,7 @@ class FakeSlack:
             return _Reply.error(failure.error, failure.status, failure.headers)
         if method == "upload":
             return self._upload(path[len("/upload/") :], headers, body)
-        refused = self._refuse_invalid_blocks(method, params)
+        refused = self._refuse_invalid_blocks(method, params, self._team_of(method, path, headers, params))
         if refused is not None:
             return refused
         if method == "response_url":
@@ -495,15 +511,25 @@ class FakeSlack:
             return _Reply.error(exc.error)
         return _Reply.json({"ok": True, **extra})
 
-    def _refuse_invalid_blocks(self, method: str, params: JsonDict) -> _Reply | None:
+    def _refuse_invalid_blocks(self, method: str, params: JsonDict, team: str = "") -> _Reply | None:
         """Slack checks every message and view against Block Kit's rules and refuses the whole call."""
         if method in _MESSAGE_METHODS:
-            problems = message_errors({"text": params.get("text"), "blocks": _maybe_json(params.get("blocks"))})
+            blocks = _maybe_json(params.get("blocks"))
+            problems = message_errors({"text": params.get("text"), "blocks": blocks})
             error = "invalid_blocks"
         elif method in _VIEW_METHODS:
+            blocks = (_maybe_json(params.get("view")) or {}).get("blocks")
             problems, error = view_errors(_maybe_json(params.get("view"))), "invalid_arguments"
         else:
             return None
+        with self._lock:
+            classic = team in self._classic_teams
+        if classic and isinstance(blocks, list):
+            problems += [
+                Problem(f"unsupported type: {b['type']}", f"/blocks/{i}/type")
+                for i, b in enumerate(blocks)
+                if isinstance(b, dict) and b.get("type") in ("table", "data_visualization")
+            ]
         if not problems:
             return None
         body = refusal(problems, error)

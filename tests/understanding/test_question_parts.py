@@ -221,21 +221,33 @@ def test_a_qualifier_is_not_mistaken_for_a_framework_name():
 
 
 # -- scales ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("typed", ["log scale", "on a log scale", "logarithmic"])
-def test_a_log_scale_on_a_linear_chart_is_named_as_not_applied(seeded_store, typed):
-    answer = answer_text(seeded_store, f"pytorch vs flax downloads {typed}", today=TODAY)
-    assert not use_log_scale(answer.chart)
-    assert any(n.startswith(f"I didn't apply “{typed}”") and "this chart is linear" in n for n in answer.notes)
+@pytest.mark.parametrize("typed", ["log scale", "on a log scale", "logarithmic", "log"])
+def test_a_requested_log_scale_overrides_the_automatic_linear_choice(seeded_store, typed):
+    plain = answer_text(seeded_store, "pytorch vs tensorflow stars", today=TODAY)
+    assert not use_log_scale(plain.chart)  # 1.9× apart: linear on its own
+    asked = answer_text(seeded_store, f"pytorch vs tensorflow stars {typed}", today=TODAY)
+    assert use_log_scale(asked.chart, asked.query.scale)
+    assert any(n.startswith(f"“{typed}”: the chart is on a log scale, as asked") for n in asked.notes), asked.notes
 
 
-def test_a_scale_the_chart_has_anyway_is_said_to_be_there(seeded_store):
-    log = answer_text(seeded_store, "pytorch vs mxnet downloads log scale", today=TODAY)
-    assert use_log_scale(log.chart)
-    assert any(n.startswith("“log scale”: the chart is on a log scale") for n in log.notes)
-    linear = answer_text(seeded_store, "pytorch vs mxnet downloads linear scale", today=TODAY)
-    assert any(n.startswith("I didn't apply “linear scale”") for n in linear.notes)
-    flat = answer_text(seeded_store, "pytorch vs flax downloads linear scale", today=TODAY)
-    assert "“linear scale”: the chart is linear." in flat.notes
+@pytest.mark.parametrize("typed", ["linear", "linear scale", "on a linear axis"])
+def test_a_requested_linear_scale_overrides_the_automatic_log_choice(seeded_store, typed):
+    asked = answer_text(seeded_store, f"pytorch vs mxnet downloads {typed}", today=TODAY)
+    assert not use_log_scale(asked.chart, asked.query.scale)
+    note = next(n for n in asked.notes if n.startswith(f"“{typed}”"))
+    assert "the chart is linear, as asked" in note and "144× apart" in note
+    assert not any("on a log scale" in n for n in asked.notes)
+
+
+def test_a_linear_scale_asked_of_a_chart_linear_anyway_is_said_plainly(seeded_store):
+    flat = answer_text(seeded_store, "pytorch vs tensorflow stars linear scale", today=TODAY)
+    assert "“linear scale”: the chart is linear, as asked." in flat.notes
+
+
+def test_a_scale_asked_of_an_answer_without_a_chart_is_named_as_not_applied(seeded_store):
+    answer = answer_text(seeded_store, "pytorch languages log scale", today=TODAY)
+    assert answer.chart is None
+    assert any(n.startswith("I didn't apply “log scale”: this answer has no chart of figures") for n in answer.notes)
 
 
 # -- dates and words nothing used ------------------------------------------------------------------

@@ -29,6 +29,8 @@ from bot.catalog import catalog
 from bot.metrics import BUTTON_METRICS, METRICS
 from bot.render.table import answer_rows, legend, monospace
 from bot.slack.blocks.layout import body_sections, code_sections, pack, split_text
+from bot.slack.blocks.native_chart import answer_chart
+from bot.slack.blocks.table import answer_table
 from bot.understanding.periods import add_months
 from bot.understanding.query import MAX_ENCODED, Query, encode_query
 
@@ -142,14 +144,25 @@ def render_blocks(
     chart_file_id: str | None = None,
     private: bool = False,
     today: date | None = None,
+    native: bool = True,
 ) -> dict[str, Any]:
-    """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart."""
+    """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart.
+
+    `native`: the figures in a `table` block and the chart in a `data_visualization` block where they fit;
+    False gives the classic message (monospace table, chart only as an uploaded PNG) for workspaces that
+    refuse the newer blocks."""
     today = today or date.today()
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title or "fwtrend", MAX_HEADER)))]
+    blocks: list[Block | dict[str, Any]] = [
+        HeaderBlock(text=PlainTextObject(text=clip(answer.title or "fwtrend", MAX_HEADER)))
+    ]
     blocks += [_section(text) for text in split_text(escape(answer.headline))]
     rows = answer_rows(answer)
-    if rows:
+    table = answer_table(answer) if native else None
+    if table is not None:
+        blocks.append(table)
+    elif rows:
         blocks += [_section(text) for text in code_sections(monospace(rows))]
+    if rows:
         marks = legend(answer)
         if marks:
             blocks.append(ContextBlock(elements=[PlainTextObject(text=clip(" · ".join(marks), MAX_SECTION))]))
@@ -157,7 +170,10 @@ def render_blocks(
         [escape(line) for line in answer.lines], max_sections=MAX_BODY_SECTIONS, more=terminal_hint(answer.query)
     )
     blocks += [_section(text) for text in body]
-    if chart_file_id:
+    native_chart = answer_chart(answer) if native else None
+    if native_chart is not None:
+        blocks.append(native_chart)
+    elif chart_file_id:
         chart = answer.chart
         alt = f"Chart of {chart.label} for {answer.title}" if chart else answer.title
         blocks.append(ImageBlock(slack_file={"id": chart_file_id}, alt_text=clip(alt, 2000)))
@@ -178,7 +194,7 @@ def render_blocks(
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)
-    payload = [b.to_dict() for b in blocks[:MAX_BLOCKS]]
+    payload = [b if isinstance(b, dict) else b.to_dict() for b in blocks[:MAX_BLOCKS]]
     return {"text": fallback_text(answer), "blocks": payload}
 
 
