@@ -19,7 +19,7 @@ from bot.understanding.names import PROJECT_TOKEN, Ref, find_refs, name_notes, s
 from bot.understanding.normalise import cut, normalise, normalise_period_words
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
-from bot.understanding.projects import fills_its_slot, project_reading
+from bot.understanding.projects import fills_its_slot, is_project_name, project_reading
 from bot.understanding.qualifiers import (
     asked_scale,
     grain_notes,
@@ -89,9 +89,7 @@ def _take_names(reading: Reading, t: str, cat: Catalog, refs: list[Ref]) -> None
         tokens = [w for w in re.split(r"[\s,]+", segment) if w]
         for i, token in enumerate(tokens):
             # A project named by its slug, package or URL is read wherever it stands.
-            project, _ = (
-                project_reading(token, refs, cat, reading.metric) if token.startswith(PROJECT_TOKEN) else (None, None)
-            )
+            project = project_reading(token, refs, cat, reading.metric)[0] if token.startswith(PROJECT_TOKEN) else None
             if project:
                 ref = refs[int(token.removeprefix(PROJECT_TOKEN))]
                 reading.mentions.append(Mention(position + i, project, ref.typed))
@@ -126,10 +124,14 @@ def _collect_unknown(
             continue
         name = " ".join(words)
         slot = fills_its_slot(tokens, name) or not named_elsewhere
-        project, note = project_reading(name, refs, cat, reading.metric) if slot else (None, None)
+        project, note, options = project_reading(name, refs, cat, reading.metric) if slot else (None, None, ())
         if project:
             reading.mentions.append(Mention(position, project, name))
             reading.notes += [note] if note else []
+        elif options:  # a name several projects answer to: `clarify` asks which
+            reading.mentions.append(Mention(position, None, name, options=options))
+        elif not slot and any(is_project_name(w, cat) for w in words):
+            reading.unused += words  # "pytorch stars, rich please": words, not an unknown project
         else:
             add_unknown(reading.unknown, short_name(name))
     reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}

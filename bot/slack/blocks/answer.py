@@ -144,6 +144,10 @@ def render_blocks(
     today: date | None = None,
 ) -> dict[str, Any]:
     """The message payload: {"text": fallback, "blocks": [...]}. `chart_file_id` embeds an uploaded chart."""
+    from bot.slack.blocks.clarify import is_question, question_blocks  # it builds on this module
+
+    if is_question(answer):  # "which one?": one button per reading, labelled so readings differ
+        return question_blocks(answer)
     today = today or date.today()
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title or "fwtrend", MAX_HEADER)))]
     blocks += [_section(text) for text in split_text(escape(answer.headline))]

@@ -1,0 +1,140 @@
+"""Names that several bundled projects answer to ("acme": the PyPI package and DeepMind's Acme) are
+asked about, one reading each, never guessed; a registry prefix, a slug or the metric asked for settles
+them; each reading's hint reads back as that reading alone."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bot.cli import main
+from bot.understanding.grammar import parse, query_text
+from bot.understanding.reader import understand
+
+TODAY = date(2026, 11, 25)
+
+# Every kind of shared name in the bundled data: a PyPI package and another project's display name
+# (acme, arrow, lit, prophet), a PyPI package and another project's repository (datasets,
+# recommenders, catalyst, dbt-core), a PyPI package and a GitHub-only repository no source links to it.
+SHARED = [
+    ("acme", ["dm-acme", "acme"]),
+    ("arrow", ["pyarrow", "arrow"]),
+    ("lit", ["lit-nlp", "lit"]),
+    ("prophet", ["fbprophet", "prophet"]),
+    ("datasets", ["datasets", "tensorflow-datasets"]),
+    ("alembic", ["alembic", "sqlalchemy/alembic"]),
+    ("recommenders", ["recommenders", "tensorflow-recommenders"]),
+    ("catalyst", ["catalyst", "enigma-catalyst"]),
+    ("dbt-core", ["dbt-core", "dbt"]),
+    ("fastapi", ["fastapi", "tiangolo/fastapi"]),
+    ("uvloop", ["uvloop", "magicstack/uvloop"]),
+]
+
+
+@pytest.mark.parametrize(("name", "readings"), SHARED)
+def test_a_name_several_bundled_projects_answer_to_gets_a_question_with_one_reading_each(name, readings):
+    for text in (name, f"how is {name} doing"):
+        query = understand(text, today=TODAY)
+        assert query.intent == "clarify" and f"“{name}”" in query.question
+        assert [a.frameworks for a in query.alternatives] == [[r] for r in readings]
+        assert all(a.intent == "profile" for a in query.alternatives)
+
+
+@pytest.mark.parametrize(("name", "readings"), SHARED)
+def test_each_reading_offered_reads_back_from_its_hint_as_that_project_alone(name, readings):
+    for alternative in understand(name, today=TODAY).alternatives:
+        hint = query_text(alternative)
+        assert understand(hint, today=TODAY).frameworks == alternative.frameworks, hint
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pypi:acme", "acme"),
+        ("deepmind/acme", "dm-acme"),
+        ("pypi:arrow", "arrow"),
+        ("apache/arrow", "pyarrow"),
+        ("pypi:lit", "lit"),
+        ("pypi:prophet", "prophet"),
+        ("https://pypi.org/project/acme/", "acme"),
+        ("tensorflow/datasets", "tensorflow-datasets"),
+        ("pypi:datasets", "datasets"),
+    ],
+)
+def test_a_registry_prefix_or_slug_names_one_reading_never_the_other(text, expected):
+    query = understand(text, today=TODAY)
+    assert query.intent == "profile" and query.frameworks == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "other"),
+    [
+        ("acme stars", "dm-acme", "pypi:acme"),
+        ("lit stars", "lit-nlp", "pypi:lit"),
+        ("arrow forks", "pyarrow", "pypi:arrow"),
+        ("fastapi stars", "tiangolo/fastapi", "pypi:fastapi"),
+        ("uvloop downloads", "uvloop", "MagicStack/uvloop"),
+    ],
+)
+def test_a_metric_only_one_reading_has_settles_a_shared_name_and_the_answer_says_so(text, expected, other):
+    query = understand(text, today=TODAY)
+    assert query.frameworks == [expected]
+    assert any(f"`{other}`" in note and "no source links" in note for note in query.notes)
+
+
+@pytest.mark.parametrize("text", ["acme downloads", "datasets stars", "hub stars"])
+def test_a_metric_both_readings_have_still_asks(text):
+    query = understand(text, today=TODAY)
+    assert query.intent == "clarify" and len(query.alternatives) == 2
+    assert all(a.metric == query.metric for a in query.alternatives)
+
+
+def test_a_shared_name_beside_other_names_keeps_them_in_each_reading_in_text_order():
+    query = understand("pytorch vs arrow vs polars", today=TODAY)
+    readings = [a.frameworks for a in query.alternatives]
+    assert readings == [["pytorch", "pyarrow", "polars"], ["pytorch", "arrow", "polars"]]
+    assert all(a.intent == "compare" for a in query.alternatives)
+
+
+def test_two_shared_names_in_one_comparison_offer_each_combination_same_kind_first():
+    query = understand("django vs flask", today=TODAY)
+    assert [a.frameworks for a in query.alternatives] == [
+        ["django", "flask"],
+        ["django/django", "pallets/flask"],
+        ["django", "pallets/flask"],
+        ["django/django", "flask"],
+    ]
+    assert "“django” and “flask”" in query.question
+
+
+def test_the_slash_grammar_leaves_a_shared_name_unread_with_both_readings_named():
+    query = parse("acme", today=TODAY)
+    assert query.frameworks == [] and query.unknown == ["acme"]
+    assert "`deepmind/acme`" in query.not_tracked["acme"] and "`pypi:acme`" in query.not_tracked["acme"]
+
+
+def test_parse_of_a_shared_name_keeps_the_contract_and_lists_each_reading_with_its_projects(capsys):
+    assert main(["parse", "arrow vs pytorch"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"intent", "frameworks", "metric", "since", "until"} <= out.keys()
+    assert out["intent"] == "clarify" and out["frameworks"] == ["pytorch"]
+    first, second = ([p for p in a["projects"] if p["id"] != "pytorch"] for a in out["alternatives"])
+    shown = [(p["id"], p["name"], p["pypi"], p["github"]) for p in first]
+    assert shown == [("pyarrow", "Arrow", "pyarrow", "apache/arrow")]
+    assert second == [{"id": "arrow", "name": "arrow", "pypi": "arrow"}]
+
+
+def test_fwtrend_ask_lists_the_readings_of_a_shared_name_and_what_to_type_for_each(capsys):
+    assert main(["ask", "how is prophet doing"]) == 0
+    out = capsys.readouterr().out
+    assert "Which “prophet”?" in out
+    assert "facebook/prophet" in out and "fbprophet" in out and "the PyPI package prophet" in out
+    assert 'fwtrend ask "fbprophet"' in out and 'fwtrend ask "pypi:prophet"' in out
+    assert "PyPI downloads" not in out  # a question, not an answer picked silently
+
+
+def test_a_name_one_project_holds_is_read_at_once_without_a_question():
+    for text in ("polars", "xgboost vs lightgbm", "pypi:django vs pytorch"):
+        assert understand(text, today=TODAY).intent in {"profile", "compare"}
