@@ -138,3 +138,13 @@ def test_fwtrend_ask_lists_the_readings_of_a_shared_name_and_what_to_type_for_ea
 def test_a_name_one_project_holds_is_read_at_once_without_a_question():
     for text in ("polars", "xgboost vs lightgbm", "pypi:django vs pytorch"):
         assert understand(text, today=TODAY).intent in {"profile", "compare"}
+
+
+@pytest.mark.parametrize(
+    ("name", "picks"), [("acme", ("deepmind/acme", "pypi:acme")), ("lit", ("PAIR-code/lit", "pypi:lit"))]
+)
+def test_tracking_a_shared_name_names_both_readings_and_tracks_neither(name, picks):
+    query = understand(f"track {name}", today=TODAY)
+    assert query.intent == "track" and query.frameworks == [] and query.unknown == [name]
+    assert all(f"`{p}`" in query.not_tracked[name] for p in picks)
+    assert understand(f"track {picks[1]}", today=TODAY).frameworks == [picks[1].removeprefix("pypi:")]
