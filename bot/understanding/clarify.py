@@ -17,7 +17,7 @@ def ask_when_ambiguous(query: Query, reading: Reading, cat: Catalog) -> Query:
     """Turn a reading with a two-way name into a clarifying question with both readings as buttons."""
     several = [m for m in reading.mentions if m.options and not set(m.options) <= set(cat.frameworks)]
     if several:  # bundled projects that share a name ("acme", "datasets", "fastapi")
-        return _clarify(query, _project_question(several, cat), _project_alternatives(query, reading, several))
+        return _clarify(query, project_question(several, cat), _project_alternatives(query, reading, several))
     for mention in reading.mentions:
         if mention.options:
             alternatives = [_with_framework(query, mention, fid) for fid in mention.options]
@@ -41,7 +41,8 @@ MAX_READINGS = 5
 """The most readings offered as buttons (Slack shows five side by side)."""
 
 
-def _project_question(several: list[Mention], cat: Catalog) -> str:
+def project_question(several: list[Mention], cat: Catalog) -> str:
+    """ "Which “acme”? Acme (deepmind/acme, PyPI `dm-acme`), or the PyPI package `acme`?" """
     if len(several) == 1:
         m = several[0]
         listed = ", or ".join(describe(ProjectReading(p, _how(m, p, cat)), cat) for p in m.options)

@@ -8,12 +8,14 @@ follow-up → answer → remember) is `bot.answering.conversation`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from bot.catalog import Catalog, catalog
-from bot.understanding.clarify import settle
+from bot.understanding.clarify import MAX_READINGS, project_question, settle
 from bot.understanding.english import read
 from bot.understanding.intent import ANSWERABLE
+from bot.understanding.project_readings import readings_of
 from bot.understanding.query import Query
 from bot.understanding.reading import Mention, Reading
 
@@ -42,6 +44,29 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     if previous.intent not in ANSWERABLE:
         return None
     reading = read(text, today, cat)
+    shared = [m for m in reading.mentions if m.options and not set(m.options) <= set(cat.frameworks)]
+    if not shared:
+        return _followup(reading, text, previous, today, cat)
+    # "what about acme?" where two bundled projects answer to "acme": the follow-up for each reading,
+    # offered as a question (a reply that is no follow-up under some reading is read as a new question).
+    first = shared[0]
+    settled, note = readings_of(first.typed, cat, reading.metric or previous.metric)
+    if len(settled) == 1:  # "what about acme?" after a question about stars: only one "acme" has stars
+        mentions = [Mention(m.position, settled[0].project, m.typed) if m is first else m for m in reading.mentions]
+        reading = replace(reading, mentions=mentions, notes=[*reading.notes, *([note] if note else [])])
+        return _followup(reading, text, previous, today, cat)
+    readings = [
+        _followup(replace(reading, mentions=[Mention(m.position, o, m.typed) if m is first else m
+                                              for m in reading.mentions]), text, previous, today, cat)
+        for o in first.options[:MAX_READINGS]
+    ]  # fmt: skip
+    if any(r is None for r in readings):
+        return None
+    update = {"intent": "clarify", "question": project_question([first], cat), "alternatives": readings}
+    return previous.model_copy(update={**update, "followup": True, "text": text})
+
+
+def _followup(reading: Reading, text: str, previous: Query, today: date, cat: Catalog) -> Query | None:
     t = reading.text
     if not t or reading.cues & {"help", "sources", "subscribe", "unsubscribe", "subscriptions"}:
         return None

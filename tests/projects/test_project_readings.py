@@ -148,3 +148,21 @@ def test_tracking_a_shared_name_names_both_readings_and_tracks_neither(name, pic
     assert query.intent == "track" and query.frameworks == [] and query.unknown == [name]
     assert all(f"`{p}`" in query.not_tracked[name] for p in picks)
     assert understand(f"track {picks[1]}", today=TODAY).frameworks == [picks[1].removeprefix("pypi:")]
+
+
+def test_a_shared_name_in_a_thread_follow_up_is_asked_about_keeping_the_earlier_question():
+    earlier = understand("pytorch vs jax stars since 2022", today=TODAY)
+    query = understand("and datasets?", today=TODAY, context=earlier)
+    assert query.intent == "clarify" and "“datasets”" in query.question
+    assert [a.frameworks for a in query.alternatives] == [
+        ["pytorch", "jax", "datasets"],
+        ["pytorch", "jax", "tensorflow-datasets"],
+    ]
+    assert all((a.metric, a.since) == ("github_stars", earlier.since) for a in query.alternatives)
+
+
+def test_the_earlier_questions_metric_settles_a_shared_name_in_a_follow_up_and_says_so():
+    earlier = understand("pytorch vs jax stars", today=TODAY)
+    query = understand("what about lit?", today=TODAY, context=earlier)
+    assert query.frameworks == ["pytorch", "jax", "lit-nlp"] and query.metric == "github_stars"
+    assert any("`pypi:lit`" in note for note in query.notes)

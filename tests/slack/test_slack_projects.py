@@ -92,3 +92,23 @@ def test_a_shared_name_in_a_slash_command_is_asked_privately_and_a_click_answers
     assert reply.params["replace_original"] is True
     header = next(b for b in reply.params["blocks"] if b["type"] == "header")["text"]["text"]
     assert header == "arrow vs polars"
+
+
+def test_a_shared_name_in_a_thread_follow_up_is_asked_and_the_click_answers_the_follow_up(bot: Bot):
+    bot.event(app_mention_event("pytorch vs jax stars", channel="C940", ts="1.940"))
+    bot.answered()
+    bot.fake.reset()
+    bot.event({**app_mention_event("and datasets?", channel="C940", ts="1.941"), "thread_ts": "1.940"})
+    (question,) = bot.fake.wait_for("chat.postMessage")
+    assert question.params["thread_ts"] == "1.940"
+    buttons = _buttons(question.params["blocks"])
+    assert set(buttons) == {"pytorch vs jax vs pypi:datasets stars", "pytorch vs jax vs tensorflow-datasets stars"}
+    chosen = buttons["pytorch vs jax vs tensorflow-datasets stars"]
+    bot.settle(0.2)
+    bot.fake.reset()
+
+    bot.click(chosen["action_id"], chosen["value"], channel_id="C940", message_ts="1.942", thread_ts="1.940")
+    bot.answered()
+    update = bot.fake.calls("chat.update")[0]
+    header = next(b for b in update.params["blocks"] if b["type"] == "header")["text"]["text"]
+    assert header == "PyTorch vs JAX vs TensorFlow Datasets" and "GitHub stars" in update.params["text"]
