@@ -166,3 +166,28 @@ def test_the_earlier_questions_metric_settles_a_shared_name_in_a_follow_up_and_s
     query = understand("what about lit?", today=TODAY, context=earlier)
     assert query.frameworks == ["pytorch", "jax", "lit-nlp"] and query.metric == "github_stars"
     assert any("`pypi:lit`" in note for note in query.notes)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("add polars", ["pytorch", "jax", "polars"]),
+        ("include xgboost", ["pytorch", "jax", "xgboost"]),
+        ("add polars and keras", ["pytorch", "jax", "polars", "keras"]),
+        ("without jax, add polars", ["pytorch", "polars"]),
+        ("replace jax with polars", ["pytorch", "polars"]),
+        ("polars instead of jax", ["pytorch", "polars"]),
+        ("also black", ["pytorch", "jax", "black"]),
+        ("add acme", ["pytorch", "jax", "dm-acme"]),  # stars: only DeepMind's Acme has them
+        ("jax instead of pytorch", ["jax"]),
+    ],
+)
+def test_a_thread_edit_naming_a_bundled_project_edits_the_list_with_it(reply, expected):
+    earlier = understand("pytorch vs jax stars", today=TODAY)
+    query = understand(reply, today=TODAY, context=earlier)
+    assert query.frameworks == expected and query.unknown == [] and query.metric == "github_stars"
+
+
+def test_a_package_word_among_other_words_of_a_thread_reply_is_not_read_as_the_package():
+    earlier = understand("pytorch vs jax stars", today=TODAY)
+    assert "rich" not in understand("what about rich detail?", today=TODAY, context=earlier).frameworks
