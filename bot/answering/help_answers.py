@@ -7,6 +7,7 @@ from bot.answering.model import Answer
 from bot.catalog import catalog
 from bot.metrics import METRICS
 from bot.understanding.grammar import Query, query_text
+from bot.understanding.project_readings import describe_project
 
 HELP_LINES = [
     "*Compare*: `/fwtrend pytorch vs tensorflow` · `/fwtrend jax, flax and pytorch stars since 2020`",
@@ -33,6 +34,9 @@ def clarify_reading(query: Query) -> Answer:
 
 def _describe(query: Query) -> str:
     cat = catalog()
+    if any(f not in cat.frameworks for f in query.frameworks):
+        # Bundled projects that share a name: say which each is and what to type to ask for it.
+        return f"`{query_text(query)}`: " + " vs ".join(describe_project(f, cat) for f in query.frameworks)
     names = " vs ".join(cat[f].name for f in query.frameworks if f in cat.frameworks)
     metric = METRICS[query.metric].label if query.metric in METRICS else ""
     if query.intent == "leaderboard":

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from bot.catalog import catalog
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import MissingSetting
+from bot.store.watch_list import TERMINAL_TEAM, watched
 
 
 def parse_now(text: str) -> datetime:
@@ -60,7 +61,8 @@ def cmd_digest(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
         if None in ids:
             print(f"fwtrend digest: unknown framework in {args.frameworks!r}", file=sys.stderr)
             return 2
-        digest = compose(store, [i for i in ids if i], args.cadence, now.date())
+        tracked = [w.project for w in watched(store, TERMINAL_TEAM)]  # the terminal's own watch list
+        digest = compose(store, [i for i in ids if i], args.cadence, now.date(), tracked=tracked)
         out.write(render_text(digest))
         if args.chart:
             from bot.render.chart import write_chart

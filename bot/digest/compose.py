@@ -18,6 +18,7 @@ from bot.answering.compare import compare
 from bot.answering.model import Comparison, Point
 from bot.answering.series import load_points
 from bot.catalog import catalog
+from bot.digest.tracked import TrackedProject, tracked_projects
 from bot.metrics import METRICS, Metric
 from bot.store.connection import Store
 from bot.store.observations import sources_by_id
@@ -90,6 +91,8 @@ class Digest:
     crossovers: list[str] = field(default_factory=list)
     freshness: list[SourceFreshness] = field(default_factory=list)
     chart: Comparison | None = None
+    tracked: list[TrackedProject] = field(default_factory=list)
+    """The workspace's tracked projects with their stored headline figures (`bot.digest.tracked`)."""
 
     @property
     def period_word(self) -> str:
@@ -207,8 +210,17 @@ def freshness(store: Store, latest: dict[tuple[str, str], Point], today: date) -
 
 
 # -- the digest -----------------------------------------------------------------------------------------
-def compose(store: Store, frameworks: list[str], cadence: str, end: date, *, chart: bool = True) -> Digest:
-    """The digest of the period that ends on `end` (a local date), for these frameworks."""
+def compose(
+    store: Store,
+    frameworks: list[str],
+    cadence: str,
+    end: date,
+    *,
+    chart: bool = True,
+    tracked: list[str] | None = None,
+) -> Digest:
+    """The digest of the period that ends on `end` (a local date), for these frameworks, naming the
+    `tracked` projects (the workspace's watch list, catalog ids) with their headline figures."""
     cat = catalog()
     period = timedelta(days=7 if cadence == "weekly" else 1)
     start = end - period
@@ -242,6 +254,7 @@ def compose(store: Store, frameworks: list[str], cadence: str, end: date, *, cha
         _order_changes(digest, metric, before, after)
     digest.metrics.sort(key=lambda m: -m.strength)
     digest.freshness = freshness(store, latest, end)
+    digest.tracked = tracked_projects(store, [p for p in tracked or [] if p not in frameworks], end)
     if chart and not digest.quiet:
         digest.chart = _chart(store, digest)
     return digest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot import format as fmt
 from bot.digest.compose import MAX_METRIC_LINES, Digest, MetricMoves, Move
+from bot.digest.tracked import tracked_lines
 from bot.render.chart import render_comparison
 
 MAX_MOVERS = 3
@@ -108,10 +109,14 @@ def render_chart(digest: Digest) -> bytes | None:
     return render_comparison(digest.chart, title=chart_title(digest), sources=names)
 
 
+TRACKED_HEADING = "Tracked projects"
+
+
 def render_text(digest: Digest) -> str:
     """The digest as a person reads it in a terminal (`fwtrend digest --dry-run`)."""
+    tracked = [f"{TRACKED_HEADING}", *(f"  • {line}" for line in tracked_lines(digest.tracked))]
     if digest.quiet:
-        return quiet_line(digest) + "\n"
+        return "\n".join([quiet_line(digest), *(tracked if digest.tracked else [])]) + "\n"
     out = [f"{title(digest)} — {period_text(digest)}", ""]
     movers = digest.movers[:MAX_METRIC_LINES]
     if movers:
@@ -123,6 +128,8 @@ def render_text(digest: Digest) -> str:
     if events:
         out.append("Milestones and crossovers")
         out += [f"  • {e}" for e in events]
+    if digest.tracked:
+        out += tracked
     if digest.chart is not None:
         out.append(f"Chart: {digest.chart.label}, {digest.chart.period_label}")
     out.append(freshness_line(digest))

@@ -45,6 +45,7 @@ from bot.slack.errors import error_code
 from bot.slack.pacing import POST_INTERVAL, Pacer
 from bot.store.connection import Store
 from bot.store.digests import Clock, SchedulerLock, claim, mark, post_row, record_skip
+from bot.store.watch_list import watched
 
 log = logging.getLogger("fwtrend.digest")
 
@@ -192,11 +193,17 @@ def _print(store: Store, sub: Subscription, decision: Decision, out: TextIO, rep
         print(f"── {_where(sub)} · {decision.slot.key}: would skip (due {due}, {late} late)", file=out)
         report.outcomes.append(Outcome(sub.key, decision.slot.key, "skipped"))
         return
-    digest = compose(store, sub.frameworks, sub.schedule.cadence, decision.slot.local_date)
+    digest = _compose(store, sub, decision)
     print(f"── {_where(sub)} · {decision.slot.key} · due {due}", file=out)
     out.write(render_text(digest))
     print(file=out)
     report.outcomes.append(Outcome(sub.key, decision.slot.key, "printed"))
+
+
+def _compose(store: Store, sub: Subscription, decision: Decision) -> Digest:
+    """The subscription's digest for this slot, naming its workspace's tracked projects."""
+    tracked = [w.project for w in watched(store, sub.team_id)]
+    return compose(store, sub.frameworks, sub.schedule.cadence, decision.slot.local_date, tracked=tracked)
 
 
 def _hours(delta: timedelta) -> str:
@@ -231,7 +238,7 @@ def _post(
         return  # another run has it, or had it
     try:
         client = client_for_team(sub.enterprise_id or None, sub.team_id)
-        digest = compose(store, sub.frameworks, sub.schedule.cadence, decision.slot.local_date)
+        digest = _compose(store, sub, decision)
         payload = render_blocks(digest)
         png = render_chart(digest)
     except Exception as exc:  # nothing was sent: leave it retryable and keep going with other channels

@@ -19,7 +19,7 @@ from bot.understanding.names import PROJECT_TOKEN, Ref, find_refs, name_notes, s
 from bot.understanding.normalise import cut, normalise, normalise_period_words
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import english_period, read_dates
-from bot.understanding.projects import fills_its_slot, project_reading
+from bot.understanding.projects import fills_its_slot, is_project_name, project_reading
 from bot.understanding.qualifiers import (
     asked_aligned,
     asked_scale,
@@ -87,13 +87,12 @@ def _take_names(reading: Reading, t: str, cat: Catalog, refs: list[Ref]) -> None
     position = 0
     segments = [s for s in SEPARATORS.split(t) if s and s.strip()]
     leftovers_by_segment: list[tuple[int, list[str], list[str]]] = []
+    wordy: list[bool] = []  # per segment: a name among other words ("white chart of pytorch")
     for segment in segments:
         tokens = [w for w in re.split(r"[\s,]+", segment) if w]
         for i, token in enumerate(tokens):
             # A project named by its slug, package or URL is read wherever it stands.
-            project, _ = (
-                project_reading(token, refs, cat, reading.metric) if token.startswith(PROJECT_TOKEN) else (None, None)
-            )
+            project = project_reading(token, refs, cat, reading.metric)[0] if token.startswith(PROJECT_TOKEN) else None
             if project:
                 ref = refs[int(token.removeprefix(PROJECT_TOKEN))]
                 reading.mentions.append(Mention(position + i, project, ref.typed))
@@ -103,9 +102,10 @@ def _take_names(reading: Reading, t: str, cat: Catalog, refs: list[Ref]) -> None
         if mentions or "-" in tokens:
             reading.segments_with_names += 1
         leftovers_by_segment.append((position, [] if mentions else leftover, tokens))
+        wordy.append(bool(mentions) and bool(leftover))
         reading.unused += leftover if mentions else []
         position += len(tokens) + 1
-    _collect_unknown(reading, leftovers_by_segment, cat, refs, list_shaped=len(segments) >= 2)
+    _collect_unknown(reading, leftovers_by_segment, cat, refs, list_shaped=len(segments) >= 2, wordy=wordy)
     reading.mentions.sort(key=lambda m: m.position)
 
 
@@ -116,6 +116,7 @@ def _collect_unknown(
     refs: list[Ref],
     *,
     list_shaped: bool,
+    wordy: list[bool],
 ) -> None:
     """Unrecognised words count as unknown names only where a name belongs: a slot in a list, or
     anywhere when no framework was found at all. Elsewhere they are just words. There a bundled
@@ -123,15 +124,29 @@ def _collect_unknown(
     if reading.mentions and not list_shaped:
         return
     named_elsewhere = bool(reading.mentions)
-    for position, words, tokens in leftovers:
+    for k, (position, words, tokens) in enumerate(leftovers):
         if not words:
             continue
         name = " ".join(words)
         slot = fills_its_slot(tokens, name) or not named_elsewhere
-        project, note = project_reading(name, refs, cat, reading.metric) if slot else (None, None)
+        if slot and named_elsewhere and _beside_a_phrase(k, wordy) and is_project_name(name, cat):
+            # "black and white chart of pytorch": "and" joins two words, not two names.
+            reading.unused += words
+            continue
+        project, note, options = project_reading(name, refs, cat, reading.metric) if slot else (None, None, ())
         if project:
             reading.mentions.append(Mention(position, project, name))
             reading.notes += [note] if note else []
+        elif options:  # a name several projects answer to: `clarify` asks which
+            reading.mentions.append(Mention(position, None, name, options=options))
+        elif not slot and any(is_project_name(w, cat) for w in words):
+            reading.unused += words  # "pytorch stars, rich please": words, not an unknown project
         else:
             add_unknown(reading.unknown, short_name(name))
     reading.suggestions = {name: options for name in reading.unknown if (options := suggest(name, cat))}
+
+
+def _beside_a_phrase(k: int, wordy: list[bool]) -> bool:
+    """Whether a segment next to segment k holds a name among other words: then k is part of a phrase
+    ("black and white chart of pytorch"), not a list of names ("black and ruff vs pytorch")."""
+    return any(0 <= j < len(wordy) and wordy[j] for j in (k - 1, k + 1))

@@ -8,12 +8,15 @@ follow-up → answer → remember) is `bot.answering.conversation`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from bot.catalog import Catalog, catalog
-from bot.understanding.clarify import settle
+from bot.understanding.clarify import MAX_READINGS, project_question, settle
 from bot.understanding.english import read
 from bot.understanding.intent import ANSWERABLE
+from bot.understanding.project_readings import readings_of
+from bot.understanding.projects import project_reading
 from bot.understanding.query import Query
 from bot.understanding.reading import Mention, Reading
 
@@ -42,6 +45,31 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     if previous.intent not in ANSWERABLE:
         return None
     reading = read(text, today, cat)
+    if LEAD_IN.search(reading.text) or INSTEAD.search(reading.text):
+        reading = _edit_names(reading, cat, reading.metric or previous.metric)
+    shared = [m for m in reading.mentions if m.options and not set(m.options) <= set(cat.frameworks)]
+    if not shared:
+        return _followup(reading, text, previous, today, cat)
+    # "what about acme?" where two bundled projects answer to "acme": the follow-up for each reading,
+    # offered as a question (a reply that is no follow-up under some reading is read as a new question).
+    first = shared[0]
+    settled, note = readings_of(first.typed, cat, reading.metric or previous.metric)
+    if len(settled) == 1:  # "what about acme?" after a question about stars: only one "acme" has stars
+        mentions = [Mention(m.position, settled[0].project, m.typed) if m is first else m for m in reading.mentions]
+        reading = replace(reading, mentions=mentions, notes=[*reading.notes, *([note] if note else [])])
+        return _followup(reading, text, previous, today, cat)
+    readings = [
+        _followup(replace(reading, mentions=[Mention(m.position, o, m.typed) if m is first else m
+                                              for m in reading.mentions]), text, previous, today, cat)
+        for o in first.options[:MAX_READINGS]
+    ]  # fmt: skip
+    if any(r is None for r in readings):
+        return None
+    update = {"intent": "clarify", "question": project_question([first], cat), "alternatives": readings}
+    return previous.model_copy(update={**update, "followup": True, "text": text})
+
+
+def _followup(reading: Reading, text: str, previous: Query, today: date, cat: Catalog) -> Query | None:
     t = reading.text
     if not t or reading.cues & {"help", "sources", "subscribe", "unsubscribe", "subscriptions"}:
         return None
@@ -79,6 +107,39 @@ def apply_followup(text: str, previous: Query, today: date, *, cat: Catalog | No
     return settle(previous.model_copy(update=update))
 
 
+EDIT_WORDS = frozenset({"add", "include", "plus", "with", "and", "also", "replace", "swap", "instead", "of", "about"})
+
+
+def _edit_names(reading: Reading, cat: Catalog, metric: str | None) -> Reading:
+    """In an edit of the list ("add polars", "replace jax with polars", "polars instead of jax") a word
+    that names a bundled project between edit words (or the ends of the reply) is read as it; elsewhere
+    a project's name beside other words is no name slot ("what about rich detail?" stays words).
+    Mentions are ordered by where their words stand in the reply."""
+    words = [w.strip("?!.;:") for w in re.split(r"[\s,]+", reading.text)]
+    typed = {m.typed for m in reading.mentions}
+    found: list[Mention] = []
+    for i, word in enumerate(words):
+        before, after = words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
+        if not word or word in typed or word in EDIT_WORDS:
+            continue
+        if (before is not None and before not in EDIT_WORDS) or (after is not None and after not in EDIT_WORDS):
+            continue
+        project, note, options = project_reading(word, [], cat, metric)
+        if project or options:
+            found.append(Mention(i, project, word, options=options))
+            reading.notes += [note] if note else []
+    if not found:
+        return reading
+    where = {w: i for i, w in reversed(list(enumerate(words)))}
+    for m in reading.mentions:  # the reader counts positions per segment: recount them in the reply's words
+        m.position = where.get(m.typed.split()[0], m.position)
+    used = {m.typed for m in found} | EDIT_WORDS
+    unknown = [u for u in reading.unknown if not set(u.split()) <= used]
+    unused = [w for w in reading.unused if w not in used]
+    mentions = sorted([*reading.mentions, *found], key=lambda m: m.position)
+    return replace(reading, mentions=mentions, unknown=unknown, unused=unused)
+
+
 def _is_fragment(reading: Reading, mentions: list[Mention], words: int) -> bool:
     """A reply that cannot stand alone: no names but a metric, period or intent word; or a bare name."""
     if not mentions:
@@ -93,7 +154,8 @@ def _edit_frameworks(previous: Query, mentions: list[Mention], t: str, today: da
         return current
     if INSTEAD.search(t) and len(named) >= 2:
         new, old = _instead_pair(t, named)
-        return [new if f == old else f for f in current] if old in current else [*current, new]
+        # "jax instead of pytorch" when jax is already there: the list keeps each framework once.
+        return list(dict.fromkeys(new if f == old else f for f in current)) if old in current else [*current, new]
     if REMOVE.search(t):
         return _remove(current, named, t, today, cat)
     if ADD.search(t.split(" ", 1)[0]) or re.match(r"^(?:add|include|plus|also|with|and)\b", t):

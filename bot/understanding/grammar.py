@@ -25,6 +25,7 @@ from bot.understanding.name_match import names_in, npm_name_in, suggest
 from bot.understanding.names import find_refs, name_notes, short_name, untracked_names
 from bot.understanding.period_words import rewrite_periods
 from bot.understanding.periods import MONTHS, add_months, period_text, read_dates, year_ok
+from bot.understanding.project_readings import all_readings, ambiguity_note, typed_name
 from bot.understanding.projects import fills_its_slot, project_reading
 from bot.understanding.qualifiers import (
     asked_aligned,
@@ -272,6 +273,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     frameworks: list[str] = []
     unknown: list[str] = []
     typed: list[tuple[str, str]] = []
+    ambiguous: dict[str, str] = {}
     for segment in SEPARATORS.split(body.lower()):
         segment = re.sub(r"[^\w.\s-]", " ", segment).strip()
         if not segment:
@@ -283,14 +285,16 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
         # "_x_" is Slack's italics: the name is "x".
         name = " ".join(w.strip("_") for w in leftover if w.strip("_") not in FILLER)
         slot = fills_its_slot(segment.split(), name) or not (frameworks or found)
-        project, note = project_reading(name, refs, cat, metric) if name and slot else (None, None)
+        project, note, options = project_reading(name, refs, cat, metric) if name and slot else (None, None, ())
         if project:
             frameworks += [] if project in frameworks else [project]
             notes += [note] if note else []
         elif name:
             add_unknown(unknown, short_name(name))
+            if options:  # several projects answer to it: the English reader asks which
+                ambiguous[short_name(name)] = ambiguity_note(name, all_readings(name, cat), cat)
 
-    not_tracked = untracked_names(refs, unknown)
+    not_tracked = untracked_names(refs, unknown) | ambiguous
     notes.extend(name_notes(typed, refs, cat))
     suggestions = {name: s for name in unknown if (s := suggest(name, cat)) and name not in not_tracked}
     # Naming an npm package ("@tensorflow/tfjs", "tfjs") asks about its npm downloads, never PyPI's.
@@ -334,6 +338,7 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
 def query_text(query: Query) -> str:
     """The command text that parses back to (nearly) this query: for buttons, hints and follow-ups."""
     parts: list[str] = []
+    names = [typed_name(f, catalog()) for f in query.frameworks]  # `pypi:acme`, not "acme" (two projects)
     if query.intent == "leaderboard":
         parts.append("top")
     elif query.intent in {"help", "sources", "article", "subscriptions", "unsubscribe", "tracking"}:
@@ -342,12 +347,12 @@ def query_text(query: Query) -> str:
         return f"{query.intent} {query.args}".strip()
     elif query.intent == "alert_remove":
         return f"alert remove {query.alert.number if query.alert and query.alert.number else ''}".strip()
-    elif query.intent == "crossover" and len(query.frameworks) == 2:
-        parts.append(f"has {query.frameworks[0]} passed {query.frameworks[1]}")
+    elif query.intent == "crossover" and len(names) == 2:
+        parts.append(f"has {names[0]} passed {names[1]}")
     elif query.intent == "growth":
         parts.append("growth of")
     if not (query.intent == "crossover" and len(query.frameworks) == 2):
-        parts.append(" vs ".join(query.frameworks))
+        parts.append(" vs ".join(names))
     if query.intent == "languages":
         parts.append("languages")
     if query.metric:

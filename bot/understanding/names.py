@@ -135,7 +135,8 @@ def _package_ref(typed: str, registry: str, name: str, cat: Catalog) -> Ref:
     if fid:
         return Ref(typed, framework=fid, package=name, registry=registry)
     separate = _separate_ref(typed, key, cat, registry, shown=name)
-    project = cat.project_names().get(key if registry == "pypi" else f"npm:{key}")
+    # By registry: "acme" as a name is DeepMind's Acme too, `pypi:acme` only ever the PyPI package.
+    project = cat.project_index().by_package.get(key) if registry == "pypi" else cat.project_names().get(f"npm:{key}")
     if separate is None and project:
         return Ref(typed, package=name, registry=registry, project=project)
     return separate or Ref(typed, untracked=name, package=name, registry=registry)

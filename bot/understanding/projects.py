@@ -12,45 +12,35 @@ from __future__ import annotations
 import re
 
 from bot.catalog import Catalog, normalise_name
-from bot.metrics import METRICS
 from bot.understanding.names import PROJECT_TOKEN, Ref
+from bot.understanding.project_readings import readings_of
 
 _TOKEN = re.compile(rf"^{PROJECT_TOKEN}(\d+)$")
-_GITHUB_METRICS = frozenset(m for m in METRICS if m.startswith("github_"))
 
 
-def project_reading(name: str, refs: list[Ref], cat: Catalog, metric: str | None) -> tuple[str | None, str | None]:
-    """(project id, note on how the name was read) for a name in a name slot; (None, None) if none.
+def project_reading(
+    name: str, refs: list[Ref], cat: Catalog, metric: str | None
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(project id, note on how the name was read, readings to ask about) for a name in a name slot;
+    (None, None, ()) if it names no project.
 
-    A bare name that is both a PyPI package and the name of a GitHub repository no source links to it
-    ("fastapi": the PyPI package, and tiangolo/fastapi) is read as the repository when the question asks
-    for a GitHub figure, else as the package; the note says so (unless a PyPI figure was asked for), never
-    linking the two.
+    A name several projects answer to (`project_readings`: "acme" is the PyPI package and DeepMind's
+    Acme; "fastapi" the PyPI package and the repository tiangolo/fastapi, which no source links) is read
+    as the one that has the metric asked for, with a note saying so; when the metric does not settle it
+    the readings come back (and no id), so the reader asks, never guessing.
     """
     token = _TOKEN.match(name.strip())
     if token:
         index = int(token.group(1))
-        return (refs[index].project if index < len(refs) else None), None
+        return (refs[index].project if index < len(refs) else None), None, ()
+    readings, note = readings_of(name, cat, metric)
+    if len(readings) > 1:
+        return None, None, tuple(r.project for r in readings)
+    if readings:
+        return readings[0].project, note, ()
     key = normalise_name(name)
     names = cat.project_names()
-    pid = names.get(key) or names.get(re.sub(r"[-_. ]+", "-", key))
-    if pid is None:
-        return None, None
-    alternate = cat.project_alternates().get(key)
-    if alternate is None:
-        return pid, None
-    package, repo = cat[pid], cat[alternate]
-    if metric in _GITHUB_METRICS:
-        return alternate, (
-            f"I read “{name}” as the GitHub repository {repo.github}: no source I hold links it to the PyPI "
-            f"package `{package.pypi_primary}`."
-        )
-    if metric is not None:
-        return pid, None  # a PyPI figure, asked of a PyPI package: nothing to choose
-    return pid, (
-        f"I read “{name}” as the PyPI package `{package.pypi_primary}`; the GitHub repository {repo.github} "
-        f"is another project to me (no source links the two): name it for its figures."
-    )
+    return names.get(key) or names.get(re.sub(r"[-_. ]+", "-", key)), None, ()
 
 
 def is_project_name(word: str, cat: Catalog) -> bool:

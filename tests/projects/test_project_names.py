@@ -21,7 +21,7 @@ TODAY = date(2026, 11, 25)
         ("pola-rs/polars", ["polars"]),
         ("https://github.com/pola-rs/polars", ["polars"]),
         ("https://pypi.org/project/polars/", ["polars"]),
-        ("django vs flask", ["django", "flask"]),
+        ("django vs flask downloads", ["django", "flask"]),
         ("pola-rs/polars vs pytorch", ["polars", "pytorch"]),
         ("pytorch vs https://github.com/dmlc/xgboost", ["pytorch", "xgboost"]),
         ("Microsoft/LightGBM", ["lightgbm"]),
@@ -63,7 +63,7 @@ def test_an_english_word_that_is_a_package_is_never_read_from_filler_words(text)
 
 @pytest.mark.parametrize(("typed", "expected"), [("flask", "flask"), ("flax", "flax")])
 def test_a_project_name_one_letter_from_a_framework_is_read_as_itself_not_corrected(typed, expected):
-    query = understand(f"{typed} vs pytorch", today=TODAY)
+    query = understand(f"{typed} vs pytorch downloads", today=TODAY)
     assert query.frameworks[0] == expected and query.corrections == {}
 
 
@@ -75,7 +75,7 @@ def test_a_name_with_a_package_and_an_unlinked_repository_asks_github_figures_of
 
 
 def test_parse_lists_each_project_named_in_text_order_with_its_packages_and_repository():
-    projects = understand("pola-rs/polars vs django vs pytorch", today=TODAY).contract_dict()["projects"]
+    projects = understand("pola-rs/polars vs pypi:django vs pytorch", today=TODAY).contract_dict()["projects"]
     assert [p["name"] for p in projects] == ["polars", "django", "PyTorch"]
     assert projects[0]["pypi"] == "polars" and projects[0]["github"] == "pola-rs/polars"
     assert "github" not in projects[1] and projects[1]["pypi"] == "django"

@@ -151,6 +151,10 @@ def render_blocks(
     `native`: the figures in a `table` block and the chart in a `data_visualization` block where they fit;
     False gives the classic message (monospace table, chart only as an uploaded PNG) for workspaces that
     refuse the newer blocks."""
+    from bot.slack.blocks.clarify import is_question, question_blocks  # it builds on this module
+
+    if is_question(answer):  # "which one?": one button per reading, labelled so readings differ
+        return question_blocks(answer)
     today = today or date.today()
     blocks: list[Block | dict[str, Any]] = [
         HeaderBlock(text=PlainTextObject(text=clip(answer.title or "fwtrend", MAX_HEADER)))

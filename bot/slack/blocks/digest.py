@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTe
 
 from bot.digest.compose import MAX_METRIC_LINES, Digest
 from bot.digest.render import (
+    TRACKED_HEADING,
     capital,
     event_lines,
     freshness_line,
@@ -22,7 +23,9 @@ from bot.digest.render import (
     quiet_line,
     title,
 )
+from bot.digest.tracked import tracked_lines
 from bot.slack.blocks.answer import MAX_FALLBACK, MAX_HEADER, MAX_SECTION, clip, escape
+from bot.slack.blocks.layout import pack
 
 FOOTER = "Change this digest: `/fwtrend subscribe …` here · stop it: `/fwtrend unsubscribe`"
 
@@ -42,9 +45,10 @@ def fallback_text(digest: Digest) -> str:
 def render_blocks(digest: Digest) -> dict[str, Any]:
     """{"text": fallback, "blocks": [...]}: one section when the period was quiet, else a header, the
     period, movers, milestones and a context line with freshness and how to change the digest."""
+    tracked = _tracked_blocks(digest)
     if digest.quiet:
         quiet = SectionBlock(text=_mrkdwn(escape(quiet_line(digest))))
-        return {"text": fallback_text(digest), "blocks": [quiet.to_dict()]}
+        return {"text": fallback_text(digest), "blocks": [b.to_dict() for b in [quiet, *tracked]]}
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=clip(title(digest), MAX_HEADER))),
         ContextBlock(elements=[_mrkdwn(escape(capital(period_text(digest))))]),
@@ -58,5 +62,14 @@ def render_blocks(digest: Digest) -> dict[str, Any]:
     if events:
         text = "*Milestones and crossovers*\n" + "\n".join(f"• {escape(e)}" for e in events)
         blocks.append(SectionBlock(text=_mrkdwn(text)))
+    blocks += tracked
     blocks.append(ContextBlock(elements=[_mrkdwn(escape(freshness_line(digest))), _mrkdwn(FOOTER)]))
     return {"text": fallback_text(digest), "blocks": [b.to_dict() for b in blocks]}
+
+
+def _tracked_blocks(digest: Digest) -> list[Block]:
+    """The workspace's tracked projects, one line each, cut into sections at line breaks."""
+    if not digest.tracked:
+        return []
+    lines = [f"• {escape(line)}" for line in tracked_lines(digest.tracked)]
+    return [SectionBlock(text=_mrkdwn(t)) for t in pack([f"*{TRACKED_HEADING}*", *lines])]
