@@ -66,3 +66,41 @@ def test_charts_drawn_on_several_threads_at_once_are_each_whole_pngs(seeded_stor
     for i, png in results.items():
         assert png is not None and png.startswith(b"\x89PNG")
         assert np.array_equal(_pixels(png), _pixels(expected[i % 3]))
+
+
+def test_the_png_encoder_writes_a_png_any_reader_decodes_to_the_same_pixels():
+    rng = np.random.default_rng(14)
+    rgb = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    rgb[:10] = 255  # flat rows, as most of a chart is
+    png = chart.encode_png(rgb, dpi=120)
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.mode, image.size) == ("PNG", "RGB", (53, 37))
+    assert round(image.info["dpi"][0]) == 120
+    assert np.array_equal(np.asarray(image), rgb)
+
+
+def test_a_chart_keeps_its_unit_gaps_and_counting_changes(seeded_store):
+    answer = answer_text(seeded_store, "pytorch vs mxnet downloads", today=TODAY)
+    assert answer.chart.breaks or chart._chart_breaks(answer.chart)
+
+    def draw_and_keep_texts():
+        texts = []
+        original = chart._clear
+
+        def spy(f, a):  # read the drawn texts before the figure is cleared for the next chart
+            texts.extend(t.get_text() for t in [a.title, a._left_title, *a.texts, *f.texts, f._suptitle] if t)
+            texts.extend(str(line.get_linestyle()) for line in a.lines)
+            original(f, a)
+
+        chart._clear = spy
+        try:
+            render_chart(answer)
+        finally:
+            chart._clear = original
+        return texts
+
+    texts = _in_a_new_thread(draw_and_keep_texts)
+    assert "all history · downloads/day (log scale)" in texts  # the unit, now beside the period
+    assert any(t.startswith("PyTorch ") for t in texts) and any(t.startswith("MXNet ") for t in texts)
+    assert ":" in texts  # a change of counting method: a dotted line
+    assert any("dotted line: counting method changed" in t for t in texts)
