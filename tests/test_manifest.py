@@ -27,12 +27,15 @@ ALLOWED_BOT_SCOPES = {
     "users:read",
     "channels:read",
     "groups:read",
+    "links:read",
+    "links:write",
 }
 REQUIRED_BOT_SCOPES = {"commands", "chat:write", "files:write", "app_mentions:read", "im:history"}
 # Slack refuses an event subscription whose scope is missing.
 EVENT_SCOPES = {
     "app_mention": "app_mentions:read",
     "message.im": "im:history",
+    "link_shared": "links:read",
     "app_home_opened": None,
     "app_uninstalled": None,
     "tokens_revoked": None,
@@ -91,3 +94,12 @@ def test_scopes_are_minimal_and_sufficient(manifest: dict[str, Any]) -> None:
         needed = EVENT_SCOPES[event]
         assert needed is None or needed in bot, f"{event} needs {needed}"
     assert "user" not in manifest["oauth_config"]["scopes"]  # the app never acts as a user
+
+
+def test_unfurl_domains_are_sites_fwtrend_reads_and_within_slacks_limit(manifest: dict[str, Any]) -> None:
+    from bot.slack.unfurls import UNFURL_DOMAINS
+
+    domains = manifest["features"]["unfurl_domains"]
+    assert 1 <= len(domains) <= 5  # Slack's limit (manifest schema: maxItems 5)
+    assert set(domains) <= set(UNFURL_DOMAINS)
+    assert {"links:read", "links:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])

@@ -21,7 +21,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     text = " ".join(args.text)
     # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
-    answer = answer_text(open_seeded_store(args.db), text)
+    store = open_seeded_store(args.db)
+    answer = answer_text(store, text)
     if args.json:
         from bot.slack.blocks.answer import render_blocks
 
@@ -34,6 +35,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         from bot.render.chart import render_chart, write_chart
 
         write_chart(render_chart(answer), args.chart)
+    if args.csv:
+        from bot.render.figures_csv import write_csv
+        from bot.store.observations import sources_by_id
+
+        write_csv(answer, sources_by_id(store), args.csv)
     return 0
 
 
@@ -71,6 +77,9 @@ def add_commands(sub: Any) -> None:
     ask.add_argument("text", nargs="+", help='what you would type after /fwtrend, e.g. "pytorch vs tensorflow"')
     ask.add_argument("--json", action="store_true", help="print the Slack message (text + blocks) instead")
     ask.add_argument("--chart", metavar="PATH", help="also write the chart as a PNG file")
+    ask.add_argument(
+        "--csv", metavar="PATH", help="also write the figures behind the answer as CSV (one row per figure)"
+    )
     ask.set_defaults(func=cmd_ask)
 
     parse = sub.add_parser("parse", help="show how a text is understood, as JSON")

@@ -35,6 +35,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "app_mentions:read",
     "im:history",
     "users:read",
+    "links:read",
+    "links:write",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

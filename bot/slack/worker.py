@@ -194,6 +194,11 @@ class AnswerWorker:
         pending.set_result(rendered)
         return rendered
 
+    def compute(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(*args)` in a render process (a module-level function and picklable arguments), for work that
+        reads the store or draws (unfurls, CSV exports); its exception is raised here."""
+        return self._call(fn, *args)
+
     def home(self, today: date | None = None) -> dict[str, Any]:
         return self._call(build_home, str(self.db_path), today or date.today())
 

@@ -77,7 +77,7 @@ def test_comparison_has_figures_sources_and_buttons(seeded_store):
     metric_ids = [e["action_id"] for e in actions[0]["elements"]]
     assert "fwtrend.metric.github_stars" in metric_ids
     period_ids = [e["action_id"] for e in actions[1]["elements"]]
-    assert period_ids == ["fwtrend.period.1y", "fwtrend.period.3y", "fwtrend.period.all"]
+    assert period_ids == ["fwtrend.period.1y", "fwtrend.period.3y", "fwtrend.period.all", "fwtrend.csv"]
 
 
 def test_buttons_carry_the_query_they_answer(seeded_store):

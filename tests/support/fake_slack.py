@@ -41,6 +41,8 @@ import pytest
 from slack_sdk import WebClient
 
 from tests.support.block_kit_rules import Problem, message_errors, refusal, view_errors
+from tests.support.fake_unfurls import FakeUnfurls
+from tests.support.fake_unfurls import SlackError as _SlackError
 
 JsonDict = dict[str, Any]
 
@@ -175,13 +177,7 @@ class _Reply:
         return cls.json({"ok": False, "error": error}, status, headers)
 
 
-class _SlackError(Exception):
-    def __init__(self, error: str):
-        super().__init__(error)
-        self.error = error
-
-
-class FakeSlack:
+class FakeSlack(FakeUnfurls):
     """Fake Slack Web API server. Use as a context manager or through the ``fake_slack`` fixture."""
 
     def __init__(
@@ -387,6 +383,7 @@ class FakeSlack:
             self._channels.clear()
             self._users.clear()
             self._files.clear()
+        self.forget_links()
 
     # ---- inspection ------------------------------------------------------------------------
 

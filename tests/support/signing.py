@@ -10,7 +10,7 @@ import itertools
 import json
 import time
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
@@ -96,6 +96,31 @@ def new_ts() -> str:
     """A message ts never handed out before in this test run: Slack gives every message its own, and
     fwtrend takes (channel, ts) as the message's identity."""
     return f"1800000000.{next(_MESSAGE_TS):06d}"
+
+
+def link_shared_event(
+    urls: list[str],
+    channel: str = "C111",
+    user: str = "U111",
+    message_ts: str | None = None,
+    unfurl_id: str | None = None,
+    source: str = "conversations_history",
+) -> dict[str, Any]:
+    """``link_shared``: links to the app's unfurl domains in a posted message (or, with source "composer",
+    still in the message composer), as Slack delivers it."""
+    message_ts = message_ts or new_ts()
+    event: dict[str, Any] = {
+        "type": "link_shared",
+        "channel": channel,
+        "is_bot_user_member": True,
+        "user": user,
+        "message_ts": message_ts,
+        "unfurl_id": unfurl_id or f"{channel}.{message_ts}.unfurl",
+        "source": source,
+        "links": [{"domain": (urlsplit(u).hostname or ""), "url": u} for u in urls],
+        "event_ts": message_ts,
+    }
+    return event
 
 
 def app_mention_event(

@@ -46,6 +46,7 @@ ACTION_METRIC = "fwtrend.metric"
 ACTION_PERIOD = "fwtrend.period"
 ACTION_SUGGEST = "fwtrend.suggest"
 ACTION_SHARE = "fwtrend.share"
+ACTION_CSV = "fwtrend.csv"
 
 PERIODS: list[tuple[str, str]] = [("1y", "Last 12 months"), ("3y", "Last 3 years"), ("all", "All history")]
 
@@ -107,6 +108,8 @@ def _buttons(answer: Answer, *, private: bool, today: date) -> list[ActionsBlock
             )
             for key, label in PERIODS
         ]
+        if any(f.points for c in answer.comparisons for f in c.figures):  # the figures behind it, as a file
+            period_buttons.append(ButtonElement(text="Figures as CSV", action_id=ACTION_CSV, value=encode_query(query)))
         if private:
             period_buttons.append(
                 ButtonElement(
