@@ -24,8 +24,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.engine import answer_query
 from bot.ingest.seeded import open_seeded_store
+from bot.slack.block_fallback import NEW_BLOCKS, BlockSupport, names_new_blocks, slack_messages
 from bot.slack.blocks.unfurl import unfurl_blocks
-from bot.slack.errors import log_slack_error
+from bot.slack.errors import error_code, log_slack_error
 from bot.slack.interactions import Services
 from bot.understanding.reader import understand
 
@@ -58,15 +59,15 @@ PAGE_METRIC = {
 UNFURLED = frozenset({"profile", "compare"})
 
 
-def unfurl_for(db_path: str | Path, url: str, today: date) -> list[dict[str, Any]] | None:
-    """The unfurl blocks for one link, or None when fwtrend has no figures for what it names.
-    Runs in a render process (`AnswerWorker.compute`)."""
+def unfurl_for(db_path: str | Path, url: str, today: date, native: bool = True) -> list[dict[str, Any]] | None:
+    """The unfurl blocks for one link, or None when fwtrend has no figures for what it names; `native`: with
+    a `data_visualization` chart where it fits. Runs in a render process (`AnswerWorker.compute`)."""
     query = understand(url, today=today)
     if query.intent not in UNFURLED or not query.frameworks:
         return None
     answer = answer_query(open_seeded_store(db_path), query, today=today)
     host = (urlsplit(url).hostname or "").lower()
-    return unfurl_blocks(answer, first_metric=PAGE_METRIC.get(host))
+    return unfurl_blocks(answer, first_metric=PAGE_METRIC.get(host), native=native)
 
 
 def unfurl_links(services: Services, client: WebClient, event: dict[str, Any], team: str) -> None:
@@ -85,19 +86,41 @@ def unfurl_links(services: Services, client: WebClient, event: dict[str, Any], t
         return
     user = str(event.get("user") or "")
     today = services.asker_zones.zone(client, user).today() if user else date.today()
-    unfurls: dict[str, dict[str, Any]] = {}
-    for url in links:
-        try:
-            blocks = services.worker.compute(unfurl_for, str(services.worker.db_path), url, today)
-        except Exception:
-            log.exception("working out the unfurl of a link failed")
-            continue
-        if blocks:
-            unfurls[url] = {"blocks": blocks}
+    support = BlockSupport(services.worker.db_path)
+    native = not support.refuses(team)
+    unfurls = _unfurls(services, links, today, native)
     if not unfurls:
         return
     target = {"unfurl_id": unfurl_id, "source": source} if unfurl_id and source else {"channel": channel, "ts": ts}
     try:
         client.chat_unfurl(unfurls=unfurls, **target)
     except SlackApiError as exc:
-        log_slack_error("unfurling links", exc, channel=channel)
+        charted = [{"blocks": u["blocks"]} for u in unfurls.values() if _has_new_blocks(u["blocks"])]
+        if not charted or error_code(exc) != "invalid_blocks":
+            log_slack_error("unfurling links", exc, channel=channel)
+            return
+        # A workspace whose Slack refuses the chart block: the same unfurls without it, in this request.
+        if any(names_new_blocks(u, slack_messages(exc)) for u in charted):
+            support.remember(team, "invalid_blocks")
+        try:
+            client.chat_unfurl(unfurls=_unfurls(services, links, today, native=False), **target)
+        except SlackApiError as again:
+            log_slack_error("unfurling links", again, channel=channel)
+
+
+def _has_new_blocks(blocks: list[dict[str, Any]]) -> bool:
+    return any(b.get("type") in NEW_BLOCKS for b in blocks)
+
+
+def _unfurls(services: Services, links: list[str], today: date, native: bool) -> dict[str, dict[str, Any]]:
+    """url → {"blocks": …} for each link with figures (a link whose answer fails is left alone, logged)."""
+    unfurls: dict[str, dict[str, Any]] = {}
+    for url in links:
+        try:
+            blocks = services.worker.compute(unfurl_for, str(services.worker.db_path), url, today, native)
+        except Exception:
+            log.exception("working out the unfurl of a link failed")
+            continue
+        if blocks:
+            unfurls[url] = {"blocks": blocks}
+    return unfurls

@@ -228,3 +228,26 @@ def test_slack_refusing_an_unfurl_is_logged_and_nothing_is_posted(links, caplog)
     time.sleep(0.5)
     assert not links.fake.calls("chat.postMessage") and not links.fake.calls("chat.postEphemeral")
     assert "cannot_unfurl_url" in caplog.text
+
+
+def test_a_repository_link_whose_stars_fit_the_chart_block_unfurls_with_a_native_chart(links):
+    url = "https://github.com/jax-ml/jax"
+    links.paste(url)
+    (unfurls,) = links.unfurled()
+    charts = [b for b in unfurls[url]["blocks"] if b["type"] == "data_visualization"]
+    assert len(charts) == 1 and charts[0]["chart"]["type"] == "line"
+    (series,) = charts[0]["chart"]["series"]
+    assert series["name"] == "JAX"
+    latest = links.answer(["jax"], metric="github_stars")
+    stars = next(c for c in latest.comparisons if c.metric.id == "github_stars" and not c.rate)
+    assert series["data"][-1]["value"] == stars.figures[0].latest.value  # a real figure, the latest one
+
+
+def test_a_workspace_refusing_the_chart_block_gets_the_unfurl_without_it_in_the_same_request(links):
+    links.fake.refuse_data_blocks()
+    url = "https://github.com/jax-ml/jax"
+    links.paste(url)
+    first, second = links.unfurled(count=2)
+    assert any(b["type"] == "data_visualization" for b in first[url]["blocks"])
+    assert [b["type"] for b in second[url]["blocks"]] == ["section", "section", "context"]
+    assert "*JAX* on fwtrend" in _text(second[url]["blocks"])

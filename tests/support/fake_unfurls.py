@@ -51,6 +51,12 @@ class FakeUnfurls:
         with self._lock:
             self._shared().clear()
 
+    def _refuses_newer_blocks(self) -> bool:
+        """Whether this fake's workspace was told to refuse table/data_visualization (`refuse_data_blocks`);
+        chat.unfurl carries no team of its own here, and the unfurl tests use one workspace."""
+        with self._lock:
+            return self.team_id in getattr(self, "_classic_teams", set())  # type: ignore[attr-defined]
+
     def _fail(self, error: str) -> Exception:
         return SlackError(error)
 
@@ -85,6 +91,9 @@ class FakeUnfurls:
         for url, unfurl in unfurls.items():
             if url not in shared:
                 raise self._fail("cannot_unfurl_url")
+            newer = [b for b in unfurl.get("blocks") or [] if b.get("type") in ("table", "data_visualization")]
+            if newer and self._refuses_newer_blocks():
+                raise self._fail("invalid_blocks")
             problems = blocks_errors(unfurl["blocks"], at=f"/unfurls/{url}/blocks") if "blocks" in unfurl else []
             if problems:
                 with self._lock:

@@ -7,7 +7,9 @@ the page's metric and one more. A context line says where to get the whole answe
 `*` and `!` marks mean and whose figures they are. Only figures the answer holds, with their marks: stale
 figures keep `*`, a change across a change of counting method keeps `!`.
 
-(A native chart block can replace the figure fields once Block Kit's `data_visualization` is wired in.)
+Where Slack's `data_visualization` block can draw the first headline metric (`native_chart`: no gap, no
+change of counting method, within the block's limits), the unfurl carries it below the figures: an unfurl
+can hold no uploaded PNG. A workspace that refuses the newer blocks gets the unfurl without it.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot import format as fmt
 from bot.answering.model import OVERVIEW_METRICS, Answer, Comparison, Figure
+from bot.answering.scale import use_log_scale
 from bot.render.table import STALE_MARK
 from bot.slack.blocks.answer import clip, escape
+from bot.slack.blocks.native_chart import comparison_chart
 from bot.understanding.grammar import query_text
 
 MAX_METRICS = 4
@@ -73,8 +77,11 @@ def _legend(comparisons: list[Comparison], answer: Answer) -> str:
     return " · ".join(marks)
 
 
-def unfurl_blocks(answer: Answer, *, first_metric: str | None = None) -> list[dict[str, Any]] | None:
-    """The unfurl's blocks for a profile or comparison answer, or None when it has no figures to show."""
+def unfurl_blocks(
+    answer: Answer, *, first_metric: str | None = None, native: bool = True
+) -> list[dict[str, Any]] | None:
+    """The unfurl's blocks for a profile or comparison answer, or None when it has no figures to show.
+    `native`: add the first headline metric's chart as a `data_visualization` block where it fits."""
     comparisons = headline_comparisons(answer, first_metric)
     if answer.kind not in ("profile", "compare") or not comparisons:
         return None
@@ -107,4 +114,8 @@ def unfurl_blocks(answer: Answer, *, first_metric: str | None = None) -> list[di
     if legend:
         elements.append(MarkdownTextObject(text=clip(escape(legend), 3000)))
     blocks.append(ContextBlock(elements=elements))
-    return [b.to_dict() for b in blocks]
+    out = [b.to_dict() for b in blocks]
+    chart = comparison_chart(shown[0], log=use_log_scale(shown[0], answer.query.scale)) if native else None
+    if chart is not None:
+        out.insert(2, chart)
+    return out
