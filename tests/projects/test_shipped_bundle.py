@@ -1,0 +1,116 @@
+"""The prebuilt bundle shipped in the package: exactly the rows the CSVs give (so it can never drift from
+them), unpacked as it is on a machine's first run, and its compact layout reads back every figure, date
+and note word for word."""
+
+from __future__ import annotations
+
+import gzip
+import heapq
+import itertools
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from bot.catalog import catalog
+from bot.ingest.bundle import bundle_path, ensure_bundle, shipped_path
+from bot.ingest.seed_projects import PROJECT_READERS, upsert_bundled_projects
+from bot.paths import seed_dir
+from bot.store.bundled import create_schema, day_number, write_points
+from bot.store.connection import Store
+from bot.store.migrations import migrate
+from bot.store.observations import SOURCE_RANK
+from bot.store.projects import stored_projects
+
+COLUMNS = "framework, metric, date, value, source, method, note, rank"
+
+
+def _csv_rows() -> Iterator[tuple]:
+    """The bundled CSVs' rows as the store keeps figures, in (framework, metric, date) order: each reader
+    gives its rows in that order, and of two figures for one key the first reader's wins (INSERT OR IGNORE)."""
+    readers = [reader(seed_dir(), catalog()) for _name, reader in PROJECT_READERS]
+    key = None
+    for framework, metric, day, value, source, method, note in heapq.merge(*readers, key=lambda r: r[:3]):
+        if (framework, metric, day) != key:  # heapq.merge is stable: the first reader's row comes first
+            key = (framework, metric, day)
+            yield framework, metric, str(day)[:10], float(value), source, method, note, SOURCE_RANK.get(source, 10)
+
+
+def test_the_shipped_bundle_holds_exactly_the_rows_the_csvs_give(tmp_path):
+    hint = "the shipped bundle differs from the CSVs: run tools/build_bundle.py and commit data/bundled_projects.db.gz"
+    shipped = tmp_path / "shipped.db"
+    shipped.write_bytes(gzip.decompress(shipped_path().read_bytes()))
+    store = Store(shipped)
+    decoded = store.db.execute(f"SELECT {COLUMNS} FROM observations ORDER BY framework, metric, date")
+    compared = 0
+    for expected, got in itertools.zip_longest(_csv_rows(), decoded):
+        assert got == expected, hint
+        compared += 1
+    assert compared > 800_000
+    plain = Store(tmp_path / "plain.db")
+    migrate(plain)
+    upsert_bundled_projects(plain, catalog())
+    assert stored_projects(store) == stored_projects(plain), hint
+
+
+def test_a_first_run_unpacks_the_shipped_bundle_rather_than_building_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("FWTREND_BUNDLE_DIR", str(tmp_path / "cache"))
+    path = ensure_bundle()
+    assert path == bundle_path() and path.parent == tmp_path / "cache"
+    # Byte for byte the shipped file: unpacked, not rebuilt from the CSVs (which would differ in build time).
+    assert path.read_bytes() == gzip.decompress(shipped_path().read_bytes())
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left beside it
+    assert ensure_bundle() == path
+
+
+def test_a_half_unpacked_bundle_is_unpacked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("FWTREND_BUNDLE_DIR", str(tmp_path))
+    bundle_path().write_bytes(gzip.decompress(shipped_path().read_bytes())[:4096])
+    path = ensure_bundle()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0] > 800_000
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "377,853 downloads in 30 days; package absl-py",
+        "1,234,567,890,123 downloads in 31 days; package a-9",
+        "0 downloads in 30 days; package x",
+        "weekly snapshot history/2020-12-17_projects.csv@3b31958",
+        "count on the fetch day; commit 66e97a67d283",
+        "weekly snapshot",
+        "12,34 not a count, 1,000 is",
+        None,
+    ],
+)
+def test_a_note_reads_back_from_the_compact_file_word_for_word(tmp_path, note):
+    store = Store(tmp_path / "b.db")
+    create_schema(store.db)
+    rows = [("p", "github_stars", "2020-12-17", 1.0, "bestof", "counted at the time", note)]
+    assert write_points(store.db, rows, SOURCE_RANK, "2026-11-30T00:00:00+00:00") == 1
+    assert store.db.execute("SELECT note FROM observations").fetchone()[0] == note
+
+
+def test_dates_values_gaps_and_counting_methods_read_back_exactly_as_written(tmp_path):
+    store = Store(tmp_path / "b.db")
+    create_schema(store.db)
+    rows = [
+        ("p", "pypi_downloads", "1970-01-01", 228.86666666666667, "top_pypi", "pip only, rolling window (BigQuery)", None),
+        # 2020-02 is a gap: nothing is written for it and nothing comes back.
+        ("p", "pypi_downloads", "2020-03-31", 12595.1, "top_pypi", "all installers, calendar month (ClickHouse)", None),
+        ("p", "pypi_downloads", "2026-08-22", 3.0, "top_pypi", "all installers, calendar month (ClickHouse)", None),
+        ("p", "pypi_downloads", "2026-08-22", 9.0, "top_pypi", "a second figure for the same day", None),
+        ("q", "github_stars", "2008-11-30", 1e15 + 0.5, "repostory", None, None),
+    ]
+    assert write_points(store.db, rows, SOURCE_RANK, "t") == 4  # the first figure of a day wins, as in the store
+    back = store.db.execute(f"SELECT {COLUMNS}, fetched_at FROM observations ORDER BY framework, date").fetchall()
+    assert back == [(*row, SOURCE_RANK[row[4]], "t") for row in rows[:3] + rows[4:]]
+    assert [type(r[3]) for r in back] == [float] * 4
+
+
+def test_a_date_with_a_time_or_no_padding_is_refused_when_building():
+    assert day_number("2020-12-17") == 18613
+    for bad in ("2020-12-17T00:00:00", "2020-1-5", "20201217"):
+        with pytest.raises(ValueError):
+            day_number(bad)
