@@ -11,6 +11,7 @@ hash of the shipped one, so a new release's figures are unpacked again.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -20,7 +21,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from bot.paths import bundle_cache_dir, data_dir, seed_dir
@@ -43,15 +43,21 @@ def shipped_path() -> Path:
 def bundle_key(folder: Path | None = None) -> str:
     """A short hash naming the cached bundle: of the shipped file, or when there is none (a checkout that
     removed it), of everything the bundle is built from (the CSVs, the catalog)."""
-    digest = hashlib.sha256(FORMAT.encode())
     shipped = shipped_path()
     if folder is None and shipped.is_file():
-        digest.update(shipped.read_bytes())
-        return digest.hexdigest()[:16]
+        stat = shipped.stat()
+        return _shipped_key(shipped, stat.st_size, stat.st_mtime_ns)
+    digest = hashlib.sha256(FORMAT.encode())
     folder = folder or seed_dir()
     for path in (*(folder / name for name in SOURCE_FILES), data_dir() / "frameworks.toml"):
         digest.update(path.read_bytes())
     return "csv-" + digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_key(path: Path, size: int, mtime_ns: int) -> str:
+    """The shipped file's hash, once per process and version of the file (every store opening asks)."""
+    return hashlib.sha256(FORMAT.encode() + path.read_bytes()).hexdigest()[:16]
 
 
 SOURCE_FILES = (BESTOF_FILE, TOP_PYPI_FILE, REPOSTORY_FILE, "pypi_snapshot_meta.csv")
@@ -94,10 +100,14 @@ def write_shipped(dest: Path | None = None, folder: Path | None = None) -> dict[
     with tempfile.TemporaryDirectory() as scratch:
         built = Path(scratch) / "bundle.db"
         counts = build_bundle(built, folder)
-        with _replacing(dest) as tmp, built.open("rb") as src, open(tmp, "wb") as raw:
-            # No name and no time in the gzip header: the same file gives the same bytes.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out:
-                shutil.copyfileobj(src, out, 1 << 20)
+        # No name and no time in the gzip header: the same file gives the same bytes.
+        with (
+            _replacing(dest) as tmp,
+            built.open("rb") as src,
+            open(tmp, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+        ):
+            shutil.copyfileobj(src, out, 1 << 20)
     return {**counts, "bytes": dest.stat().st_size}
 
 

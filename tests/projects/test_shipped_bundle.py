@@ -96,7 +96,15 @@ def test_dates_values_gaps_and_counting_methods_read_back_exactly_as_written(tmp
     store = Store(tmp_path / "b.db")
     create_schema(store.db)
     rows = [
-        ("p", "pypi_downloads", "1970-01-01", 228.86666666666667, "top_pypi", "pip only, rolling window (BigQuery)", None),
+        (
+            "p",
+            "pypi_downloads",
+            "1970-01-01",
+            228.86666666666667,
+            "top_pypi",
+            "pip only, rolling window (BigQuery)",
+            None,
+        ),
         # 2020-02 is a gap: nothing is written for it and nothing comes back.
         ("p", "pypi_downloads", "2020-03-31", 12595.1, "top_pypi", "all installers, calendar month (ClickHouse)", None),
         ("p", "pypi_downloads", "2026-08-22", 3.0, "top_pypi", "all installers, calendar month (ClickHouse)", None),
