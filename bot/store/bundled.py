@@ -61,9 +61,9 @@ _COUNT = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})*(?![\d,])")
 
 
 def split_note(note: str | None) -> tuple[str | None, int | None, str | None]:
-    """A note as (head, count, tail) with `head + f"{count:,}" + tail == note`, or (note, None, None) when
-    it carries no count written that way (a date such as "2020-12-17" is no count: it would come back
-    as "2,020")."""
+    """A note as (head, count, tail) with `head + f"{count:,}" + tail == note` for its first count written
+    with thousands separators, or (note, None, None) when it has none that reads back the same (no digits,
+    a leading zero, a count beyond SQLite's 64-bit integers)."""
     if note is None:
         return None, None, None
     match = _COUNT.search(note)
@@ -71,7 +71,7 @@ def split_note(note: str | None) -> tuple[str | None, int | None, str | None]:
         return note, None, None
     count = int(match.group().replace(",", ""))
     head, tail = note[: match.start()], note[match.end() :]
-    if f"{head}{count:,}{tail}" != note:  # pragma: no cover - the pattern only matches what round-trips
+    if f"{head}{count:,}{tail}" != note or count >= 2**63:
         return note, None, None
     return head, count, tail
 

@@ -81,6 +81,8 @@ def test_a_half_unpacked_bundle_is_unpacked_again(tmp_path, monkeypatch):
         "count on the fetch day; commit 66e97a67d283",
         "weekly snapshot",
         "12,34 not a count, 1,000 is",
+        "007 keeps its zeros",
+        "99,999,999,999,999,999,999 downloads",
         None,
     ],
 )
