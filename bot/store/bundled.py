@@ -93,21 +93,44 @@ def write_points(db: sqlite_utils.Database, rows: Iterable[tuple], ranks: dict[s
     kinds = {tuple(k[1:]): k[0] for k in conn.execute("SELECT * FROM kinds")}
     written = 0
     batch: list[tuple] = []
+    # Most rows repeat a date and a note ("weekly snapshot"): each is decoded once.
+    days: dict[str, int] = {}
+    seen: dict[tuple, tuple[int, int | None]] = {}
     for framework, metric, day, value, source, method, note in rows:
         sid = series.get((framework, metric))
         if sid is None:
             sid = series[framework, metric] = len(series) + 1
             conn.execute("INSERT INTO series VALUES (?, ?, ?)", (sid, framework, metric))
-        head, count, tail = split_note(note)
-        key = (source, method, head, tail, ranks.get(source, 10), fetched_at)
-        kid = kinds.get(key)
-        if kid is None:
-            kid = kinds[key] = len(kinds) + 1
-            conn.execute("INSERT INTO kinds VALUES (?, ?, ?, ?, ?, ?, ?)", (kid, *key))
-        batch.append((sid, day_number(str(day)[:10]), float(value), kid, count))
+        kid, count = seen.get((source, method, note)) or _kind(conn, kinds, source, method, note, ranks, fetched_at)
+        if count is None:  # a note with a count is seen once: remembering it would only cost memory
+            seen[source, method, note] = kid, count
+        day = str(day)[:10]
+        number = days.get(day)
+        if number is None:
+            number = days[day] = day_number(day)
+        batch.append((sid, number, float(value), kid, count))
         if len(batch) >= 50_000:
             written += _flush(conn, batch)
     return written + _flush(conn, batch)
+
+
+def _kind(
+    conn: sqlite3.Connection,
+    kinds: dict[tuple, int],
+    source: str,
+    method: str | None,
+    note: str | None,
+    ranks: dict[str, int],
+    fetched_at: str,
+) -> tuple[int, int | None]:
+    """The kind id of a row (added to `kinds` if new) and the count its note carries, if any."""
+    head, count, tail = split_note(note)
+    key = (source, method, head, tail, ranks.get(source, 10), fetched_at)
+    kid = kinds.get(key)
+    if kid is None:
+        kid = kinds[key] = len(kinds) + 1
+        conn.execute("INSERT INTO kinds VALUES (?, ?, ?, ?, ?, ?, ?)", (kid, *key))
+    return kid, count
 
 
 def _flush(conn: sqlite3.Connection, batch: list[tuple]) -> int:
