@@ -5,52 +5,99 @@ and note word for word."""
 from __future__ import annotations
 
 import gzip
-import heapq
 import itertools
 import sqlite3
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.answering.engine import answer_text
 from bot.catalog import catalog
 from bot.ingest.bundle import bundle_path, ensure_bundle, shipped_path
+from bot.ingest.seed import load_seed
 from bot.ingest.seed_projects import PROJECT_READERS, upsert_bundled_projects
 from bot.paths import seed_dir
+from bot.slack.blocks.answer import render_blocks
 from bot.store.bundled import create_schema, day_number, write_points
 from bot.store.connection import Store
 from bot.store.migrations import migrate
 from bot.store.observations import SOURCE_RANK
 from bot.store.projects import stored_projects
+from tests.conftest import TODAY
 
 COLUMNS = "framework, metric, date, value, source, method, note, rank"
 
 
-def _csv_rows() -> Iterator[tuple]:
-    """The bundled CSVs' rows as the store keeps figures, in (framework, metric, date) order: each reader
-    gives its rows in that order, and of two figures for one key the first reader's wins (INSERT OR IGNORE)."""
-    readers = [reader(seed_dir(), catalog()) for _name, reader in PROJECT_READERS]
-    key = None
-    for framework, metric, day, value, source, method, note in heapq.merge(*readers, key=lambda r: r[:3]):
-        if (framework, metric, day) != key:  # heapq.merge is stable: the first reader's row comes first
-            key = (framework, metric, day)
-            yield framework, metric, str(day)[:10], float(value), source, method, note, SOURCE_RANK.get(source, 10)
+@pytest.fixture(scope="module")
+def plain_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CSVs' rows in the store's own plain layout (text keys and dates, one note per row), added the
+    way the store adds figures (INSERT OR IGNORE: of two figures for one key, the first reader's wins):
+    the reference the compact shipped file is held to."""
+    plain = Store(tmp_path_factory.mktemp("plain") / "plain.db")
+    migrate(plain)
+    with plain.transaction() as conn:
+        for _name, reader in PROJECT_READERS:
+            conn.executemany(
+                f"INSERT OR IGNORE INTO main.observations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (*row[:2], str(row[2])[:10], *row[3:], SOURCE_RANK.get(row[4], 10))
+                    for row in reader(seed_dir(), catalog())
+                ),
+            )
+    upsert_bundled_projects(plain, catalog())
+    plain.close()
+    return plain.path
 
 
-def test_the_shipped_bundle_holds_exactly_the_rows_the_csvs_give(tmp_path):
+def test_the_shipped_bundle_holds_exactly_the_rows_the_csvs_give(tmp_path, plain_bundle: Path):
     hint = "the shipped bundle differs from the CSVs: run tools/build_bundle.py and commit data/bundled_projects.db.gz"
     shipped = tmp_path / "shipped.db"
     shipped.write_bytes(gzip.decompress(shipped_path().read_bytes()))
-    store = Store(shipped)
-    decoded = store.db.execute(f"SELECT {COLUMNS} FROM observations ORDER BY framework, metric, date")
+    store, plain = Store(shipped), Store(plain_bundle)
+    ordered = f"SELECT {COLUMNS} FROM observations ORDER BY framework, metric, date"
     compared = 0
-    for expected, got in itertools.zip_longest(_csv_rows(), decoded):
+    for expected, got in itertools.zip_longest(plain.db.execute(ordered), store.db.execute(ordered)):
         assert got == expected, hint
         compared += 1
     assert compared > 800_000
-    plain = Store(tmp_path / "plain.db")
-    migrate(plain)
-    upsert_bundled_projects(plain, catalog())
     assert stored_projects(store) == stored_projects(plain), hint
+
+
+QUESTIONS = [
+    "xgboost vs lightgbm stars",
+    "django vs flask downloads",
+    "pola-rs/polars",
+    "langchain since 2024",
+    "django downloads in february 2020",
+    "black vs ruff",
+    "sqlalchemy/sqlalchemy stars",
+    "feature engine stars",
+    "is polars growing faster than pandas?",
+    "catboost vs xgboost stars in january 2023",
+    "requests",
+    "pytorch vs xgboost stars since 2022",
+    "sources",
+]
+
+
+def test_every_answer_about_bundled_projects_is_the_same_from_the_compact_file_as_from_plain_rows(
+    tmp_path, plain_bundle: Path, seeded_store: Store
+):
+    reference = Store(tmp_path / "fwtrend.db")
+    migrate(reference)
+    load_seed(reference)
+    reference.attach_bundle(plain_bundle)
+    for question in QUESTIONS:
+        expected = answer_text(reference, question, today=TODAY)
+        got = answer_text(seeded_store, question, today=TODAY)
+        assert got == expected, question
+        assert render_blocks(got) == render_blocks(expected), question
+    plan = seeded_store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM observations WHERE framework = ? AND metric = ?", ["django", "x"]
+    ).fetchall()
+    # One project's series is found through the compact file's index, never by scanning its ~880k points.
+    assert any("INDEX series_key (framework=? AND metric=?)" in row[-1] for row in plan), plan
+    assert not any(row[-1].startswith("SCAN p") for row in plan), plan
 
 
 def test_a_first_run_unpacks_the_shipped_bundle_rather_than_building_it(tmp_path, monkeypatch):
