@@ -23,8 +23,8 @@ from tests.http_replay import Replay, settings_for
 
 pytest_plugins = ["tests.support.fake_slack"]
 
-# The bundled projects' figures are built once per content of the bundled files (the file name carries
-# their hash), so every test session shares one copy in the temp folder, never the user's cache.
+# The bundled projects' figures are unpacked once per shipped file (the cached name carries its hash), so
+# every test session shares one copy in the temp folder, never the user's cache.
 os.environ.setdefault("FWTREND_BUNDLE_DIR", str(Path(tempfile.gettempdir()) / "fwtrend-test-bundle"))
 
 TODAY = date(2026, 11, 25)

@@ -1,5 +1,5 @@
-"""`fwtrend bundle [--rebuild]`: where the bundled projects' figures are kept, and rebuilding them from the
-CSVs in `data/seed/` (`bot.ingest.bundle`). Exit 0."""
+"""`fwtrend bundle [--rebuild]`: where the bundled projects' figures are kept (unpacked from the shipped file
+if missing), and rebuilding them from the CSVs in `data/seed/` (`bot.ingest.bundle`). Exit 0."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 def add_command(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "bundle",
-        help="the bundled projects' figures (built once per machine from data/seed/)",
-        description="Print where the bundled projects' figures are kept (built from data/seed/ if missing); "
-        "--rebuild builds them again from the CSVs.",
+        help="the bundled projects' figures (shipped prebuilt, unpacked once per machine)",
+        description="Print where the bundled projects' figures are kept (unpacked from the shipped file if "
+        "missing); --rebuild builds them again from the CSVs in data/seed/.",
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild from the bundled CSVs")
     parser.set_defaults(func=cmd_bundle)

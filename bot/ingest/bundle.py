@@ -1,45 +1,67 @@
-"""The bundled projects' figures (thousands of PyPI packages and ML projects, ~880k rows), built from
-`data/seed/` into one read-only SQLite file per machine and attached to every store.
+"""The bundled projects' figures (thousands of PyPI packages and ML projects, ~880k rows): one read-only
+SQLite file per machine in the user cache, attached to every store (`Store.attach_bundle`).
 
-Building it from the CSVs takes seconds (pandas, then SQLite inserting ~880k rows), far more than filling
-a store with the 11 frameworks, so it is built once per content of the bundled files (the file name
-carries their hash) and shared by every store on the machine; a store reads it beside its own figures
-(`Store.attach_bundle`). `fwtrend bundle --rebuild` rebuilds it from the CSVs.
+Building it from the CSVs in `data/seed/` takes seconds (pandas, then ~880k rows into SQLite), so the
+package ships it prebuilt and gzipped (`data/bundled_projects.db.gz`, the compact layout of
+`bot.store.bundled`): a machine's first run only unpacks it, in a fraction of a second. The CSVs stay the
+provenance: `tools/build_bundle.py` makes the shipped file from them, a test checks it holds exactly their
+rows, and `fwtrend bundle --rebuild` rebuilds the cached copy from them. The cached file's name carries a
+hash of the shipped one, so a new release's figures are unpacked again.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import os
+import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.catalog import Catalog, catalog
-from bot.ingest.seed_projects import PROJECT_READERS, upsert_bundled_projects
 from bot.paths import bundle_cache_dir, data_dir, seed_dir
 from bot.project_index import BESTOF_FILE, REPOSTORY_FILE, TOP_PYPI_FILE
-from bot.store.connection import Store
-from bot.store.migrations import migrate
-from bot.store.observations import insert_bundled_observations
+from bot.store.bundled import FORMAT, create_schema, write_points
+from bot.store.connection import Store, now_iso
+from bot.store.observations import SOURCE_RANK
 
-BUNDLE_FORMAT = "1"
-"""Bumped when the bundle's rows are built differently: a new file name, so it is rebuilt."""
+if TYPE_CHECKING:
+    from bot.catalog import Catalog
+
+SHIPPED_FILE = "bundled_projects.db.gz"
+"""The prebuilt bundle inside the package's data folder (`data/` in a checkout, `bot/_data` installed)."""
+
+
+def shipped_path() -> Path:
+    return data_dir() / SHIPPED_FILE
 
 
 def bundle_key(folder: Path | None = None) -> str:
-    """A short hash of everything the bundle is built from (the files, the catalog, the format)."""
+    """A short hash naming the cached bundle: of the shipped file, or when there is none (a checkout that
+    removed it), of everything the bundle is built from (the CSVs, the catalog)."""
+    shipped = shipped_path()
+    if folder is None and shipped.is_file():
+        stat = shipped.stat()
+        return _shipped_key(shipped, stat.st_size, stat.st_mtime_ns)
+    digest = hashlib.sha256(FORMAT.encode())
     folder = folder or seed_dir()
-    digest = hashlib.sha256(BUNDLE_FORMAT.encode())
-    for path in (
-        folder / BESTOF_FILE,
-        folder / TOP_PYPI_FILE,
-        folder / REPOSTORY_FILE,
-        folder / "pypi_snapshot_meta.csv",
-        data_dir() / "frameworks.toml",
-    ):
+    for path in (*(folder / name for name in SOURCE_FILES), data_dir() / "frameworks.toml"):
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return "csv-" + digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_key(path: Path, size: int, mtime_ns: int) -> str:
+    """The shipped file's hash, once per process and version of the file (every store opening asks)."""
+    return hashlib.sha256(FORMAT.encode() + path.read_bytes()).hexdigest()[:16]
+
+
+SOURCE_FILES = (BESTOF_FILE, TOP_PYPI_FILE, REPOSTORY_FILE, "pypi_snapshot_meta.csv")
+"""The files in `data/seed/` the bundle's rows are read from (with `data/frameworks.toml`)."""
 
 
 def bundle_path(folder: Path | None = None) -> Path:
@@ -48,35 +70,78 @@ def bundle_path(folder: Path | None = None) -> Path:
 
 def build_bundle(path: Path, folder: Path | None = None, cat: Catalog | None = None) -> dict[str, int]:
     """Build the bundle at `path` from the CSVs (replacing it atomically). Returns rows written per file."""
+    # pandas and the project index: only when building, never when a machine unpacks the shipped file.
+    from bot.catalog import catalog
+    from bot.ingest.seed_projects import PROJECT_READERS, upsert_bundled_projects
+
     folder = folder or seed_dir()
     cat = cat or catalog()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    store = Store(tmp)
-    try:
-        migrate(store)
-        store.db.execute("PRAGMA cache_size=-200000")
-        counts = {"projects": upsert_bundled_projects(store, cat)}
-        # The (metric, date) index is built once at the end, not kept up to date row by row.
-        store.db.execute("DROP INDEX IF EXISTS observations_metric_date")
-        for name, reader in PROJECT_READERS:
-            counts[name] = insert_bundled_observations(store, reader(folder, cat))
-        store.db.execute("CREATE INDEX observations_metric_date ON observations (metric, date)")
-        store.db.execute("PRAGMA journal_mode=DELETE")  # read-only from now on: no -wal/-shm beside it
-    finally:
-        store.close()
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    with _replacing(path) as tmp:
+        store = Store(tmp)
+        try:
+            create_schema(store.db)
+            with store.transaction():
+                counts = {"projects": upsert_bundled_projects(store, cat)}
+                fetched = now_iso()
+                for name, reader in PROJECT_READERS:
+                    counts[name] = write_points(store.db, reader(folder, cat), SOURCE_RANK, fetched)
+                store.db.execute("INSERT INTO meta VALUES ('format', ?), ('built_at', ?)", [FORMAT, fetched])
+            store.db.execute("PRAGMA journal_mode=DELETE")  # read-only from now on: no -wal/-shm beside it
+            store.db.execute("VACUUM")  # pages in key order, none free: smaller to ship, faster to read
+        finally:
+            store.close()
     return counts
 
 
-def ensure_bundle(folder: Path | None = None) -> Path:
-    """The bundle for the current bundled files, built now if this machine has none yet."""
-    path = bundle_path(folder)
+def write_shipped(dest: Path | None = None, folder: Path | None = None) -> dict[str, int]:
+    """Build the bundle from the CSVs and write it gzipped to `dest` (default: the shipped file), byte for
+    byte the same for the same rows and build time. Returns rows written per file and `bytes` shipped."""
+    dest = dest or shipped_path()
+    with tempfile.TemporaryDirectory() as scratch:
+        built = Path(scratch) / "bundle.db"
+        counts = build_bundle(built, folder)
+        # No name and no time in the gzip header: the same file gives the same bytes.
+        with (
+            _replacing(dest) as tmp,
+            built.open("rb") as src,
+            open(tmp, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+        ):
+            shutil.copyfileobj(src, out, 1 << 20)
+    return {**counts, "bytes": dest.stat().st_size}
+
+
+def unpack_shipped(path: Path, shipped: Path | None = None) -> None:
+    """Unpack the shipped bundle to `path` (replacing it atomically): a machine's first run."""
+    with _replacing(path) as tmp, gzip.open(shipped or shipped_path(), "rb") as src, open(tmp, "wb") as out:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
+def ensure_bundle() -> Path:
+    """The bundle for this release, unpacked (or, with no shipped file, built from the CSVs) if missing."""
+    path = bundle_path()
     if not _usable(path):
-        build_bundle(path, folder)
+        if shipped_path().is_file():
+            unpack_shipped(path)
+        else:
+            build_bundle(path)
     return path
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """A temporary file beside `path` that becomes `path` (readable by all) when the block ends without
+    error, so a reader never sees half a file; removed otherwise."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def _usable(path: Path) -> bool:

@@ -52,8 +52,9 @@ class Store:
         return db
 
     def attach_bundle(self, path: Path) -> None:
-        """Read the bundled projects' figures (a read-only file built once per machine, see
-        `bot.ingest.bundle`) beside this store's own: `observations` and `projects` then read both, while
+        """Read the bundled projects' figures (a read-only file unpacked once per machine, see
+        `bot.ingest.bundle`; its own `observations` view decodes its compact rows, `bot.store.bundled`)
+        beside this store's own: `observations` and `projects` then read both, while
         every write goes to this store (`main.`). The two never share a key: bundled projects are never
         frameworks."""
         if self._bundle == Path(path):

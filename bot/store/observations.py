@@ -74,22 +74,6 @@ def upsert_observations(store: Store, rows: Iterable[Mapping[str, Any]]) -> int:
     return written
 
 
-def insert_bundled_observations(store: Store, rows: Iterable[tuple]) -> int:
-    """Bulk-add bundled figures as (framework, metric, date, value, source, method, note) tuples, keeping any
-    figure already stored for the same framework, metric and date. The seed's fast path for ~1M rows of
-    bundled projects: no per-row dicts, one statement. Returns rows written."""
-    fetched = now_iso()
-    sql = """INSERT OR IGNORE INTO main.observations
-               (framework, metric, date, value, source, method, note, rank, fetched_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-    with store.transaction() as conn:
-        before = conn.total_changes
-        conn.executemany(sql, ((*row, SOURCE_RANK.get(row[4], 10), fetched) for row in rows))
-        written = conn.total_changes - before
-        store.bump_data_version()
-    return written
-
-
 def replace_rows(store: Store, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """INSERT OR REPLACE rows into a table whose columns are the rows' keys.
 
