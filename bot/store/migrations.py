@@ -20,6 +20,7 @@ import sqlite_utils
 
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
+from bot.store.live_lookups import migrate_live_lookups
 from bot.store.projects import migrate_projects
 from bot.store.slack_events import migrate_slack_events
 from bot.store.threads import migrate_threads
@@ -111,6 +112,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("slack_events_seen", migrate_slack_events),
     Migration("projects", migrate_projects),
     Migration("watch_list", migrate_watch_list),
+    Migration("live_lookups", migrate_live_lookups),
 )
 
 

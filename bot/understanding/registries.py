@@ -28,7 +28,10 @@ def registry_metric(
     "pypi:torch" no longer reads as the word "pypi"); `npm_word` is a JavaScript port's name as typed
     ("tfjs"), or None. A metric the user did not name is npm downloads when an npm package is named.
     """
-    npm_named = [(r.typed, r.framework) for r in refs if r.registry == "npm" and r.framework]
+    # A framework's npm package, or a project's (a bundled or looked-up npm package: `npm:left-pad`).
+    npm_named = [
+        (r.typed, r.framework or r.project) for r in refs if r.registry == "npm" and (r.framework or r.project)
+    ]
     if npm_word:
         npm_named.append((npm_word, cat.resolve(npm_word)))
     notes: list[str] = []
