@@ -14,6 +14,7 @@ Faults per source answer a status, a malformed body or nothing in time. `latency
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -152,8 +153,10 @@ class FakeRegistries:
                     time.sleep(fake.latency)
                 fault = fake.faults.get(prefix)
                 if fault and fault.hang:
-                    time.sleep(fault.hang)
-                    return self._send(504, {"message": "late"})
+                    time.sleep(fault.hang)  # the client has given up by now: its connection is gone
+                    with contextlib.suppress(OSError):
+                        self._send(504, {"message": "late"})
+                    return None
                 if fault and fault.malformed:
                     return self._raw(200, b'{"info": {"name": "trunc', "application/json")
                 if fault:
