@@ -183,6 +183,8 @@ class Catalog:
         store are forgotten. Returns the ids added. Names are only the project's packages, repository and
         registry name, never a guessed short name."""
         rows = list(rows)
+        if not rows and not self._live:
+            return []  # nothing to add or forget: never load the bundled projects for it
         projects, names = self.projects(), self.project_names()
         added = []
         with self._lock:

@@ -69,3 +69,13 @@ def lookups_on(registries: FakeRegistries, monkeypatch: pytest.MonkeyPatch) -> F
 
     get_settings.cache_clear()
     return registries
+
+
+@pytest.fixture(autouse=True)
+def _forget_live_projects() -> Iterator[None]:
+    """Live projects belong to the store that holds them: the process-wide catalog forgets them after each test,
+    as it would when the next answer syncs it with another store."""
+    yield
+    from bot.catalog import catalog
+
+    catalog().know_projects([], exactly=True)

@@ -12,7 +12,7 @@ from bot.ingest.live.candidates import lookup_candidates
 from bot.ingest.live.lookup import know_stored_projects, look_up
 from bot.store.projects import live_projects
 from bot.understanding.reader import understand
-from tests.live.conftest import TODAY
+from tests.live.conftest import TODAY, months
 
 
 def _ask(store, text, settings, team=""):
@@ -117,3 +117,19 @@ def test_the_cli_answers_a_project_in_no_bundled_file_with_a_progress_line_on_st
     assert "Looking up" not in captured.err  # stored now: no second look-up
     assert "llama-index" in json.loads(captured.out)["text"]
     assert catalog()["llama-index"].github == "run-llama/llama_index"
+
+
+def test_a_looked_up_project_can_be_tracked_and_the_daily_refresh_covers_it(lookups_on, capsys, tmp_path):
+    from bot.cli import main
+
+    db = str(tmp_path / "track.db")
+    assert main(["--db", db, "ask", "llama-index"]) == 0
+    assert main(["--db", db, "track", "llama-index"]) == 0
+    assert "llama-index (PyPI llama-index · GitHub run-llama/llama_index)" in capsys.readouterr().out
+    lookups_on.add_months("llama-index", months("2023-02", 31))  # one more month since the look-up
+    assert main(["--db", db, "refresh", "--source", "clickhouse", "--quiet", "--today", "2026-11-25"]) == 0
+    from bot.ingest.seeded import open_seeded_store
+
+    store = open_seeded_store(db)
+    runs = store.db.execute("SELECT status FROM refresh_runs WHERE framework = 'llama-index'").fetchall()
+    assert runs == [("ok",)]
