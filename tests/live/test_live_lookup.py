@@ -133,3 +133,15 @@ def test_a_looked_up_project_can_be_tracked_and_the_daily_refresh_covers_it(look
     store = open_seeded_store(db)
     runs = store.db.execute("SELECT status FROM refresh_runs WHERE framework = 'llama-index'").fetchall()
     assert runs == [("ok",)]
+
+
+def test_downloads_of_an_npm_only_project_named_bare_are_its_npm_downloads(live_store, registries):
+    outcome, answer = _ask(live_store, "left-pad-live downloads", registries.settings())
+    assert outcome.found == {"left-pad-live": "npm:left-pad-live"}
+    assert answer.comparisons[0].metric.id == "npm_downloads"
+    assert answer.comparisons[0].figures[0].latest.value == 40
+    assert "“left-pad-live” has only an npm package, so I read “downloads” as npm downloads." in answer.notes
+    # asked again, from the store: the same reading
+    know_stored_projects(live_store)
+    assert understand("left-pad-live downloads", today=TODAY).metric == "npm_downloads"
+    assert understand("left-pad-live pypi downloads", today=TODAY).metric == "pypi_downloads"
