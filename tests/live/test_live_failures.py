@@ -135,3 +135,16 @@ def test_a_registry_prefixed_name_found_nowhere_names_only_that_registry(live_st
     assert any(n.startswith("I found no npm package named “zz-nothing-here”.") for n in answer.notes)
     _, answer = _ask(live_store, "https://github.com/nobody-here/nothing", registries.settings())
     assert answer.headline.startswith("I found no GitHub repository named “nobody-here/nothing”.")
+
+
+def test_a_history_source_slower_than_its_deadline_is_named_and_the_rest_kept(live_store, registries, monkeypatch):
+    from bot.ingest.live import history
+
+    monkeypatch.setattr(history, "HISTORY_DEADLINE_S", 0.5)
+    registries.fault("clickhouse", hang=1.5)
+    outcome, _ = _ask(live_store, "llama-index", registries.settings())
+    assert (
+        "ClickHouse (PyPI downloads) failed for llama-index, so its figures are missing: no full answer within 0.5 s."
+        in outcome.notes
+    )
+    assert _stored(live_store, "llama-index") > 0 and live_store.get_meta("cursor:clickhouse:llama-index") is None

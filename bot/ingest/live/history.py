@@ -27,6 +27,9 @@ class LiveGitHub(GitHub):
         return None
 
 
+HISTORY_DEADLINE_S = 20.0
+"""A source's whole history for one project, at most: someone is waiting (the daily refresh has no such limit)."""
+
 SOURCE_LABELS = {
     "clickhouse": "ClickHouse (PyPI downloads)",
     "github": "GitHub (stars)",
@@ -45,7 +48,9 @@ async def fetch_history(ctx: Context, fw: Framework) -> tuple[list[Batch], dict[
 
     async def one(source: Source) -> Batch | str:
         try:
-            return await source.fetch(ctx, fw)
+            return await asyncio.wait_for(source.fetch(ctx, fw), HISTORY_DEADLINE_S)
+        except TimeoutError:
+            return f"no full answer within {HISTORY_DEADLINE_S:g} s"
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # an unforeseen answer must not sink the other sources

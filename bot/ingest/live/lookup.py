@@ -33,6 +33,8 @@ log = logging.getLogger("fwtrend.lookup")
 
 REQUEST_TIMEOUT_S = 8.0
 TRIES = 2  # one retry: a person is waiting
+REGISTRY_DEADLINE_S = 12.0
+"""One registry question (retry included), at most."""
 
 
 @dataclass
@@ -130,7 +132,9 @@ async def _look_up(
 async def _ask(coro) -> tuple[object, str | None]:
     """(the registry's answer, None) or (None, one-line reason it failed)."""
     try:
-        return await coro, None
+        return await asyncio.wait_for(coro, REGISTRY_DEADLINE_S), None
+    except TimeoutError:
+        return None, f"no answer within {REGISTRY_DEADLINE_S:g} s"
     except SourceError as exc:
         return None, str(exc)
     except Exception as exc:  # a connection the test guard refuses, an odd body: a failure, never a crash
