@@ -69,13 +69,25 @@ def test_offline_a_lone_unknown_name_is_said_unreachable_not_missing(live_store)
 
 
 def test_a_registry_answering_500_is_named_and_the_other_registry_still_answers(live_store, registries):
+    registries.fault("npm-registry", status=500)
+    outcome, answer = _ask(live_store, "llama-index", registries.settings())
+    assert outcome.found == {"llama-index": "llama-index"}
+    assert (
+        "I couldn't reach npm (GET /npm-registry/llama-index: HTTP 500 after 2 tries) while looking up “llama-index”."
+        in answer.notes
+    )
+    assert answer.comparisons[0].figures[0].has_data
+
+
+def test_with_pypi_unheard_a_bare_name_is_not_stored_as_the_npm_package_of_that_name(live_store, registries):
     registries.fault("pypi-org", status=500)
     outcome, answer = _ask(live_store, "left-pad-live", registries.settings())
+    assert outcome.found == {} and list(outcome.unreached) == ["left-pad-live"]
+    assert answer.headline.startswith("I couldn't reach PyPI (GET /pypi-org/pypi/left-pad-live/json: HTTP 500")
+    assert "npm has a package named `left-pad-live`: ask `npm:left-pad-live` for its figures." in answer.lines
+    assert live_projects(live_store) == []
+    outcome, _ = _ask(live_store, "npm:left-pad-live", registries.settings())  # named on npm: PyPI is not needed
     assert outcome.found == {"left-pad-live": "npm:left-pad-live"}
-    assert any(
-        "I couldn't reach PyPI (GET /pypi-org/pypi/left-pad-live/json: HTTP 500 after 2 tries)" in n
-        for n in answer.notes
-    )
 
 
 def test_a_registry_that_times_out_is_named_and_nothing_is_stored(live_store, registries):

@@ -172,6 +172,11 @@ async def _one(ctx: Context, c: Candidate, outcome: Outcome, today: date) -> _Fo
         else:
             outcome.nowhere[c.typed] = c.where
         return None
+    if c.where == "any" and p_err and npm is not None:
+        # A bare name is PyPI's first: with PyPI unheard, storing the npm package would read the name as it for good.
+        outcome.unreached[c.typed] = failed
+        outcome.notes.append(f"npm has a package named `{npm.name}`: ask `npm:{npm.name}` for its figures.")
+        return None
     if failed:  # found elsewhere: say which registry could not be asked
         outcome.notes.append(f"I couldn't reach {', '.join(failed)} while looking up “{c.typed}”.")
     source_bits: list[str] = []
