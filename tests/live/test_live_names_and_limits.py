@@ -158,3 +158,21 @@ def test_with_look_ups_off_no_name_is_looked_up(live_store, registries, monkeypa
     captured = capsys.readouterr()
     assert "Looking up" not in captured.err and "no figures for “llama-index” offline" in captured.out
     assert registries.requests == []
+
+
+@pytest.mark.parametrize("text", ["jaxx", "pytroch vs jaxx", "onnxruntime", "how is onnxruntime doing"])
+def test_near_misses_of_frameworks_and_known_other_projects_are_not_looked_up(text):
+    assert lookup_candidates(understand(text, today=TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("polarx", "any"),
+        ("pypi:some-lib", "pypi"),
+        ("npm:@acme/widget", "npm"),
+        ("acme-org/widget-repo stars", "github"),
+    ],
+)
+def test_names_found_in_no_bundled_file_are_looked_up_where_they_were_named(text, where):
+    assert [c.where for c in lookup_candidates(understand(text, today=TODAY))] == [where]

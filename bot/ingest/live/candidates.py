@@ -4,7 +4,8 @@ A name the question reads as nothing known is a candidate when it passes at leas
 rules: `pypi:x` or a PyPI address → PyPI only; `npm:x`, `@scope/x` or an npmjs.com address → npm only; a
 GitHub `owner/repo` or address → GitHub only; a bare name → PyPI and npm (a repository is then reached only
 through the package's own metadata, never guessed from the name). Names the catalog knows are another
-project ("onnxruntime" beside ONNX) and names the reader cut short are not looked up.
+project ("onnxruntime" beside ONNX), near misses of a built-in framework ("jaxx": "did you mean JAX?") and
+names the reader cut short are not looked up.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.catalog import catalog
 from bot.ingest.live.names import npm_name, pypi_name, split_slug
 from bot.understanding.names import find_refs, short_name
 from bot.understanding.query import Query
@@ -41,7 +43,15 @@ def lookup_candidates(query: Query) -> list[Candidate]:
     """The look-ups a question asks for, in the order its names appear; [] when it asks for none."""
     if query.intent not in LOOKUP_INTENTS or not query.unknown:
         return []
-    unknown = [n for n in query.unknown if n not in query.not_tracked and not n.endswith("…")]
+    frameworks = catalog().frameworks
+    unknown = [
+        n
+        for n in query.unknown
+        if n not in query.not_tracked
+        and not n.endswith("…")
+        # A near miss of a built-in framework ("jaxx") gets "did you mean JAX?", never a look-alike package.
+        and not any(fid in frameworks for fid in query.suggestions.get(n, ()))
+    ]
     if not unknown:
         return []
     _, refs = find_refs(query.text)
