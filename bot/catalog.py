@@ -6,9 +6,10 @@ import re
 import threading
 import tomllib
 import zlib
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -83,6 +84,8 @@ class Catalog:
         self._project_alternates: dict[str, str] | None = None
         self._index = None
         self._lock = threading.Lock()
+        self._live: dict[str, list[str]] = {}
+        """Projects live look-ups added → the name keys added for each."""
         self.names: dict[str, str] = {}
         for fw in frameworks:
             # A framework's own packages are names of it too ("torch", "jaxlib"); scoped npm names
@@ -160,6 +163,9 @@ class Catalog:
                 for key in keys:
                     if key:
                         names.setdefault(normalise_name(key), entry.id)
+                for slug in (entry.github, *entry.github_former):
+                    if slug:  # slugs are looked up as typed: "owner/my_repo" keeps its "_"
+                        names.setdefault(slug.lower(), entry.id)
             for entry in index.projects.values():
                 if entry.github and not entry.pypi and not entry.npm:
                     repo = normalise_name(entry.github.split("/")[1])
@@ -169,6 +175,52 @@ class Catalog:
                         names.setdefault(repo, entry.id)
             self._index, self._project_names, self._project_alternates = index, names, alternates
             self._projects = projects
+
+    def know_projects(self, rows: Iterable[Mapping[str, Any]], *, exactly: bool = False) -> list[str]:
+        """Add projects a live look-up stored (rows of the `projects` table, list fields decoded) beside the
+        bundled ones, so their names read as them; a project or name already known keeps its reading.
+        `exactly`: these rows are all the live projects there are (one store's), so live projects of another
+        store are forgotten. Returns the ids added. Names are only the project's packages, repository and
+        registry name, never a guessed short name."""
+        rows = list(rows)
+        if not rows and not self._live:
+            return []  # nothing to add or forget: never load the bundled projects for it
+        projects, names = self.projects(), self.project_names()
+        added = []
+        with self._lock:
+            if exactly:
+                keep = {row["id"] for row in rows}
+                for gone in [pid for pid in self._live if pid not in keep]:
+                    projects.pop(gone, None)
+                    for key in self._live.pop(gone):
+                        if names.get(key) == gone:
+                            del names[key]
+            for row in rows:
+                if row["id"] in projects or row["id"] in self.frameworks:
+                    continue
+                projects[row["id"]] = Framework.model_construct(
+                    id=row["id"],
+                    name=row["name"],
+                    colour=_PALETTE[zlib.crc32(row["id"].encode()) % len(_PALETTE)],
+                    github=row.get("github"),
+                    github_former=tuple(row.get("github_former") or ()),
+                    pypi=tuple(row.get("pypi") or ()),
+                    npm=tuple(row.get("npm") or ()),
+                    links=tuple(row.get("links") or ()),
+                )
+                keys = [*row.get("pypi", ()), *(f"npm:{n}" for n in row.get("npm", ())), row.get("github")]
+                keys += [*row.get("github_former", ()), *(row.get("npm", ()) if not row.get("pypi") else ())]
+                if row.get("pypi") or row.get("npm"):
+                    keys.append(row["name"])
+                self._live[row["id"]] = []
+                for key in keys:
+                    # A slug is looked up as typed ("run-llama/llama_index"): its "_" must not become a space.
+                    for form in {normalise_name(key), key.lower()} if key else ():
+                        if form not in names:
+                            names[form] = row["id"]
+                            self._live[row["id"]].append(form)
+                added.append(row["id"])
+        return added
 
     def _taken_keys(self) -> set[str]:
         """Packages and slugs of the frameworks and of the projects said to be separate from them."""

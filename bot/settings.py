@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     fwtrend_stackexchange_url: str = "https://api.stackexchange.com/2.3"
     fwtrend_huggingface_url: str = "https://huggingface.co"
     fwtrend_arxiv_url: str = "https://export.arxiv.org/api"
+    fwtrend_pypi_url: str = "https://pypi.org"
+    """PyPI's JSON API base (`/pypi/{name}/json`), for live look-ups."""
+    fwtrend_npm_registry_url: str = "https://registry.npmjs.org"
+    """npm registry base (`/{name}`), for live look-ups."""
+    fwtrend_lookups_per_hour: int = Field(default=120, ge=0, le=100_000)
+    """Live look-ups of projects no bundled file holds, per hour, all workspaces together; 0 turns them off."""
+    fwtrend_lookups_per_hour_per_workspace: int = Field(default=30, ge=0, le=100_000)
+    """Live look-ups per hour for one Slack workspace (the terminal counts as one)."""
 
     port: int = Field(default=3000, ge=1, le=65535)
 

@@ -27,6 +27,10 @@ pytest_plugins = ["tests.support.fake_slack"]
 # every test session shares one copy in the temp folder, never the user's cache.
 os.environ.setdefault("FWTREND_BUNDLE_DIR", str(Path(tempfile.gettempdir()) / "fwtrend-test-bundle"))
 
+# Live look-ups are off unless a test turns them on (tests/live/): an unknown name elsewhere must answer as
+# it always has, without asking any registry. Set at import, before any module-scoped app reads settings.
+os.environ["FWTREND_LOOKUPS_PER_HOUR"] = "0"
+
 TODAY = date(2026, 11, 25)
 
 _real_connect = socket.socket.connect

@@ -25,6 +25,7 @@ from bot.answering.scale import scale_note
 from bot.answering.sources import sources_answer
 from bot.catalog import catalog
 from bot.store.connection import Store
+from bot.store.projects import live_projects
 from bot.understanding.grammar import MAX_TEXT, Query, parse, query_text
 from bot.understanding.periods import end_notes
 from bot.understanding.reader import understand
@@ -32,6 +33,7 @@ from bot.understanding.reader import understand
 
 def answer_query(store: Store, query: Query, *, today: date | None = None) -> Answer:
     """Answer a parsed query (cached per query and data version, so repeated questions cost nothing)."""
+    catalog().know_projects(live_projects(store), exactly=True)  # projects a live look-up stored, in any process
     # Today is part of the key: staleness marks and relative periods change with the date.
     key = ("answer", query.cache_key(), today or date.today())
     answer = store.cached(key, lambda: _answer(store, query, today=today))

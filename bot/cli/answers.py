@@ -20,9 +20,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.ingest.seeded import open_seeded_store
 
     text = " ".join(args.text)
-    # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
     store = open_seeded_store(args.db)
-    answer = answer_text(store, text)
+    # No asker here: "this year" is read at the machine's local date (Slack reads it at the asker's).
+    answer = live_answer(store, text) or answer_text(store, text)
     if args.json:
         from bot.slack.blocks.answer import render_blocks
 
@@ -41,6 +41,30 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         write_csv(answer, sources_by_id(store), args.csv)
     return 0
+
+
+def live_answer(store: Any, text: str) -> Any:
+    """The answer after a live look-up of the names no bundled file holds (a progress line on stderr), or
+    None when the question names none (or look-ups are off: FWTREND_LOOKUPS_PER_HOUR=0)."""
+    from bot.answering.engine import answer_query
+    from bot.answering.live_answers import after_lookup, looking_up_text
+    from bot.ingest.live.candidates import lookup_candidates
+    from bot.ingest.live.lookup import know_stored_projects, look_up
+    from bot.settings import get_settings
+    from bot.understanding.query import Query
+    from bot.understanding.reader import understand
+
+    settings = get_settings()
+    if settings.fwtrend_lookups_per_hour <= 0:
+        return None
+    know_stored_projects(store)
+    candidates = lookup_candidates(understand(text))
+    if not candidates:
+        return None
+    print(looking_up_text([(c.typed, c.registries) for c in candidates]), file=sys.stderr, flush=True)
+    outcome = look_up(store, candidates, settings)
+    result = after_lookup(understand(text), outcome)
+    return answer_query(store, result) if isinstance(result, Query) else result
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

@@ -26,9 +26,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from bot.understanding.reader import understand
 
     names = ", ".join(args.names) if args.command != "tracking" else ""
+    store = open_seeded_store(args.db)  # first: projects a live look-up stored are names too
     query = understand(f"{args.command} {names}".strip())
     reply = watch_reply(
-        open_seeded_store(args.db),
+        store,
         query,
         team_id=TERMINAL_TEAM,
         usage="fwtrend track polars",

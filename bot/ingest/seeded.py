@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.catalog import catalog
 from bot.settings import get_settings
 from bot.store.connection import Store
 from bot.store.opening import open_store
+from bot.store.projects import live_projects
 
 
 def open_seeded_store(path: Path | str | None = None) -> Store:
@@ -27,4 +29,6 @@ def open_seeded_store(path: Path | str | None = None) -> Store:
     from bot.ingest.bundle import ensure_bundle  # pandas only when this machine has no bundle yet
 
     store.attach_bundle(ensure_bundle())
+    # Projects live look-ups stored (by any process) are names too: in answers, the watch list, the refresh.
+    catalog().know_projects(live_projects(store), exactly=True)
     return store

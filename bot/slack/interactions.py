@@ -37,6 +37,7 @@ from bot.slack.delivery import (
     with_note,
 )
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
+from bot.slack.lookup_flow import answer_with_lookup
 from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.slack.subscriptions import SUBSCRIPTION_INTENTS, handle_subscription_command
 from bot.slack.watch_list import WATCH_INTENTS, handle_watch_command
@@ -181,6 +182,10 @@ def answer_command(services: Services, client: WebClient, respond: Respond, text
     # Subscriptions don't depend on the date; answers read "this year" in the asker's time zone.
     reading = _read_for_asker(services, client, where, text, lambda day: understand_text(text, today=day))
     query, today, note = reading.query, reading.today, reading.note
+    # Live look-up hook (bot/slack/lookup_flow.py): a name no bundled file holds is looked up, then answered.
+    read = lambda: understand_text(text, today=today)  # noqa: E731
+    if answer_with_lookup(services, client, where, read, respond=respond, today=today, note=note, slash=True):
+        return
     _count_asked(services, where, query)
     rendered = _render(services, query, respond, client, where, today=today, note=note)
     if rendered is None:
@@ -243,6 +248,10 @@ def answer_message(services: Services, client: WebClient, text: str, where: Wher
         return
     reading = _read_for_asker(services, client, where, text, lambda day: understand(text, today=day, context=context))
     query = reading.query
+    # Live look-up hook (bot/slack/lookup_flow.py): a name no bundled file holds is looked up, then answered.
+    read = lambda: understand(text, today=reading.today, context=context)  # noqa: E731
+    if answer_with_lookup(services, client, where, read, today=reading.today, note=reading.note):
+        return
     _count_asked(services, where, query)
     rendered = _render(services, query, None, client, where, today=reading.today, note=reading.note)
     if rendered is None:

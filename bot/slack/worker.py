@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.engine import answer_query
+from bot.catalog import catalog
 from bot.ingest.seeded import open_seeded_store
 from bot.slack import home
 from bot.slack.blocks.answer import render_blocks
@@ -127,6 +128,9 @@ class AnswerWorker:
                 future.result(timeout=RENDER_TIMEOUT_S)
         else:
             _warm(str(self.db_path))
+        # Names are read in this process (and a live look-up's "Looking up …" must follow the ack within a
+        # second): load the bundled projects' names now, not on the first question.
+        catalog().project_names()
         self.ready.set()
 
     warm_up_error: str | None = None

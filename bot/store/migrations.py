@@ -22,6 +22,7 @@ from bot.store.alerts import migrate_alert_tables
 from bot.store.block_support import migrate_block_support
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
+from bot.store.live_lookups import migrate_live_lookups
 from bot.store.projects import migrate_projects
 from bot.store.slack_events import migrate_slack_events
 from bot.store.threads import migrate_threads
@@ -115,6 +116,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("watch_list", migrate_watch_list),
     Migration("alerts", migrate_alert_tables),
     Migration("classic_blocks", migrate_block_support),
+    Migration("live_lookups", migrate_live_lookups),
 )
 
 

@@ -65,3 +65,24 @@ def stored_projects(store: Store) -> dict[str, dict[str, Any]]:
             row[key] = json.loads(row[key])
         out[row["id"]] = row
     return out
+
+
+LIVE_SOURCE_PREFIX = "live look-up"
+"""`source` of a project found by a live look-up: "live look-up 2026-11-30: PyPI JSON API, GitHub /repos"."""
+
+
+def live_projects(store: Store) -> list[dict[str, Any]]:
+    """The projects live look-ups stored in this store (never the bundle's), list fields decoded; cached per
+    data version, since every answer asks (a look-up's write moves the version)."""
+
+    def read() -> list[dict[str, Any]]:
+        rows = []
+        for row in store.db.query(
+            "SELECT * FROM main.projects WHERE source LIKE ? ORDER BY id", [LIVE_SOURCE_PREFIX + "%"]
+        ):
+            for key in ("pypi", "npm", "github_former", "links"):
+                row[key] = json.loads(row[key])
+            rows.append(row)
+        return rows
+
+    return store.cached(("live_projects",), read)

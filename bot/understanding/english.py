@@ -63,7 +63,9 @@ def read(text: str, today: date, cat: Catalog) -> Reading:
     reading.not_tracked = untracked_names(refs, reading.unknown)
     reading.suggestions = {n: s for n, s in reading.suggestions.items() if n not in reading.not_tracked}
     reading.name_notes = name_notes([(m.typed, m.framework) for m in reading.mentions if m.framework], refs, cat)
-    reading.metric, registry_notes = registry_metric(reading.metric, refs, asked, npm_word=npm_word, cat=cat)
+    reading.metric, registry_notes = registry_metric(
+        reading.metric, refs, asked, npm_word=npm_word, cat=cat, frameworks=reading.frameworks
+    )
     reading.npm = npm_word is not None or any(r.registry == "npm" and r.framework for r in refs)
     reading.name_notes += registry_notes
     reading.notes += qualifier_notes(qualifiers, reading.metric) + grain_notes(grains, reading.metric)

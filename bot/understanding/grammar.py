@@ -298,7 +298,9 @@ def parse(text: str, *, today: date | None = None, cat: Catalog | None = None) -
     notes.extend(name_notes(typed, refs, cat))
     suggestions = {name: s for name in unknown if (s := suggest(name, cat)) and name not in not_tracked}
     # Naming an npm package ("@tensorflow/tfjs", "tfjs") asks about its npm downloads, never PyPI's.
-    metric, registry_notes = registry_metric(metric, refs, asked, npm_word=npm_name_in(asked.lower()), cat=cat)
+    metric, registry_notes = registry_metric(
+        metric, refs, asked, npm_word=npm_name_in(asked.lower()), cat=cat, frameworks=frameworks
+    )
     notes.extend(registry_notes)
     if command == "leaderboard":
         intent = "leaderboard"

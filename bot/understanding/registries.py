@@ -20,15 +20,26 @@ _GENERIC_DOWNLOADS = ("pypi_downloads", "pypi_downloads_daily")
 
 
 def registry_metric(
-    metric: str | None, refs: list[Ref], text: str, *, npm_word: str | None, cat: Catalog
+    metric: str | None,
+    refs: list[Ref],
+    text: str,
+    *,
+    npm_word: str | None,
+    cat: Catalog,
+    frameworks: list[str] | tuple[str, ...] = (),
 ) -> tuple[str | None, list[str]]:
     """(the metric to answer, notes on how a package's registry decided it).
 
     `refs` are the references `names.find_refs` found; `text` is the question with them taken out (so
     "pypi:torch" no longer reads as the word "pypi"); `npm_word` is a JavaScript port's name as typed
     ("tfjs"), or None. A metric the user did not name is npm downloads when an npm package is named.
+    `frameworks`: the ids read; when every one is a project with only an npm package (`left-pad`, read by its
+    bare name), "downloads" means its npm downloads too.
     """
-    npm_named = [(r.typed, r.framework) for r in refs if r.registry == "npm" and r.framework]
+    # A framework's npm package, or a project's (a bundled or looked-up npm package: `npm:left-pad`).
+    npm_named = [
+        (r.typed, r.framework or r.project) for r in refs if r.registry == "npm" and (r.framework or r.project)
+    ]
     if npm_word:
         npm_named.append((npm_word, cat.resolve(npm_word)))
     notes: list[str] = []
@@ -44,6 +55,11 @@ def registry_metric(
         if metric is not None:
             notes.append(f"{shown} names an npm package, so I read “downloads” as npm downloads.")
         return "npm_downloads", notes
+    npm_only = [cat[f] for f in frameworks if f in cat and cat[f].npm and not cat[f].pypi]
+    if metric in _GENERIC_DOWNLOADS and npm_only and len(npm_only) == len(frameworks) and not _PYPI_WORD.search(text):
+        names = " and ".join(f"“{fw.name}”" for fw in npm_only)
+        return "npm_downloads", [f"{names} {'has' if len(npm_only) == 1 else 'have'} only an npm package, so I "
+                                 "read “downloads” as npm downloads."]  # fmt: skip
     if metric == "npm_downloads":
         for ref in refs:
             if ref.registry == "pypi" and ref.framework:
