@@ -13,12 +13,15 @@ from datetime import date
 from typing import Any
 
 from bot.catalog import catalog
-from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
-from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources import ALIASES, SOURCES
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    # Here, not at the top: every command (and `serve --http`'s gunicorn master) loads bot.cli, and these
+    # bring the store's libraries (sqlite_utils, pandas): start-up time and memory.
+    from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
+    from bot.ingest.seeded import open_seeded_store
+
     try:
         today = date.fromisoformat(args.today) if args.today else None
         resolve_sources(args.source)
@@ -47,6 +50,7 @@ def project_ids(names: list[str]) -> list[str]:
     """The catalog ids `--project` names, read like any project name. Raises UsageError naming each name
     found nowhere, as an answer would ("I don't know …", "did you mean …")."""
     from bot.answering.watch_list import unknown_lines  # start-up cost: the bundled projects' names
+    from bot.ingest.refresh import UsageError
     from bot.understanding.reader import understand
 
     ids: list[str] = []
