@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sqlite3
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -166,9 +167,7 @@ def create_flask_app(settings: Settings):
 
     @web.get("/healthz")
     def healthz():
-        problem = services.worker.warm_up_error or (
-            health_problem(open_seeded_store(settings.db_path)) if store_open.is_set() else "starting"
-        )
+        problem = services.worker.warm_up_error or (store_problem(settings) if store_open.is_set() else "starting")
         if problem is None:
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
@@ -185,6 +184,17 @@ def create_flask_app(settings: Settings):
 
     threading.Thread(target=warm_up, name="fwtrend-warm-up", daemon=True).start()
     return web
+
+
+def store_problem(settings: Settings) -> str | None:
+    """`health_problem` of the store, also when merely opening it fails now (one line, never a 500)."""
+    try:
+        store = open_seeded_store(settings.db_path)
+    except sqlite3.Error as exc:
+        return f"the store {settings.db_path} cannot be read: {exc}"
+    except SystemExit as exc:  # StoreUnusable: its one-line reason
+        return str(exc.code)
+    return health_problem(store)
 
 
 def add_oauth_routes(web: Any, handler: Any) -> None:

@@ -106,9 +106,10 @@ class Store:
         mode = "mode=ro" if wal_ready or _writable_folder(self.path.parent) else "immutable=1"
         return sqlite3.connect(f"file:{quote(str(self.path))}?{mode}", uri=True, **options)
 
-    def note_cannot_write(self, exc: BaseException) -> None:
-        """Log, once per store and kind of failure (not per request), that writes are not kept and why."""
-        reason = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+    def note_cannot_write(self, exc: BaseException | None = None) -> None:
+        """Log, once per store and kind of failure (not per request), that writes are not kept and why: the
+        store was opened read-only (`exc` None, or any failure since), or SQLite's `exc` (e.g. a full disk)."""
+        reason = "read-only" if self.read_only else getattr(exc, "sqlite_errorname", "") or type(exc).__name__
         with self._cache_lock:
             if reason in self._said:
                 return

@@ -6,7 +6,6 @@ Seeding is not the store's job: the program's entry points open stores through
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import threading
@@ -16,7 +15,6 @@ from bot.store.connection import Store, cannot_write
 from bot.store.migrations import migrate, newer_than_this_version
 
 _STORES: dict[Path, Store] = {}
-log = logging.getLogger("fwtrend.store")
 
 
 class StoreUnusable(SystemExit):
@@ -87,12 +85,7 @@ def _open_checked(path: Path) -> Store:
         store.close()
         raise
     if read_only:
-        log.warning(
-            "the store %s is opened read-only (%s): answering from it, without keeping asked-counts, thread "
-            "context or Slack delivery de-duplication; refresh cannot save figures",
-            path,
-            read_only,
-        )
+        store.note_cannot_write()  # said once, now: the writes that only help will be skipped quietly
     return store
 
 
