@@ -253,6 +253,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=10_000, help="requests sent to fwtrend (default 10,000)")
     parser.add_argument("--bare-requests", type=int, default=2_000, help="requests sent to the bare app")
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--final-wait", type=float, default=35.0, help="seconds before the last reading")
     parser.add_argument("--fake-slack", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -310,7 +311,7 @@ def main() -> int:
         mix = Mix(fake_url, "APP")
         app_acks = soak(f"http://127.0.0.1:{app_port}/slack/events", mix, args.requests, args.concurrency,
                         SAMPLE_EVERY, sample)  # fmt: skip
-        time.sleep(35)  # one more round of handing free memory back (bot.slack.memory), then the last reading
+        time.sleep(args.final_wait)  # one more round of handing free memory back (bot.slack.memory)
         sample(args.requests)
 
         bare = subprocess.Popen([sys.executable, __file__, "--bare", str(bare_port)], env=env, cwd=tmp.name,
