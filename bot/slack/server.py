@@ -3,9 +3,8 @@
 HTTP mode (gunicorn's master: `bot.slack.launch`) serves a small Flask app in one gunicorn worker
 process with threads:
 `POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
-once the store is open and readable (503 "starting" until then, 503 with the reason when it can't
-answer). The chart-rendering process warms up meanwhile: a question asked before it is warm is
-acknowledged at once and answered when it is (about a second later). With the OAuth
+once the store is open and readable and the chart-rendering process is warm (503 "starting" until
+then, 503 with a one-line reason when the store can't be read). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
 `GET /slack/oauth_redirect`. One worker
 process on purpose: the answer cache and the event de-duplication live in its memory, and the
@@ -14,7 +13,6 @@ CPU-heavy work already runs in the worker's own render processes.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sqlite3
@@ -152,6 +150,8 @@ def create_flask_app(settings: Settings):
     global _services
     setup_logging()
     services = _services = build_services(settings)
+    # Warming up (the render process: matplotlib, the store) starts first, so it overlaps Bolt's own start.
+    threading.Thread(target=warm_up, args=(services,), name="fwtrend-warm-up", daemon=True).start()
     bolt = create_app(settings, services)
     handler = SlackRequestHandler(bolt)
     web = Flask("fwtrend")
@@ -163,27 +163,22 @@ def create_flask_app(settings: Settings):
     if bolt.oauth_flow is not None:
         add_oauth_routes(web, handler)
 
-    store_open = threading.Event()
-
     @web.get("/healthz")
     def healthz():
-        problem = services.worker.warm_up_error or (store_problem(settings) if store_open.is_set() else "starting")
+        ready = services.worker.ready.is_set()
+        problem = services.worker.warm_up_error or (store_problem(settings) if ready else "starting")
         if problem is None:
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
 
-    def warm_up() -> None:
-        # The store first (tens of ms): once it is open the app can take questions, so /healthz says so;
-        # the render process (matplotlib, ~1 s) warms up after, and answers wait for it, never lost.
-        with contextlib.suppress(BaseException):  # warm_up_logged opens it again and keeps the one-line reason
-            open_seeded_store(settings.db_path)
-            store_open.set()
-        services.worker.warm_up_logged()
-        if services.worker.warm_up_error is None:
-            keep_memory_down(services.worker)
-
-    threading.Thread(target=warm_up, name="fwtrend-warm-up", daemon=True).start()
     return web
+
+
+def warm_up(services: Services) -> None:
+    """Start the render process and open the store (`/healthz` says 200 once done), then keep memory down."""
+    services.worker.warm_up_logged()
+    if services.worker.warm_up_error is None:
+        keep_memory_down(services.worker)
 
 
 def store_problem(settings: Settings) -> str | None:
