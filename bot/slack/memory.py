@@ -57,7 +57,8 @@ def start_trimming(
     also: Callable[[], object] | None = None, every_s: float = TRIM_EVERY_S
 ) -> tuple[threading.Thread, threading.Event]:
     """Every `every_s` seconds, `release_free_memory()` here and `also()` (e.g. the same in the render
-    processes), on a daemon thread. Set the returned event to stop it."""
+    processes), on a daemon thread. Set the returned event to stop it; it also stops once `also` raises
+    RuntimeError (a process pool that was shut down)."""
     stop = threading.Event()
 
     def run() -> None:
@@ -66,6 +67,8 @@ def start_trimming(
                 release_free_memory()
                 if also is not None:
                     also()
+            except RuntimeError:  # the pool was shut down: the app is stopping
+                return
             except Exception:  # a failed trim costs memory, never an answer
                 log.debug("releasing free memory failed", exc_info=True)
 
