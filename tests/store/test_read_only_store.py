@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,6 +30,7 @@ from bot.store.slack_events import first_delivery
 from bot.store.threads import recall, remember
 
 TODAY = date(2026, 11, 30)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +158,28 @@ def test_a_full_store_fails_a_write_of_figures_with_the_real_cause_never_cannot_
     assert str(caught.value) == "database or disk is full"
     assert not store.db.conn.in_transaction
     assert store.count() == rows_before  # every figure from before is still there
+
+
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FWTREND_"))}
+    env |= {"PYTHONPATH": str(ROOT), "FWTREND_DB": str(db)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=db.parent, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_cli_answers_from_a_read_only_store_and_refresh_refuses_it_in_one_line(tmp_path: Path) -> None:
+    path = _seeded(tmp_path / "fwtrend.db")
+    path.chmod(0o444)
+    before = _digest(path)
+
+    asked = _cli(path, "ask", "pytorch vs tensorflow stars")
+    assert asked.returncode == 0 and "PyTorch" in asked.stdout
+    assert "Traceback" not in asked.stderr
+
+    refreshed = _cli(path, "refresh", "--source", "pypistats", "--framework", "pytorch")
+    assert refreshed.returncode == 1
+    assert refreshed.stderr.strip().splitlines() == [
+        f"fwtrend refresh: cannot use the store {path}: the file is read-only, and a refresh writes to it"
+    ]
+    assert _digest(path) == before
