@@ -129,7 +129,7 @@ def bare_flask_app():
 
 
 def run_bare(port: int) -> int:
-    from bot.slack.server import gunicorn_options, run_gunicorn
+    from bot.slack.launch import gunicorn_options, run_gunicorn
 
     options = gunicorn_options("127.0.0.1", port) | {"loglevel": "warning"}
     return run_gunicorn(bare_flask_app, options)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot.catalog import catalog
-from bot.ingest.seeded import open_seeded_store
 from bot.settings import MissingSetting
 from bot.store.watch_list import TERMINAL_TEAM, watched
 
@@ -30,6 +29,7 @@ def parse_now(text: str) -> datetime:
 def cmd_digest(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
     from bot.digest.compose import compose  # start-up cost, see the module docstring
     from bot.digest.render import render_chart, render_text
+    from bot.ingest.seeded import open_seeded_store  # the store's libraries load only for this command
     from bot.slack.clients import settings_client_for_team
     from bot.slack.digest_delivery import run_digests
 

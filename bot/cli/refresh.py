@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bot.catalog import catalog
-from bot.cli.alerts import after_refresh
-from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
-from bot.ingest.seeded import open_seeded_store
 from bot.ingest.sources import ALIASES, SOURCES
+from bot.settings import get_settings
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    # Here, not at the top: every command (and `serve --http`'s gunicorn master) loads bot.cli, and these
+    # bring the store's libraries (sqlite_utils, pandas): start-up time and memory.
+    from bot.cli.alerts import after_refresh
+    from bot.ingest.refresh import UsageError, resolve_frameworks, resolve_sources, run_refresh
+    from bot.ingest.seeded import open_seeded_store
+    from bot.store.opening import read_only_reason
+
     try:
         today = date.fromisoformat(args.today) if args.today else None
         resolve_sources(args.source)
@@ -29,6 +36,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     except (UsageError, ValueError) as exc:
         print(f"fwtrend refresh: {exc}", file=sys.stderr)
         return 2
+    path = Path(args.db or get_settings().db_path).expanduser()
+    read_only = read_only_reason(path)
+    if read_only:  # a refresh only writes: say so in one line, before any source is asked
+        print(f"fwtrend refresh: cannot use the store {path}: {read_only}, and a refresh writes to it", file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = open_seeded_store(args.db)
     progress = None
@@ -36,7 +48,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         from bot.cli.refresh_progress import RichProgress  # rich loads only when there is a terminal to draw on
 
         progress = RichProgress()
-    report = run_refresh(store, args.source, chosen or None, progress=progress, today=today)
+    try:
+        report = run_refresh(store, args.source, chosen or None, progress=progress, today=today)
+    except sqlite3.Error as exc:  # e.g. the disk filled up between two sources: the rows saved before stay
+        print(
+            f"fwtrend refresh: the store {store.path} cannot be written: {exc}; figures saved before stay",
+            file=sys.stderr,
+        )
+        return 1
     if not args.quiet:
         for line in report.summary_lines():
             print(line)
@@ -50,6 +69,7 @@ def project_ids(names: list[str]) -> list[str]:
     """The catalog ids `--project` names, read like any project name. Raises UsageError naming each name
     found nowhere, as an answer would ("I don't know …", "did you mean …")."""
     from bot.answering.watch_list import unknown_lines  # start-up cost: the bundled projects' names
+    from bot.ingest.refresh import UsageError
     from bot.understanding.reader import understand
 
     ids: list[str] = []

@@ -12,13 +12,16 @@ from bot.settings import get_settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.slack import server  # start-up cost, see the module docstring
-
     settings = get_settings()
     if args.db:
         settings = settings.model_copy(update={"fwtrend_db": args.db})
     if args.http:
-        return server.run_http(settings, port=args.port, host=args.host)
+        # gunicorn's master loads only the launcher; the app loads in the worker it forks (memory)
+        from bot.slack import launch
+
+        return launch.run_http(settings, port=args.port, host=args.host)
+    from bot.slack import server  # start-up cost, see the module docstring
+
     return server.run_socket_mode(settings, digests=args.digests)
 
 

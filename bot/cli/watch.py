@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.store.watch_list import TERMINAL_TEAM
-
 _NAMES_HELP = "a built-in framework, a bundled project's name, pypi:/npm: package, GitHub owner/repo or URL"
 _WHOSE = (
     'The terminal\'s list is stored under the workspace id "" (empty); each Slack workspace keeps its own '
@@ -23,6 +21,7 @@ _WHOSE = (
 def cmd_watch(args: argparse.Namespace) -> int:
     from bot.answering.watch_list import watch_reply  # start-up cost: the store and the catalog's projects
     from bot.ingest.seeded import open_seeded_store
+    from bot.store.watch_list import TERMINAL_TEAM
     from bot.understanding.reader import understand
 
     names = ", ".join(args.names) if args.command != "tracking" else ""

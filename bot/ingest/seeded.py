@@ -26,9 +26,12 @@ def open_seeded_store(path: Path | str | None = None) -> Store:
             # re-checked under the write lock, so two processes opening a new store seed it once
             if store.get_meta("seeded_at") is None:
                 load_seed(store)
-    from bot.ingest.bundle import ensure_bundle  # pandas only when this machine has no bundle yet
+    if store.bundle is None:
+        # Once per store and process: finding the bundle hashes every bundled file (~9 MB read). Done per
+        # request, that was most of the web process's CPU per ack and its memory growth (allocator churn).
+        from bot.ingest.bundle import ensure_bundle  # pandas only when this machine has no bundle yet
 
-    store.attach_bundle(ensure_bundle())
+        store.attach_bundle(ensure_bundle())
     # Projects live look-ups stored (by any process) are names too: in answers, the watch list, the refresh.
     catalog().know_projects(live_projects(store), exactly=True)
     return store

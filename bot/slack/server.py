@@ -1,8 +1,10 @@
 """Running the Slack app: Socket Mode (`fwtrend serve`) or HTTP behind gunicorn (`fwtrend serve --http`).
 
-HTTP mode serves a small Flask app in one gunicorn worker process with threads:
+HTTP mode (gunicorn's master: `bot.slack.launch`) serves a small Flask app in one gunicorn worker
+process with threads:
 `POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
-once the store is open and the chart-rendering processes are warm (503 until then). With the OAuth
+once the store is open and readable and the chart-rendering process is warm (503 "starting" until
+then, 503 with a one-line reason when the store can't be read). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
 `GET /slack/oauth_redirect`. One worker
 process on purpose: the answer cache and the event de-duplication live in its memory, and the
@@ -13,9 +15,8 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
+import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,53 +25,42 @@ from slack_sdk.errors import SlackApiError
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings, require
 from bot.slack.app import create_app
-from bot.slack.clients import slack_client
-from bot.slack.digest_delivery import start_in_process
 from bot.slack.errors import error_code
 from bot.slack.interactions import Services
-from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, installations_path, require_oauth, wants_oauth
-from bot.slack.redaction import install_log_redaction
-from bot.slack.worker import AnswerWorker, default_processes
+from bot.slack.launch import EVENTS_PATH, check_token, setup_logging
+from bot.slack.memory import limit_arenas, release_free_memory, start_trimming
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.slack.worker import AnswerWorker
 from bot.store.health import health_problem
 
 log = logging.getLogger("fwtrend.server")
 
-DEFAULT_HOST = "127.0.0.1"
-HTTP_THREADS = 32
-EVENTS_PATH = "/slack/events"
-
-
-def setup_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # slack_sdk logs every retry at INFO; a retry that still fails surfaces as our own one-line error.
-    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.WARNING)
-    install_log_redaction()
+RENDER_PROCESSES = 1
+"""Chart-rendering processes unless FWTREND_RENDER_PROCESSES says otherwise. Each holds ~145 MiB (matplotlib,
+the store, the project index); answers are cached, so a second one only helps when many different new
+questions arrive at once, and on two cores it would compete with the web process for the CPU acks need."""
 
 
 def build_services(settings: Settings) -> Services:
+    limit_arenas()  # before the worker's threads and processes start (see bot.slack.memory)
     worker = AnswerWorker(
         settings.db_path,
-        processes=default_processes(settings.fwtrend_render_processes),
+        processes=RENDER_PROCESSES if settings.fwtrend_render_processes is None else settings.fwtrend_render_processes,
         threads=settings.fwtrend_slack_threads,
     )
     return Services(settings=settings, worker=worker)
 
 
-def check_token(settings: Settings) -> None:
-    """Fail at start, in one line, when Slack rejects the bot token (never printing it)."""
-    try:
-        slack_client(settings).auth_test()
-    except SlackApiError as exc:
-        status = getattr(exc.response, "status_code", 200)
-        if status >= 500 or status == 429:  # Slack's trouble, not the token's: say so, never "rejected"
-            raise SystemExit(
-                f"fwtrend: Slack's API could not check SLACK_BOT_TOKEN just now (HTTP {status} from auth.test "
-                "at SLACK_API_URL, after retries); try again in a minute"
-            ) from None
-        raise SystemExit(f"fwtrend: Slack rejected SLACK_BOT_TOKEN ({error_code(exc)})") from None
-    except OSError as exc:
-        raise SystemExit(f"fwtrend: cannot reach the Slack API at SLACK_API_URL ({type(exc).__name__})") from None
+def keep_memory_down(worker: AnswerWorker) -> None:
+    """Hand free memory back every so often, here and in each render process (see bot.slack.memory)."""
+
+    def in_render_processes() -> None:
+        # AnswerWorker has no public way to run a function in each render process yet: its private
+        # `_call` runs one there (or here with no processes), once per process.
+        for _ in range(max(1, worker.processes)):
+            worker._call(release_free_memory)
+
+    start_trimming(also=in_render_processes)
 
 
 # -- Socket Mode ------------------------------------------------------------------------------------------
@@ -101,6 +91,7 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     check_token(settings)
     services = build_services(settings)
     services.worker.warm_up()
+    keep_memory_down(services.worker)
     app = create_app(settings, services)
     assert settings.slack_app_token is not None
     # The handler opens the connection with app.client, so `apps.connections.open` goes to SLACK_API_URL too.
@@ -120,6 +111,9 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     else:  # the client logged why; it keeps retrying in the background
         log.warning("fwtrend could not connect in Socket Mode yet; retrying")
     if digests:
+        # Only here: digests draw charts, and matplotlib stays out of the web process otherwise (memory).
+        from bot.slack.digest_delivery import start_in_process
+
         _thread, running.digests_stop = start_in_process(
             open_seeded_store(settings.db_path), lambda _enterprise, _team: app.client
         )
@@ -156,6 +150,8 @@ def create_flask_app(settings: Settings):
     global _services
     setup_logging()
     services = _services = build_services(settings)
+    # Warming up (the render process: matplotlib, the store) starts first, so it overlaps Bolt's own start.
+    threading.Thread(target=warm_up, args=(services,), name="fwtrend-warm-up", daemon=True).start()
     bolt = create_app(settings, services)
     handler = SlackRequestHandler(bolt)
     web = Flask("fwtrend")
@@ -169,15 +165,31 @@ def create_flask_app(settings: Settings):
 
     @web.get("/healthz")
     def healthz():
-        problem = services.worker.warm_up_error or (
-            health_problem(open_seeded_store(settings.db_path)) if services.worker.ready.is_set() else "starting"
-        )
+        ready = services.worker.ready.is_set()
+        problem = services.worker.warm_up_error or (store_problem(settings) if ready else "starting")
         if problem is None:
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
 
-    threading.Thread(target=services.worker.warm_up_logged, name="fwtrend-warm-up", daemon=True).start()
     return web
+
+
+def warm_up(services: Services) -> None:
+    """Start the render process and open the store (`/healthz` says 200 once done), then keep memory down."""
+    services.worker.warm_up_logged()
+    if services.worker.warm_up_error is None:
+        keep_memory_down(services.worker)
+
+
+def store_problem(settings: Settings) -> str | None:
+    """`health_problem` of the store, also when merely opening it fails now (one line, never a 500)."""
+    try:
+        store = open_seeded_store(settings.db_path)
+    except sqlite3.Error as exc:
+        return f"the store {settings.db_path} cannot be read: {exc}"
+    except SystemExit as exc:  # StoreUnusable: its one-line reason
+        return str(exc.code)
+    return health_problem(store)
 
 
 def add_oauth_routes(web: Any, handler: Any) -> None:
@@ -186,71 +198,3 @@ def add_oauth_routes(web: Any, handler: Any) -> None:
 
     web.add_url_rule(INSTALL_PATH, "slack_install", lambda: handler.handle(request), methods=["GET"])
     web.add_url_rule(REDIRECT_PATH, "slack_oauth_redirect", lambda: handler.handle(request), methods=["GET"])
-
-
-def _worker_exit(server: Any, worker: Any) -> None:
-    if _services is not None:
-        _services.worker.shutdown()
-
-
-def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[str, Any]:
-    return {
-        "bind": f"{host}:{port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "info",
-        "worker_exit": _worker_exit,
-        "proc_name": "fwtrend",
-        # gunicorn >= 24 opens a control socket under ~/.gunicorn; the app has no use for it.
-        "control_socket_disable": True,
-    }
-
-
-def run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> int:
-    """Serve the WSGI app made by `factory` (called in the worker process) with gunicorn."""
-    from gunicorn.app.base import BaseApplication  # HTTP mode only (start-up cost of Socket Mode)
-
-    class Application(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in options.items():
-                if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
-                    self.cfg.set(key, value)
-
-        def load(self):
-            return factory()
-
-    sys.argv = sys.argv[:1]  # gunicorn parses argv for its own flags; ours are already read
-    Application().run()
-    return 0
-
-
-def check_http_settings(settings: Settings) -> bool:
-    """Stop in one line on whatever HTTP mode lacks. True for many workspaces (OAuth), False for one."""
-    if wants_oauth(settings):
-        require_oauth(settings, "SLACK_SIGNING_SECRET")
-        return True
-    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    return False
-
-
-def run_http(settings: Settings, *, port: int | None, host: str = DEFAULT_HOST) -> int:
-    many = check_http_settings(settings)
-    setup_logging()
-    if not many:
-        check_token(settings)  # with OAuth there is no token until a workspace installs the app
-    # Open (and seed) the store once before forking: one that cannot be used stops here in one line
-    # rather than leaving workers that acknowledge requests and never answer.
-    open_seeded_store(settings.db_path)
-    port = port or settings.port
-    log.info("fwtrend listens on http://%s:%d%s", host, port, EVENTS_PATH)
-    if many:
-        log.info(
-            "many workspaces (OAuth): install at %s, installations in %s", INSTALL_PATH, installations_path(settings)
-        )
-    return run_gunicorn(lambda: create_flask_app(settings), gunicorn_options(host, port))

@@ -2,10 +2,17 @@
 
 WAL mode, so the bot keeps answering while a refresh writes. The tables and their reads and writes live in
 one module per family (observations.py, refresh_runs.py, threads.py, digests.py); migrations.py creates them.
+
+A store that cannot be written (a read-only file or folder, a full disk) still answers: the writes that only
+help (`BEST_EFFORT_TABLES`: asked-counts, thread context, Slack delivery de-duplication) are skipped, and the
+log says so once per store and reason; every other write fails as before, in SQLite's own words.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -14,10 +21,29 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
 CACHE_SIZE = 512
+
+log = logging.getLogger("fwtrend.store")
+
+BEST_EFFORT_TABLES = frozenset({"asked_frameworks", "thread_context", "slack_events_seen"})
+"""Tables whose writes only help (which names a workspace asks about, a thread's last question, Slack
+deliveries already taken): when the store cannot take them, the answer still goes out without them."""
+
+CANNOT_WRITE = frozenset({"SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN"})
+"""SQLite's names (`sqlite3.Error.sqlite_errorname`, extended codes share the prefix) for "this store
+cannot take writes right now", as opposed to a wrong statement or a lock."""
+
+_WRITES = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE}
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether `exc` says the store cannot take writes (read-only, full, I/O error), not a bug or a lock."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return isinstance(exc, sqlite3.Error) and any(name.startswith(code) for code in CANNOT_WRITE)
 
 
 def now_iso() -> str:
@@ -28,8 +54,13 @@ def now_iso() -> str:
 class Store:
     """A handle on the store file. Each thread gets its own SQLite connection."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: str | None = None):
+        """`read_only`: why the file must not be written (e.g. "the file is read-only"), or None. A read-only
+        store is opened with SQLite's `mode=ro` (or `immutable=1` in a folder where SQLite cannot keep its
+        -wal/-shm files), so SQLite itself refuses every write, even for root."""
         self.path = Path(path)
+        self.read_only = read_only
+        self._said: set[str] = set()  # the reasons already logged (once per store)
         self._local = threading.local()
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_version = -1
@@ -41,10 +72,11 @@ class Store:
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            conn = self._connect()
             conn.execute("PRAGMA busy_timeout=30000")
-            _use_wal(conn)
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only is None:
+                _use_wal(conn)
+                conn.execute("PRAGMA synchronous=NORMAL")
             db = sqlite_utils.Database(conn)
             self._local.db = db
             if self._bundle is not None:
@@ -66,6 +98,30 @@ class Store:
         if db is not None:
             _attach(db.conn, self._bundle)
 
+    def _connect(self) -> sqlite3.Connection:
+        options = {"timeout": 30, "check_same_thread": False, "isolation_level": None}
+        if self.read_only is None:
+            return sqlite3.connect(self.path, **options)
+        # -wal/-shm beside the file: without them (and no way to create them) only `immutable` can read it.
+        wal_ready = all(self.path.with_name(self.path.name + s).exists() for s in ("-wal", "-shm"))
+        mode = "mode=ro" if wal_ready or _writable_folder(self.path.parent) else "immutable=1"
+        return sqlite3.connect(f"file:{quote(str(self.path))}?{mode}", uri=True, **options)
+
+    def note_cannot_write(self, exc: BaseException | None = None) -> None:
+        """Log, once per store and kind of failure (not per request), that writes are not kept and why: the
+        store was opened read-only (`exc` None, or any failure since), or SQLite's `exc` (e.g. a full disk)."""
+        reason = "read-only" if self.read_only else getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+        with self._cache_lock:
+            if reason in self._said:
+                return
+            self._said.add(reason)
+        log.warning(
+            "the store %s cannot be written (%s): answering on, without keeping asked-counts, thread context "
+            "or Slack delivery de-duplication; refresh cannot save figures",
+            self.path,
+            self.read_only or exc,
+        )
+
     @property
     def bundle(self) -> Path | None:
         return self._bundle
@@ -77,8 +133,11 @@ class Store:
             self._local.db = None
 
     def transaction(self) -> _Transaction:
-        """`with store.transaction() as conn:` — BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nests."""
-        return _Transaction(self.db.conn)
+        """`with store.transaction() as conn:` — BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nests.
+
+        A transaction that writes only `BEST_EFFORT_TABLES` and fails because the store cannot take writes
+        is rolled back and skipped (logged once); its caller carries on after the `with` block."""
+        return _Transaction(self.db.conn, self)
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -152,24 +211,69 @@ def _use_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
         time.sleep(0.02 * (attempt + 1))
 
 
-class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, so a writer takes the lock up front and readers are never blocked."""
+def _writable_folder(folder: Path) -> bool:
+    """Whether SQLite may create its -wal/-shm files in `folder`: permitted, and not marked read-only (no
+    write bit at all), which is honoured even for root, who may write anywhere."""
+    try:
+        return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
 
-    def __init__(self, conn: sqlite3.Connection):
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, so a writer takes the lock up front and readers are never blocked.
+
+    While it is open, an authorizer notes the tables its statements write (SQLite asks it when each statement
+    is prepared, so a write that then fails is noted too): what decides whether a failure may be skipped."""
+
+    def __init__(self, conn: sqlite3.Connection, store: Store | None = None):
         self.conn = conn
+        self.store = store
         self.depth_owner = False
+        self.written: set[str] = set()
+
+    def _note(self, action: int, table: str | None, *_: Any) -> int:
+        if action in _WRITES and table:
+            self.written.add(table)
+        return sqlite3.SQLITE_OK
 
     def __enter__(self) -> sqlite3.Connection:
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self.depth_owner = True
+            self.conn.set_authorizer(self._note)
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if not self.depth_owner:
             return False
+        self.conn.set_authorizer(None)
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
-        return False
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as commit_failed:  # a full disk often shows only here
+                exc = commit_failed
+                self._rollback()
+                if not self._skippable(exc):
+                    raise
+                return False
+        # SQLite may already have rolled back (a full disk, an I/O error): a ROLLBACK now would fail with
+        # "cannot rollback - no transaction is active" and hide the real cause, which is what propagates.
+        self._rollback()
+        return self._skippable(exc)
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # the error being handled is the one to report
+                self.conn.execute("ROLLBACK")
+
+    def _skippable(self, exc: BaseException | None) -> bool:
+        """Whether the failed transaction only wrote what may be skipped, failing because the store cannot
+        take writes; if so it is logged (once per store and reason) and the caller carries on."""
+        if exc is None or self.store is None or not self.written or not cannot_write(exc):
+            return False
+        if not self.written <= BEST_EFFORT_TABLES:
+            return False
+        self.store.note_cannot_write(exc)
+        return True

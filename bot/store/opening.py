@@ -6,11 +6,12 @@ Seeding is not the store's job: the program's entry points open stores through
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
 
-from bot.store.connection import Store
+from bot.store.connection import Store, cannot_write
 from bot.store.migrations import migrate, newer_than_this_version
 
 _STORES: dict[Path, Store] = {}
@@ -38,10 +39,32 @@ def open_store(path: Path | str) -> Store:
         return store
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why the existing store file at `path` must be opened read-only, or None (writable, or not there yet).
+
+    A file or folder without any write permission bit counts as read-only even for root, who may write
+    anywhere: chmod 0444 is how an operator says "read, never write" (e.g. a shared or archived store)."""
+    if not path.is_file():
+        return None
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+        return "the file is read-only"
+    folder = path.parent
+    if not os.access(folder, os.W_OK) or not folder.stat().st_mode & 0o222:
+        return "its folder is read-only"
+    return None
+
+
 def _open_checked(path: Path) -> Store:
     """Open and migrate, or raise StoreUnusable: a corrupt or foreign file, one written by a newer version,
-    or one SQLite cannot open or write (its own words, e.g. "disk I/O error", are the reason)."""
-    store = Store(path)
+    or one SQLite cannot open or write (its own words, e.g. "disk I/O error", are the reason).
+
+    A read-only store (`read_only_reason`) that needs no migration opens for reading: answers come from it,
+    and the log says once that what it would write is not kept."""
+    try:
+        read_only = read_only_reason(path)
+    except OSError as exc:
+        raise StoreUnusable(path, exc.strerror or str(exc)) from None
+    store = Store(path, read_only=read_only)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         newer = newer_than_this_version(store)
@@ -53,12 +76,16 @@ def _open_checked(path: Path) -> Store:
         reason = str(exc)
         if "not a database" in reason:
             reason = "it is not a SQLite database (corrupt, or another kind of file)"
+        elif read_only and cannot_write(exc):
+            reason = f"{read_only} and was written by an older fwtrend: it needs upgrading, which writes to it"
         raise StoreUnusable(path, reason) from None
     except OSError as exc:
         raise StoreUnusable(path, exc.strerror or str(exc)) from None
     except StoreUnusable:
         store.close()
         raise
+    if read_only:
+        store.note_cannot_write()  # said once, now: the writes that only help will be skipped quietly
     return store
 
 

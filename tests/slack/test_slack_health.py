@@ -42,6 +42,12 @@ def _healthz_once_settled(web, timeout_s: float = 60):
         time.sleep(0.05)
 
 
+def _break_meta(store) -> None:
+    """What every answer reads first (`meta`, the data version) can no longer be read."""
+    store.db.execute("DROP TABLE main.meta")
+    store.db.execute("CREATE TABLE main.meta (k TEXT)")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_handles():
     yield
@@ -53,18 +59,33 @@ def test_healthz_answers_200_once_the_store_is_readable_and_writable(tmp_path: P
     assert (response.status_code, response.get_data(as_text=True)) == (200, "ok\n")
 
 
-def test_healthz_answers_503_with_the_reason_when_the_store_can_no_longer_be_written(
-    tmp_path: Path, slack_url: str
+def test_healthz_stays_200_when_the_store_can_no_longer_be_written_and_the_log_says_so_once(
+    tmp_path: Path, slack_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Answers need only reads (contract: 200 "only while the service can answer questions"); what a
+    # store that takes no writes loses is said in the log, once, not per probe.
     path = tmp_path / "ro.db"
     web = create_flask_app(_settings(path, slack_url))
     assert _healthz_once_settled(web).status_code == 200
     open_seeded_store(path).db.execute("PRAGMA query_only = ON")  # this thread's connection: as a read-only file
+    client = web.test_client()
+    with caplog.at_level("WARNING", logger="fwtrend.store"):
+        responses = [client.get("/healthz") for _ in range(3)]
+    assert [(r.status_code, r.get_data(as_text=True)) for r in responses] == [(200, "ok\n")] * 3
+    said = [r.getMessage() for r in caplog.records if "cannot be written" in r.getMessage()]
+    assert len(said) == 1 and str(path) in said[0] and "attempt to write a readonly database" in said[0]
+
+
+def test_healthz_answers_503_with_the_reason_when_the_store_can_no_longer_be_read(
+    tmp_path: Path, slack_url: str
+) -> None:
+    path = tmp_path / "unreadable.db"
+    web = create_flask_app(_settings(path, slack_url))
+    assert _healthz_once_settled(web).status_code == 200
+    _break_meta(open_seeded_store(path))
     response = web.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_data(as_text=True) == (
-        f"the store {path} cannot be written: attempt to write a readonly database\n"
-    )
+    assert response.get_data(as_text=True) == f"the store {path} cannot be read: no such column: value\n"
 
 
 def test_healthz_answers_503_with_the_reason_when_warming_up_failed(tmp_path: Path, slack_url: str) -> None:
@@ -76,8 +97,14 @@ def test_healthz_answers_503_with_the_reason_when_warming_up_failed(tmp_path: Pa
     assert text.startswith(f"fwtrend: cannot use the store {folder}") and text.count("\n") == 1
 
 
-def test_a_healthy_store_has_no_problem_and_a_read_only_one_says_why(tmp_path: Path) -> None:
+def test_a_store_that_cannot_take_writes_still_serves_answers_so_it_has_no_health_problem(tmp_path: Path) -> None:
     store = open_store(tmp_path / "h.db")
     assert health_problem(store) is None
-    store.db.execute("PRAGMA query_only = ON")
-    assert "cannot be written" in (health_problem(store) or "")
+    store.db.execute("PRAGMA query_only = ON")  # as a read-only file
+    assert health_problem(store) is None
+
+
+def test_a_store_whose_reads_fail_says_why_in_one_line(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "h.db")
+    _break_meta(store)
+    assert health_problem(store) == f"the store {store.path} cannot be read: no such column: value"
