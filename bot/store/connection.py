@@ -101,7 +101,8 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         options = {"timeout": 30, "check_same_thread": False, "isolation_level": None}
         if self.read_only is None:
-            return sqlite3.connect(self.path, **options)
+            # A URI even here, so that ATTACH takes the bundle's `mode=ro` URI whatever SQLite was built with.
+            return sqlite3.connect(f"file:{quote(str(self.path))}", uri=True, **options)
         # -wal/-shm beside the file: without them (and no way to create them) only `immutable` can read it.
         wal_ready = all(self.path.with_name(self.path.name + s).exists() for s in ("-wal", "-shm"))
         mode = "mode=ro" if wal_ready or _writable_folder(self.path.parent) else "immutable=1"
@@ -191,7 +192,9 @@ class Store:
 
 
 def _attach(conn: sqlite3.Connection, path: Path) -> None:
-    conn.execute("ATTACH DATABASE ? AS bundle", [str(path)])
+    # Read-only: the bundle is shared by every store on the machine, and nothing may write to it by mistake
+    # (an unqualified table name that the store itself lacks would otherwise resolve to the bundle's).
+    conn.execute("ATTACH DATABASE ? AS bundle", [f"file:{quote(str(path))}?mode=ro"])
     # TEMP views shadow the tables of the same name for reads; writes name `main.` explicitly.
     for table in ("observations", "projects"):
         union = f"SELECT * FROM main.{table} UNION ALL SELECT * FROM bundle.{table}"

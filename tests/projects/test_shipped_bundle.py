@@ -171,3 +171,11 @@ def test_a_date_with_a_time_or_no_padding_is_refused_when_building():
     for bad in ("2020-12-17T00:00:00", "2020-1-5", "20201217"):
         with pytest.raises(ValueError):
             day_number(bad)
+
+
+def test_a_store_reads_the_shared_bundle_but_can_never_write_to_it(seeded_store):
+    before = seeded_store.db.execute("SELECT count(*) FROM bundle.projects").fetchone()[0]
+    assert before > 3000
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        seeded_store.db.execute("DELETE FROM bundle.projects")
+    assert seeded_store.db.execute("SELECT count(*) FROM bundle.projects").fetchone()[0] == before
