@@ -32,7 +32,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         today = date.fromisoformat(args.today) if args.today else None
         resolve_sources(args.source)
         resolve_frameworks(args.framework, catalog())
-        chosen = [*(args.framework or []), *project_ids(args.project or [])]
     except (UsageError, ValueError) as exc:
         print(f"fwtrend refresh: {exc}", file=sys.stderr)
         return 2
@@ -42,7 +41,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"fwtrend refresh: cannot use the store {path}: {read_only}, and a refresh writes to it", file=sys.stderr)
         return 1
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    store = open_seeded_store(args.db)
+    store = open_seeded_store(args.db)  # first: projects live look-ups stored are names `--project` can use
+    try:
+        chosen = [*(args.framework or []), *project_ids(args.project or [])]
+    except UsageError as exc:
+        print(f"fwtrend refresh: {exc}", file=sys.stderr)
+        return 2
     progress = None
     if sys.stderr.isatty() and not args.quiet:
         from bot.cli.refresh_progress import RichProgress  # rich loads only when there is a terminal to draw on

@@ -135,6 +135,22 @@ def test_a_looked_up_project_can_be_tracked_and_the_daily_refresh_covers_it(look
     assert runs == [("ok",)]
 
 
+def test_refresh_project_names_a_looked_up_project_in_a_new_process(lookups_on, capsys, tmp_path):
+    from bot.cli import main
+
+    db = str(tmp_path / "refresh-project.db")
+    assert main(["--db", db, "ask", "llama-index"]) == 0
+    catalog().know_projects([], exactly=True)  # a new process: its catalog knows only the bundled projects
+    assert "llama-index" not in catalog().project_names()
+    lookups_on.add_months("llama-index", months("2023-02", 31))
+    args = ["--db", db, "refresh", "--project", "llama-index", "--source", "clickhouse", "--quiet"]
+    assert main([*args, "--today", "2026-11-25"]) == 0, capsys.readouterr().err
+    from bot.ingest.seeded import open_seeded_store
+
+    runs = open_seeded_store(db).db.execute("SELECT status FROM refresh_runs WHERE framework = 'llama-index'")
+    assert runs.fetchall() == [("ok",)]
+
+
 def test_downloads_of_an_npm_only_project_named_bare_are_its_npm_downloads(live_store, registries):
     outcome, answer = _ask(live_store, "left-pad-live downloads", registries.settings())
     assert outcome.found == {"left-pad-live": "npm:left-pad-live"}
