@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.store.shared import SharedState, shared_state, sqlite_url
+
 CACHE_SIZE = 512
 
 
@@ -28,8 +30,10 @@ def now_iso() -> str:
 class Store:
     """A handle on the store file. Each thread gets its own SQLite connection."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, database_url: str | None = None):
         self.path = Path(path)
+        self.database_url = database_url
+        """Where the shared state lives (`bot.store.shared`); None: in this file."""
         self._local = threading.local()
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_version = -1
@@ -64,6 +68,12 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is not None:
             _attach(db.conn, self._bundle)
+
+    @property
+    def shared(self) -> SharedState:
+        """The shared state (threads, digests, queue, de-duplication, watch list): FWTREND_DATABASE_URL's
+        database, or this very file."""
+        return shared_state(self.database_url or sqlite_url(self.path))
 
     @property
     def bundle(self) -> Path | None:

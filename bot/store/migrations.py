@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot.store.answer_jobs import migrate_answer_jobs
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
 from bot.store.projects import migrate_projects
@@ -111,6 +112,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("slack_events_seen", migrate_slack_events),
     Migration("projects", migrate_projects),
     Migration("watch_list", migrate_watch_list),
+    Migration("answer_jobs", migrate_answer_jobs),
 )
 
 
