@@ -28,6 +28,7 @@ from bot.slack.clients import slack_client
 from bot.slack.digest_delivery import start_in_process
 from bot.slack.errors import error_code
 from bot.slack.interactions import Services
+from bot.slack.jobs import JobRunner
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, installations_path, require_oauth, wants_oauth
 from bot.slack.redaction import install_log_redaction
 from bot.slack.worker import AnswerWorker, default_processes
@@ -49,12 +50,22 @@ def setup_logging() -> None:
 
 
 def build_services(settings: Settings) -> Services:
+    """The answer worker (render processes) and the answer queue's runner; the runner's threads start with
+    the first job recorded here, or at `start_answering`."""
     worker = AnswerWorker(
         settings.db_path,
         processes=default_processes(settings.fwtrend_render_processes),
         threads=settings.fwtrend_slack_threads,
     )
-    return Services(settings=settings, worker=worker)
+    services = Services(settings=settings, worker=worker)
+    services.jobs = JobRunner(services, threads=settings.fwtrend_slack_threads, lease_s=settings.fwtrend_job_lease_s)
+    return services
+
+
+def stop_answering(services: Services) -> None:
+    """Stop claiming answers, finish or hand back those in flight, then stop the render processes."""
+    services.jobs.stop()
+    services.worker.shutdown()
 
 
 def check_token(settings: Settings) -> None:
@@ -86,7 +97,7 @@ class SocketModeApp:
         if self.digests_stop is not None:
             self.digests_stop.set()
         self.handler.close()  # first, so no new envelope reaches a worker that is shutting down
-        self.services.worker.shutdown()
+        stop_answering(self.services)
 
 
 def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketModeApp:
@@ -101,6 +112,7 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     check_token(settings)
     services = build_services(settings)
     services.worker.warm_up()
+    services.jobs.start()  # answers left by a crash or a restart, too
     app = create_app(settings, services)
     assert settings.slack_app_token is not None
     # The handler opens the connection with app.client, so `apps.connections.open` goes to SLACK_API_URL too.
@@ -177,6 +189,7 @@ def create_flask_app(settings: Settings):
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
 
     threading.Thread(target=services.worker.warm_up_logged, name="fwtrend-warm-up", daemon=True).start()
+    services.jobs.start()  # answers left by a crash or a restart, too
     return web
 
 
@@ -190,7 +203,7 @@ def add_oauth_routes(web: Any, handler: Any) -> None:
 
 def _worker_exit(server: Any, worker: Any) -> None:
     if _services is not None:
-        _services.worker.shutdown()
+        stop_answering(_services)
 
 
 def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[str, Any]:

@@ -116,10 +116,14 @@ class _Taken(Exception):
 
 
 def claim(store: Store, owner: str, lease_s: float, *, now: float | None = None) -> Job | None:
-    """Take the oldest pending job, or one whose lease ran out (its worker died). None: nothing to do."""
+    """Take the oldest pending job, or one whose lease ran out (its worker died). None: nothing to do.
+
+    `owner` never takes back its own running jobs: its heartbeat keeps them, however late it runs on a
+    busy machine; a restarted process has a new owner id."""
     now = time.time() if now is None else now
     c = answer_jobs.c
-    claimable = or_(c.status == "pending", (c.status == "running") & (c.lease_expires < now))
+    expired = (c.status == "running") & (c.lease_expires < now) & (c.lease_owner != owner)
+    claimable = or_(c.status == "pending", expired)
     query = select(c.id).where(claimable).order_by(c.id).limit(1).with_for_update(skip_locked=True)
     with store.shared.write() as conn:
         job_id = conn.execute(query).scalar()

@@ -9,7 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
-from sqlalchemy import Column, Integer, Table, Text, UniqueConstraint, delete, func, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    literal_column,
+    select,
+    update,
+)
 
 from bot.store.connection import Store
 from bot.store.shared import metadata
@@ -122,6 +134,12 @@ asked_frameworks = Table(
 POST_KEY = ["enterprise_id", "team_id", "channel_id", "period_key"]
 
 
+def _inserted(conn: Connection, stmt: Any) -> bool:
+    """Run an INSERT … ON CONFLICT DO NOTHING; True when it inserted. RETURNING, not rowcount: psycopg
+    reports no rowcount for a single-row INSERT through SQLAlchemy."""
+    return conn.execute(stmt.on_conflict_do_nothing().returning(literal_column("1"))).first() is not None
+
+
 def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
     """Count the frameworks a workspace asks about, so a subscription without names can default to them."""
     names = list(dict.fromkeys(frameworks))
@@ -179,7 +197,7 @@ class SchedulerLock:
                 stmt = shared.insert(scheduler_lock).values(
                     name=LOCK_NAME, owner=self.owner, expires_at=(now + self.lease).isoformat()
                 )
-                return conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+                return _inserted(conn, stmt)
             if row[0] != self.owner and datetime.fromisoformat(row[1]) > now:
                 return False
             taken = conn.execute(
@@ -240,7 +258,7 @@ def claim(store: Store, key: ChannelKey, period_key: str, owner: str, now: datet
             claimed_at=now.isoformat(),
             attempts=1,
         )
-        if conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1:
+        if _inserted(conn, stmt):
             return True
         taken = conn.execute(
             update(digest_posts)
@@ -275,7 +293,7 @@ def record_skip(store: Store, key: ChannelKey, period_key: str, reason: str, now
         error=reason,
     )
     with shared.write() as conn:
-        return conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+        return _inserted(conn, stmt)
 
 
 def count_posts(store: Store) -> int:

@@ -47,7 +47,8 @@ def record_delivery(shared: SharedState, conn: Connection, keys: list[str], now:
     conn.execute(delete(slack_events_seen).where(slack_events_seen.c.seen_at < now - KEEP_S))
     for key in sorted(keys):
         stmt = shared.insert(slack_events_seen).values(key=key, seen_at=now).on_conflict_do_nothing()
-        if conn.execute(stmt).rowcount != 1:
+        # RETURNING, not rowcount: psycopg reports no rowcount for a single-row INSERT through SQLAlchemy.
+        if conn.execute(stmt.returning(slack_events_seen.c.key)).first() is None:
             return False
     return True
 

@@ -58,7 +58,8 @@ def add_watched(store: Store, team_id: str, project: str, added_by: str = "") ->
     shared = store.shared
     with shared.write() as conn:
         stmt = shared.insert(watch_list).values(team_id=team_id, project=project, added_by=added_by, added_at=now_iso())
-        return conn.execute(stmt.on_conflict_do_nothing()).rowcount > 0
+        # RETURNING, not rowcount: psycopg reports no rowcount for a single-row INSERT through SQLAlchemy.
+        return conn.execute(stmt.on_conflict_do_nothing().returning(watch_list.c.project)).first() is not None
 
 
 def remove_watched(store: Store, team_id: str, project: str) -> bool:

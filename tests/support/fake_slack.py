@@ -216,6 +216,7 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._socket_mode_url: Callable[[], str] | None = None
         self._refusals: list[tuple[str, list[str]]] = []  # (method, Slack's errors); never reset
+        self._holds: dict[str, threading.Event] = {}
         _LIVE.add(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -321,6 +322,18 @@ class FakeSlack:
         with self._lock:
             queue = self._failures.setdefault(method, deque())
             queue.extend(_Failure(error, status, hdrs) for _ in range(times))
+
+    def hold(self, method: str) -> None:
+        """Keep calls to ``method`` waiting (recorded on arrival, answered after ``let_go`` or 60 s): work
+        stays in flight, e.g. while a test kills the process making the calls."""
+        with self._lock:
+            self._holds[method] = threading.Event()
+
+    def let_go(self, method: str) -> None:
+        with self._lock:
+            held = self._holds.pop(method, None)
+        if held is not None:
+            held.set()
 
     def add_oauth_code(
         self,
@@ -462,6 +475,10 @@ class FakeSlack:
         ctype = "" if method == "upload" else headers.get("content-type", "")
         params = _parse_params(query, ctype, body)
         self._record(Call(method, params, headers, body, time.time()))
+        with self._lock:
+            held = self._holds.get(method)
+        if held is not None:
+            held.wait(60)
         failure = self._take_failure(method)
         if failure is not None:
             return _Reply.error(failure.error, failure.status, failure.headers)
