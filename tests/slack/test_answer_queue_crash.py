@@ -115,3 +115,41 @@ def test_after_a_restart_work_left_too_long_tells_the_asker_and_fresh_work_is_an
     finally:
         serve.stop()
         forget_stores()
+
+
+@pytest.mark.timeout(400)
+def test_sigterm_hands_unfinished_answers_back_and_leaves_no_child_process(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    from tests.support.serve_process import alive
+
+    long_lease = serve_settings(fake_slack, FWTREND_JOB_LEASE_S="600")  # only a hand-back lets another answer soon
+    fake_slack.hold("users.info")
+    first = Serve(tmp_path, "stopping", **long_lease).wait_ready()
+    second = None
+    try:
+        assert first.tree, "gunicorn's worker and the render process were not found"
+        channels = []
+        for i in range(3):
+            channel = f"CTERM{i}"
+            body = slash_command_body(
+                "pytorch vs jax", channel_id=channel, user_id=f"UT{i}", response_url=fake_slack.hook_url()
+            )
+            assert post(first.events_url, body, SECRET).status_code == 200
+            channels.append(channel)
+        fake_slack.wait_for("users.info", count=3, timeout=60)
+        assert first.terminate(timeout=60) == 0
+        assert [pid for pid in first.tree if alive(pid)] == []
+        assert "handed back 3 unfinished answers" in first.log()
+        assert "Traceback" not in first.log()
+        fake_slack.let_go("users.info")
+        started = time.monotonic()
+        second = Serve(tmp_path, "next", **long_lease).wait_ready()
+        got = answers_per_channel(fake_slack, channels, timeout=90)
+        assert {ch: got[ch] for ch in channels} == dict.fromkeys(channels, 1)
+        assert time.monotonic() - started < 300  # long before the 600 s lease would have run out
+    finally:
+        fake_slack.let_go("users.info")
+        first.stop()
+        if second is not None:
+            second.stop()
