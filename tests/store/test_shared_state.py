@@ -218,3 +218,15 @@ def test_processes_opening_a_new_postgresql_database_together_create_its_tables_
     store = open_store(tmp_path / "pg.db")
     assert answer_jobs.counts(store) == {}
     forget_stores()
+
+
+def test_without_postgresql_its_tests_skip_with_the_reason_but_fail_where_ci_requires_them(monkeypatch) -> None:
+    from tests.support import postgres
+
+    monkeypatch.setattr(postgres, "_binary", lambda _name: None)
+    monkeypatch.delenv(postgres.REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="initdb and pg_ctl were not found"):
+        postgres.start_cluster()
+    monkeypatch.setenv(postgres.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is required here"):
+        postgres.start_cluster()
