@@ -4,9 +4,9 @@ HTTP mode serves a small Flask app in one gunicorn worker process with threads:
 `POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
 once the store is open and the chart-rendering processes are warm (503 until then). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
-`GET /slack/oauth_redirect`. One worker
-process on purpose: the answer cache and the event de-duplication live in its memory, and the
-CPU-heavy work already runs in the worker's own render processes.
+`GET /slack/oauth_redirect`. One gunicorn worker per `fwtrend serve --http`: the CPU-heavy work runs in
+its render processes; to scale, run more `fwtrend serve --http` processes on one shared database (the answer
+queue and the de-duplication are there, `bot.slack.jobs`, docs/deploying.md).
 """
 
 from __future__ import annotations
