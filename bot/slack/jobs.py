@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 import uuid
@@ -33,6 +34,7 @@ from typing import Any
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.ingest.seeded import open_seeded_store
 from bot.slack import clients
@@ -101,10 +103,19 @@ class JobRunner:
     # -- the handlers' end
     def enqueue(self, kind: str, payload: dict[str, Any], delivery_keys: list[str] | None = None) -> bool:
         """Record the job (durably, before the caller acks) and wake a worker. False: the delivery was
-        already taken (a retry, or the same message as another event); nothing recorded."""
-        job_id = answer_jobs.enqueue(
-            self.store, kind, payload, useful_for_s=USEFUL_FOR_S[kind], delivery_keys=delivery_keys or ()
-        )
+        already taken (a retry, or the same message as another event); nothing recorded.
+
+        A database that cannot record it (read-only, full, unreachable) does not cost the answer: it is
+        run in this process's memory instead (lost if the process dies), and the log says why."""
+        try:
+            job_id = answer_jobs.enqueue(
+                self.store, kind, payload, useful_for_s=USEFUL_FOR_S[kind], delivery_keys=delivery_keys or ()
+            )
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            log.warning("could not record a %s answer in the queue (%s); answering from memory", kind, exc)
+            job = Job(0, kind, payload, time.time(), attempts=1, too_old=False)
+            self.services.worker.submit(run_job, self.services, job, self.client_for)
+            return True
         if job_id is None:
             log.info("duplicate delivery %s ignored", (delivery_keys or ["?"])[0])
             return False

@@ -3,11 +3,13 @@ process or after a restart, and one message delivered as two events, are acked a
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 from slack_bolt import App, BoltRequest
 
 from bot.settings import Settings
@@ -127,3 +129,22 @@ def test_a_delivery_is_remembered_for_a_day_then_forgotten(tmp_path: Path) -> No
     assert not first_delivery(store, ["event:EvOld"], now=1_000.0 + KEEP_S - 1)
     assert first_delivery(store, ["event:EvOld"], now=1_000.0 + KEEP_S + 10)
     forget_stores()
+
+
+def test_a_store_that_cannot_record_the_answer_still_answers_from_memory(
+    fake_slack: FakeSlack, db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = web_process(fake_slack, db)
+    open_store(db).shared.dispose()
+    read_only = open_store(db).shared
+
+    def refuse(*_args, **_kwargs):
+        raise sqlalchemy.exc.OperationalError(
+            "INSERT", {}, sqlite3.OperationalError("attempt to write a readonly database")
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read_only, "write", refuse)
+        deliver(app, event_body(app_mention_event("jax vs flax"), event_id="EvReadOnly"))
+    fake_slack.wait_for("chat.postMessage", timeout=30)
+    assert "answering from memory" in caplog.text and "readonly database" in caplog.text
