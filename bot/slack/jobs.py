@@ -91,14 +91,18 @@ class JobRunner:
         self._running: set[int] = set()
         self._lock = threading.Lock()
         self._client_for: Callable[[str | None, str], WebClient] | None = None
+        self._store: Store | None = None
         self.created_during = os.environ.get("PYTEST_CURRENT_TEST", "")
         """Which test (and phase) made it, under pytest: its tests stop the runners a test body made."""
         _RUNNERS.add(self)
 
     @property
     def store(self) -> Store:
-        """The store (its shared state holds the queue): opened once per process, on first use."""
-        return open_seeded_store(self.services.worker.db_path)
+        """The store (its shared state holds the queue): opened on first use, then kept, so the runner
+        keeps to the database it started on."""
+        if self._store is None:
+            self._store = open_seeded_store(self.services.worker.db_path)
+        return self._store
 
     # -- the handlers' end
     def enqueue(self, kind: str, payload: dict[str, Any], delivery_keys: list[str] | None = None) -> bool:
