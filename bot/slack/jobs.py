@@ -52,6 +52,7 @@ from bot.slack.interactions import (
 from bot.store import answer_jobs
 from bot.store.answer_jobs import Job
 from bot.store.connection import Store
+from bot.store.opening import StoreUnusable
 
 log = logging.getLogger("fwtrend.jobs")
 
@@ -171,8 +172,9 @@ class JobRunner:
         while not self._stop.is_set():
             try:
                 job = answer_jobs.claim(self.store, self.owner, self.lease_s)
-            except Exception as exc:
+            except (Exception, StoreUnusable) as exc:  # StoreUnusable is a SystemExit: /healthz says why
                 log.warning("could not claim answers from the queue (%s); trying again", type(exc).__name__)
+                self._stop.wait(self.poll_s * 5)
                 job = None
             if job is None:
                 self._wake.acquire(timeout=self.poll_s)
@@ -197,7 +199,7 @@ class JobRunner:
         while not self._stop.wait(self.lease_s / 3):
             try:
                 answer_jobs.renew(self.store, self.owner, self.lease_s)
-            except Exception as exc:
+            except (Exception, StoreUnusable) as exc:
                 log.warning("could not renew answer leases (%s)", type(exc).__name__)
 
     def client_for(self, enterprise_id: str | None, team_id: str) -> WebClient:
