@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
 
     fwtrend_db: Path | None = None
+    fwtrend_database_url: str | None = None
+    """SQLAlchemy URL of the shared state (installations, queue, digests, threads…), e.g.
+    postgresql+psycopg://user:pass@host/db; unset: the store file FWTREND_DB (`bot.store.shared`)."""
 
     github_token: SecretStr | None = None
     github_api_url: str = "https://api.github.com"
@@ -50,7 +54,10 @@ class Settings(BaseSettings):
     fwtrend_render_processes: int | None = Field(default=None, ge=0, le=32)
     """Chart-rendering processes for the Slack app (default: one per CPU, at most 2; 0 renders in-process)."""
     fwtrend_slack_threads: int = Field(default=8, ge=1, le=64)
-    """Threads that talk to Slack for answers (outside Bolt's listener pool)."""
+    """Threads that talk to Slack for answers (outside Bolt's listener pool): the answer queue's workers."""
+    fwtrend_job_lease_s: float = Field(default=60.0, gt=0, le=3600)
+    """Seconds a worker's claim on a queued answer holds without a heartbeat: after a crash (kill -9, power)
+    another process answers once it runs out."""
     fwtrend_refresh_hour: int = Field(default=4, ge=0, le=23)
     """UTC hour of the clock process's daily refresh (after npm and pypistats have counted the day)."""
 
@@ -75,9 +82,12 @@ class InvalidSetting(SystemExit):
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         raise InvalidSetting(exc) from None
+    if settings.fwtrend_database_url:  # from .env: the store layer reads it from the environment
+        os.environ.setdefault("FWTREND_DATABASE_URL", settings.fwtrend_database_url)
+    return settings
 
 
 @cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from bot.store.migrations import migrate
 from bot.store.opening import forget_stores
 from tests.http_replay import Replay, settings_for
 
-pytest_plugins = ["tests.support.fake_slack"]
+pytest_plugins = ["tests.support.fake_slack", "tests.support.postgres"]
 
 # The bundled projects' figures are unpacked once per shipped file (the cached name carries its hash), so
 # every test session shares one copy in the temp folder, never the user's cache.
@@ -159,4 +160,40 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 @pytest.fixture(scope="session", autouse=True)
 def _forget_stores():
     yield
+    forget_stores()
+
+
+@pytest.fixture(autouse=True)
+def _stop_answer_queue_runners() -> Iterator[None]:
+    """Answer-queue workers a test body started stop with it (those of module-wide servers, made while
+    setting a test up, keep running for the module)."""
+    import sys
+
+    yield
+    jobs = sys.modules.get("bot.slack.jobs")
+    if jobs:
+        for runner in jobs.runners():
+            if runner.created_during.endswith("(call)"):
+                runner.stop(timeout=2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Runs a test once with the shared state in the SQLite store file and once in a fresh PostgreSQL
+    database (FWTREND_DATABASE_URL); returns that URL, or None for SQLite."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("FWTREND_DATABASE_URL", raising=False)
+        return None
+    url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("FWTREND_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def shared_store(shared_backend: str | None, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store (no seeded figures) whose shared state is on `shared_backend`."""
+    from bot.store.opening import open_store
+
+    store = open_store(tmp_path / "shared.db")
+    yield store
     forget_stores()

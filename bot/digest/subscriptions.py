@@ -17,10 +17,12 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import delete, select, update
+
 from bot.catalog import catalog
 from bot.digest.schedule import WEEKDAYS, Schedule, next_slot
 from bot.store.connection import Store
-from bot.store.digests import NO_ENTERPRISE, most_asked
+from bot.store.digests import NO_ENTERPRISE, most_asked, subscriptions
 from bot.understanding.name_match import names_in, suggest
 
 log = logging.getLogger("fwtrend.digest")
@@ -67,75 +69,68 @@ def _row_to_sub(row: dict[str, Any]) -> Subscription:
     )
 
 
+def _key_where(enterprise_id: str | None, team_id: str, channel_id: str) -> list:
+    c = subscriptions.c
+    return [c.enterprise_id == (enterprise_id or NO_ENTERPRISE), c.team_id == team_id, c.channel_id == channel_id]
+
+
 def get_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> Subscription | None:
-    rows = list(
-        store.db.query(
-            "SELECT * FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
-            [enterprise_id or NO_ENTERPRISE, team_id, channel_id],
-        )
-    )
-    return _row_to_sub(rows[0]) if rows else None
+    with store.shared.read() as conn:
+        row = conn.execute(select(subscriptions).where(*_key_where(enterprise_id, team_id, channel_id))).mappings()
+        first = row.first()
+    return _row_to_sub(dict(first)) if first else None
 
 
 def list_subscriptions(
     store: Store, enterprise_id: str | None = None, team_id: str | None = None, *, include_paused: bool = True
 ) -> list[Subscription]:
     """All subscriptions, or one workspace's when team_id is given."""
-    sql = "SELECT * FROM subscriptions WHERE 1 = 1"
-    args: list[Any] = []
+    c = subscriptions.c
+    query = select(subscriptions)
     if team_id is not None:
-        sql += " AND enterprise_id = ? AND team_id = ?"
-        args += [enterprise_id or NO_ENTERPRISE, team_id]
+        query = query.where(c.enterprise_id == (enterprise_id or NO_ENTERPRISE), c.team_id == team_id)
     if not include_paused:
-        sql += " AND paused = 0"
-    sql += " ORDER BY enterprise_id, team_id, channel_id"
-    return [_row_to_sub(r) for r in store.db.query(sql, args)]
+        query = query.where(c.paused == 0)
+    query = query.order_by(c.enterprise_id, c.team_id, c.channel_id)
+    with store.shared.read() as conn:
+        return [_row_to_sub(dict(r)) for r in conn.execute(query).mappings()]
 
 
 def save_subscription(store: Store, sub: Subscription) -> None:
-    with store.transaction() as conn:
-        conn.execute(
-            """INSERT INTO subscriptions (enterprise_id, team_id, channel_id, cadence, weekday, time, tz, frameworks,
-                   created_by, paused, paused_reason, created_at, active_from)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (enterprise_id, team_id, channel_id) DO UPDATE SET
-                   cadence = excluded.cadence, weekday = excluded.weekday, time = excluded.time, tz = excluded.tz,
-                   frameworks = excluded.frameworks, created_by = excluded.created_by, paused = excluded.paused,
-                   paused_reason = excluded.paused_reason, active_from = excluded.active_from""",
-            [
-                sub.enterprise_id or NO_ENTERPRISE,
-                sub.team_id,
-                sub.channel_id,
-                sub.schedule.cadence,
-                sub.schedule.weekday,
-                f"{sub.schedule.at:%H:%M}",
-                sub.schedule.tz,
-                json.dumps(sub.frameworks),
-                sub.created_by,
-                int(sub.paused),
-                sub.paused_reason,
-                sub.created_at.isoformat(),
-                sub.active_from.isoformat(),
-            ],
-        )
+    shared = store.shared
+    values = {
+        "enterprise_id": sub.enterprise_id or NO_ENTERPRISE,
+        "team_id": sub.team_id,
+        "channel_id": sub.channel_id,
+        "cadence": sub.schedule.cadence,
+        "weekday": sub.schedule.weekday,
+        "time": f"{sub.schedule.at:%H:%M}",
+        "tz": sub.schedule.tz,
+        "frameworks": json.dumps(sub.frameworks),
+        "created_by": sub.created_by,
+        "paused": int(sub.paused),
+        "paused_reason": sub.paused_reason,
+        "created_at": sub.created_at.isoformat(),
+        "active_from": sub.active_from.isoformat(),
+    }
+    stmt = shared.insert(subscriptions).values(**values)
+    kept = ("cadence", "weekday", "time", "tz", "frameworks", "created_by", "paused", "paused_reason", "active_from")
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["enterprise_id", "team_id", "channel_id"], set_={k: stmt.excluded[k] for k in kept}
+    )
+    with shared.write() as conn:
+        conn.execute(stmt)
 
 
 def delete_subscription(store: Store, enterprise_id: str | None, team_id: str, channel_id: str) -> bool:
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "DELETE FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
-            [enterprise_id or NO_ENTERPRISE, team_id, channel_id],
-        )
-    return cur.rowcount > 0
+    with store.shared.write() as conn:
+        gone = conn.execute(delete(subscriptions).where(*_key_where(enterprise_id, team_id, channel_id)))
+    return gone.rowcount > 0
 
 
 def pause_subscription(store: Store, key: tuple[str, str, str], reason: str) -> None:
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE subscriptions SET paused = 1, paused_reason = ? "
-            "WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?",
-            [reason, *key],
-        )
+    with store.shared.write() as conn:
+        conn.execute(update(subscriptions).where(*_key_where(*key)).values(paused=1, paused_reason=reason))
 
 
 # -- arguments ----------------------------------------------------------------------------------------
@@ -217,9 +212,8 @@ def parse_subscribe_args(args: str) -> SubscribeArgs:
 
 def is_paused(store: Store, key: tuple[str, str, str]) -> bool:
     """True when the subscription is paused, or gone (unsubscribed mid-run)."""
-    row = store.db.execute(
-        "SELECT paused FROM subscriptions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?", list(key)
-    ).fetchone()
+    with store.shared.read() as conn:
+        row = conn.execute(select(subscriptions.c.paused).where(*_key_where(*key))).first()
     return bool(row is None or row[0])
 
 

@@ -22,10 +22,12 @@ def create_app(settings: Settings, services: Services, *, client: WebClient | No
     # client copies base_url and retries from `client` (which has no token here).
     extra = oauth.app_kwargs(settings, client) if oauth.oauth_mode(settings) else {}
     with oauth.bolt_env_fallback_off():
-        app = App(client=client, signing_secret=secret, name="fwtrend", **extra)
+        # process_before_response: the handlers record their job in the durable queue BEFORE Slack gets the
+        # ack (Bolt would otherwise ack events before running their listener); recording takes milliseconds.
+        app = App(client=client, signing_secret=secret, name="fwtrend", process_before_response=True, **extra)
     if extra:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the installation
-    app.use(drop_duplicate_events(services.first_delivery))
+    app.use(drop_duplicate_events(services.seen_before))
     app.use(inject("fwtrend", services))
     register_all(app, many_workspaces=bool(extra))
     return app

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.settings import Settings, get_settings, require
 from bot.slack import oauth
@@ -51,7 +51,7 @@ class NotInstalled(LookupError):
     """A subscribed workspace has no installation (never installed, or uninstalled since)."""
 
 
-def find_bot_token(store: SQLite3InstallationStore, enterprise_id: str | None, team_id: str) -> str | None:
+def find_bot_token(store: InstallationStore, enterprise_id: str | None, team_id: str) -> str | None:
     bot = store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
     if bot is None and enterprise_id:
         # An org-wide install is stored under the enterprise alone.

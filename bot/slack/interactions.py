@@ -1,8 +1,9 @@
 """What happens after `ack()`: payload → Query → answer → renderer → Slack, one function per interaction.
 
-Handlers in `handlers/` acknowledge, pick the fields they need from the payload and hand one of
-these functions to the answer worker (`Services.worker.submit`). Each one catches Slack's errors
-and tells the user in plain words; tokens never reach a log line.
+Handlers in `handlers/` pick the fields they need from the payload, record them as a job in the durable
+answer queue (`Services.enqueue`) and acknowledge; a worker thread of any web process then runs one of
+these functions (`bot.slack.jobs.run_job`). Each one catches Slack's errors and tells the user in plain
+words; tokens never reach a log line.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answering.conversation import keep, recall
 from bot.answering.engine import understand_text
@@ -44,7 +46,7 @@ from bot.slack.watch_list import WATCH_INTENTS, handle_watch_command
 from bot.slack.worker import AnswerWorker, Rendered
 from bot.store.connection import Store
 from bot.store.digests import record_asked
-from bot.store.slack_events import first_delivery
+from bot.store.slack_events import seen_before
 from bot.understanding.query import Query, decode_query
 from bot.understanding.reader import understand
 
@@ -72,17 +74,24 @@ class Services:
     settings: Settings
     worker: AnswerWorker
     asker_zones: AskerZones = field(default_factory=AskerZones)
+    jobs: Any = None
+    """The durable answer queue's runner (`bot.slack.jobs.JobRunner`; set by `bot.slack.server.build_services`)."""
 
-    def first_delivery(self, keys: list[str]) -> bool:
-        """Whether no process sharing the store has taken this Slack delivery yet (it is recorded as taken).
+    def enqueue(self, kind: str, payload: dict[str, Any], delivery_keys: list[str] | None = None) -> bool:
+        """Record the work behind a request before it is acknowledged (see `bot.slack.jobs`). False when the
+        delivery was already taken by this or another process. A store that cannot record it raises: the
+        request is then not acknowledged, and Slack retries it."""
+        return bool(self.jobs.enqueue(kind, payload, delivery_keys))
 
-        A store that cannot record it (read-only, full) lets the delivery through and logs why: answering
-        twice is better than not answering at all."""
+    def seen_before(self, keys: list[str]) -> bool:
+        """Whether a process sharing the store already took this Slack delivery (a read; the keys are
+        recorded with the job, `enqueue`). A store that cannot be read lets the delivery through and logs
+        why: the enqueue then decides."""
         try:
-            return first_delivery(open_seeded_store(self.worker.db_path), keys)
-        except sqlite3.Error as exc:
-            log.warning("could not record Slack delivery %s (%s); handling it anyway", keys[0], exc)
-            return True
+            return seen_before(open_seeded_store(self.worker.db_path), keys)
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            log.warning("could not check Slack delivery %s (%s); handling it", keys[0], type(exc).__name__)
+            return False
 
 
 Respond = Callable[..., Any]

@@ -114,7 +114,7 @@ def _worker_exit(server: Any, worker: Any) -> None:
     app_module = sys.modules.get(APP_FACTORY.split(":")[0])
     services = getattr(app_module, "_services", None)
     if services is not None:
-        services.worker.shutdown()
+        app_module.stop_answering(services)  # stop claiming, finish or hand back, stop the render processes
 
 
 def gunicorn_options(host: str, port: int, threads: int = HTTP_THREADS) -> dict[str, Any]:

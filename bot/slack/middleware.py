@@ -39,16 +39,22 @@ def inject(name: str, value: Any) -> Callable[..., Any]:
     return middleware
 
 
-def drop_duplicate_events(first_delivery: Callable[[list[str]], bool]) -> Callable[..., Any]:
-    """Bolt middleware: a delivery already taken, by this process or another (Events API retry, Socket Mode
-    redelivery, one message as two events), is acked and not run. `first_delivery` records the keys in the
-    shared store (`bot.store.slack_events`) and says whether they were new."""
+DELIVERY_KEYS = "fwtrend_delivery_keys"
+"""Where the middleware leaves a delivery's keys in the request context, for the handler's enqueue."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+
+def drop_duplicate_events(seen_before: Callable[[list[str]], bool]) -> Callable[..., Any]:
+    """Bolt middleware: a delivery already taken, by this process or another (Events API retry, Socket Mode
+    redelivery, one message as two events), is acked and not run. A new one's keys go into the context
+    (`DELIVERY_KEYS`): the handler records them with its job in one transaction, so exactly one process
+    takes the delivery (`bot.store.answer_jobs.enqueue`)."""
+
+    def middleware(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
         keys = delivery_keys(body)
-        if keys and not first_delivery(keys):
+        if keys and seen_before(keys):
             log.info("duplicate delivery %s ignored", keys[0])
             return BoltResponse(status=200, body="")
+        context[DELIVERY_KEYS] = keys
         return next()
 
     return middleware

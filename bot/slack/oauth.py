@@ -2,7 +2,9 @@
 
 OAuth mode is on when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set and SLACK_BOT_TOKEN is not
 (a bot token means one workspace, as before). Installations and OAuth states live in SQLite next to
-the metrics store, so a restart forgets neither. Every Web API client here (the code exchange, the
+the metrics store (`slack-installations.db`), or, with FWTREND_DATABASE_URL, in that shared database
+(slack_sdk's SQLAlchemy stores), so a restart forgets neither and every web process sees every install.
+Every Web API client here (the code exchange, the
 per-request clients Bolt copies from `app.client`, the digest job's clients in `bot.slack.clients`)
 uses SLACK_API_URL.
 """
@@ -21,10 +23,16 @@ from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store import OAuthStateStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
+from sqlalchemy import text
 
 from bot.settings import Settings, require
+from bot.store.shared import database_url, shared_state
 
 # The one list of bot scopes: manifest.yml must ask for the same ones (tests/slack/test_slack_oauth.py checks).
 BOT_SCOPES: tuple[str, ...] = (
@@ -93,8 +101,26 @@ def _private_file(path: Path) -> str:
     return str(path)
 
 
-def installation_store(settings: Settings) -> SQLite3InstallationStore:
+def _shared_engine() -> Any | None:
+    """The shared database's engine, its slack_sdk tables created (once, under a lock against racing
+    processes); None when the installations stay in their SQLite file."""
+    url = database_url()
+    if url is None:
+        return None
+    state = shared_state(url)
+    with state.write() as conn:
+        if not state.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(73572)"))
+        SQLAlchemyInstallationStore(client_id="-", engine=state.engine).metadata.create_all(conn)
+        SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_S, engine=state.engine).metadata.create_all(conn)
+    return state.engine
+
+
+def installation_store(settings: Settings) -> InstallationStore:
     assert settings.slack_client_id is not None
+    engine = _shared_engine()
+    if engine is not None:
+        return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
     store = SQLite3InstallationStore(
         database=_private_file(installations_path(settings)), client_id=settings.slack_client_id
     )
@@ -102,7 +128,10 @@ def installation_store(settings: Settings) -> SQLite3InstallationStore:
     return store
 
 
-def state_store(settings: Settings) -> SQLite3OAuthStateStore:
+def state_store(settings: Settings) -> OAuthStateStore:
+    engine = _shared_engine()
+    if engine is not None:
+        return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_S, engine=engine)
     store = SQLite3OAuthStateStore(
         database=_private_file(installations_path(settings)), expiration_seconds=STATE_EXPIRATION_S
     )
@@ -110,7 +139,7 @@ def state_store(settings: Settings) -> SQLite3OAuthStateStore:
     return store
 
 
-def oauth_flow(settings: Settings, client: WebClient, store: SQLite3InstallationStore) -> OAuthFlow:
+def oauth_flow(settings: Settings, client: WebClient, store: InstallationStore) -> OAuthFlow:
     """The install flow. OAuthSettings has no base URL, so the code exchange gets our client explicitly."""
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
     oauth_settings = OAuthSettings(

@@ -6,9 +6,9 @@ process with threads:
 once the store is open and readable and the chart-rendering process is warm (503 "starting" until
 then, 503 with a one-line reason when the store can't be read). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
-`GET /slack/oauth_redirect`. One worker
-process on purpose: the answer cache and the event de-duplication live in its memory, and the
-CPU-heavy work already runs in the worker's own render processes.
+`GET /slack/oauth_redirect`. One gunicorn worker per `fwtrend serve --http`: the CPU-heavy work runs in
+its render processes; to scale, run more `fwtrend serve --http` processes on one shared database (the answer
+queue and the de-duplication are there, `bot.slack.jobs`, docs/deploying.md).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.settings import Settings, require
 from bot.slack.app import create_app
 from bot.slack.errors import error_code
 from bot.slack.interactions import Services
+from bot.slack.jobs import JobRunner
 from bot.slack.launch import EVENTS_PATH, check_token, setup_logging
 from bot.slack.memory import limit_arenas, release_free_memory, start_trimming
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
@@ -42,13 +43,23 @@ questions arrive at once, and on two cores it would compete with the web process
 
 
 def build_services(settings: Settings) -> Services:
+    """The answer worker (render processes) and the answer queue's runner; the runner's threads start with
+    the first job recorded here, or at `start_answering`."""
     limit_arenas()  # before the worker's threads and processes start (see bot.slack.memory)
     worker = AnswerWorker(
         settings.db_path,
         processes=RENDER_PROCESSES if settings.fwtrend_render_processes is None else settings.fwtrend_render_processes,
         threads=settings.fwtrend_slack_threads,
     )
-    return Services(settings=settings, worker=worker)
+    services = Services(settings=settings, worker=worker)
+    services.jobs = JobRunner(services, threads=settings.fwtrend_slack_threads, lease_s=settings.fwtrend_job_lease_s)
+    return services
+
+
+def stop_answering(services: Services) -> None:
+    """Stop claiming answers, finish or hand back those in flight, then stop the render processes."""
+    services.jobs.stop()
+    services.worker.shutdown()
 
 
 def keep_memory_down(worker: AnswerWorker) -> None:
@@ -76,7 +87,7 @@ class SocketModeApp:
         if self.digests_stop is not None:
             self.digests_stop.set()
         self.handler.close()  # first, so no new envelope reaches a worker that is shutting down
-        self.services.worker.shutdown()
+        stop_answering(self.services)
 
 
 def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketModeApp:
@@ -91,6 +102,7 @@ def start_socket_mode(settings: Settings, *, digests: bool = False) -> SocketMod
     check_token(settings)
     services = build_services(settings)
     services.worker.warm_up()
+    services.jobs.start()  # answers left by a crash or a restart, too
     keep_memory_down(services.worker)
     app = create_app(settings, services)
     assert settings.slack_app_token is not None
@@ -171,6 +183,7 @@ def create_flask_app(settings: Settings):
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
 
+    services.jobs.start()  # answers left by a crash or a restart, too
     return web
 
 

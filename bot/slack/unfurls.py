@@ -70,19 +70,21 @@ def unfurl_for(db_path: str | Path, url: str, today: date, native: bool = True) 
     return unfurl_blocks(answer, first_metric=PAGE_METRIC.get(host), native=native)
 
 
+def delivery_key(event: dict[str, Any], team: str) -> str:
+    """The key that makes one message's links unfurl once: Bolt's middleware drops a redelivered event id;
+    this also catches one message's links delivered as two events (a retry with a new id, another process
+    of the same deployment). Recorded with the queued job (`Services.enqueue`)."""
+    where = event.get("unfurl_id") or f"{event.get('channel') or ''}:{event.get('message_ts') or ''}"
+    return f"unfurl:{team}:{event.get('source') or ''}:{where}"
+
+
 def unfurl_links(services: Services, client: WebClient, event: dict[str, Any], team: str) -> None:
-    """Unfurl the links of one `link_shared` event (once, however often Slack delivers it)."""
+    """Unfurl the links of one `link_shared` event (queued once per `delivery_key`)."""
     links = [str(link.get("url")) for link in event.get("links") or [] if isinstance(link, dict) and link.get("url")]
     links = list(dict.fromkeys(links))[:MAX_LINKS]
     unfurl_id, source = event.get("unfurl_id"), event.get("source")
     channel, ts = str(event.get("channel") or ""), str(event.get("message_ts") or "")
     if not links:
-        return
-    # Bolt's middleware drops a redelivered event id; this also catches one message's links delivered as
-    # two events (a retry with a new id, another process of the same deployment).
-    where = unfurl_id or f"{channel}:{ts}"
-    if not services.first_delivery([f"unfurl:{team}:{source or ''}:{where}"]):
-        log.info("links of %s already unfurled", where)
         return
     user = str(event.get("user") or "")
     today = services.asker_zones.zone(client, user).today() if user else date.today()

@@ -4,8 +4,9 @@ Bolt runs listeners on a small thread pool and answers Slack as soon as a listen
 Computing an answer and drawing its chart (matplotlib, ~70-90 ms of CPU) inside that pool starves
 it, and drawing on threads of the same process slows every ack through the GIL. So:
 
-- `AnswerWorker.submit()` runs the Slack side of an answer (posting, uploading, updating) on a
-  bounded thread pool of its own; those threads mostly wait on the network.
+- The Slack side of an answer (posting, uploading, updating) runs on the answer queue's worker threads
+  (`bot.slack.jobs`), which mostly wait on the network. `AnswerWorker.submit()` is the in-memory fallback
+  (a bounded thread pool) for work the queue could not record: it does not survive the process.
 - `AnswerWorker.render()` computes the answer, its Block Kit payload and its chart PNG in a small
   pool of *processes* started at a lower CPU priority (`os.nice`), each with its own SQLite
   connection. The web process keeps the CPU for acks.

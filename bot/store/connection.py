@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from bot.store.shared import SharedState, shared_state, sqlite_url
+
 CACHE_SIZE = 512
 
 log = logging.getLogger("fwtrend.store")
@@ -54,12 +56,14 @@ def now_iso() -> str:
 class Store:
     """A handle on the store file. Each thread gets its own SQLite connection."""
 
-    def __init__(self, path: Path | str, *, read_only: str | None = None):
+    def __init__(self, path: Path | str, *, read_only: str | None = None, database_url: str | None = None):
         """`read_only`: why the file must not be written (e.g. "the file is read-only"), or None. A read-only
         store is opened with SQLite's `mode=ro` (or `immutable=1` in a folder where SQLite cannot keep its
-        -wal/-shm files), so SQLite itself refuses every write, even for root."""
+        -wal/-shm files), so SQLite itself refuses every write, even for root. `database_url`: where the
+        shared state lives (`bot.store.shared`); None: in this file."""
         self.path = Path(path)
         self.read_only = read_only
+        self.database_url = database_url
         self._said: set[str] = set()  # the reasons already logged (once per store)
         self._local = threading.local()
         self._cache: OrderedDict[Any, Any] = OrderedDict()
@@ -122,6 +126,12 @@ class Store:
             self.path,
             self.read_only or exc,
         )
+
+    @property
+    def shared(self) -> SharedState:
+        """The shared state (threads, digests, queue, de-duplication, watch list): FWTREND_DATABASE_URL's
+        database, or this very file."""
+        return shared_state(self.database_url or sqlite_url(self.path, read_only=self.read_only is not None))
 
     @property
     def bundle(self) -> Path | None:

@@ -9,8 +9,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    literal_column,
+    select,
+    update,
+)
 
 from bot.store.connection import Store
+from bot.store.shared import metadata
 
 NO_ENTERPRISE = ""
 """Stored instead of NULL: SQLite treats NULLs as distinct in keys, which would break uniqueness."""
@@ -70,25 +84,83 @@ def migrate_digest_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("enterprise_id", Text, primary_key=True, server_default=""),
+    Column("team_id", Text, primary_key=True),
+    Column("channel_id", Text, primary_key=True),
+    Column("cadence", Text, nullable=False),
+    Column("weekday", Integer, nullable=False, server_default="0"),
+    Column("time", Text, nullable=False),
+    Column("tz", Text, nullable=False),
+    Column("frameworks", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("paused", Integer, nullable=False, server_default="0"),
+    Column("paused_reason", Text),
+    Column("created_at", Text, nullable=False),
+    Column("active_from", Text, nullable=False),
+)
+digest_posts = Table(
+    "digest_posts",
+    metadata,
+    Column("enterprise_id", Text, nullable=False, server_default=""),
+    Column("team_id", Text, nullable=False),
+    Column("channel_id", Text, nullable=False),
+    Column("period_key", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("claimed_by", Text),
+    Column("claimed_at", Text),
+    Column("message_ts", Text),
+    Column("posted_at", Text),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("enterprise_id", "team_id", "channel_id", "period_key"),
+)
+scheduler_lock = Table(
+    "scheduler_lock",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("owner", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+)
+asked_frameworks = Table(
+    "asked_frameworks",
+    metadata,
+    Column("team_id", Text, primary_key=True),
+    Column("framework", Text, primary_key=True),
+    Column("n", Integer, nullable=False, server_default="0"),
+)
+POST_KEY = ["enterprise_id", "team_id", "channel_id", "period_key"]
+
+
+def _inserted(conn: Connection, stmt: Any) -> bool:
+    """Run an INSERT … ON CONFLICT DO NOTHING; True when it inserted. RETURNING, not rowcount: psycopg
+    reports no rowcount for a single-row INSERT through SQLAlchemy."""
+    return conn.execute(stmt.on_conflict_do_nothing().returning(literal_column("1"))).first() is not None
+
+
 def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
     """Count the frameworks a workspace asks about, so a subscription without names can default to them."""
     names = list(dict.fromkeys(frameworks))
     if not names:
         return
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO asked_frameworks (team_id, framework, n) VALUES (?, ?, 1) "
-            "ON CONFLICT (team_id, framework) DO UPDATE SET n = n + 1",
-            [(team_id, f) for f in names],
-        )
+    shared = store.shared
+    with shared.write() as conn:
+        for name in sorted(names):  # sorted: concurrent upserts on PostgreSQL lock rows in one order
+            stmt = shared.insert(asked_frameworks).values(team_id=team_id, framework=name, n=1)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["team_id", "framework"], set_={"n": asked_frameworks.c.n + 1}
+                )
+            )
 
 
 def most_asked(store: Store, team_id: str, limit: int = 3) -> list[str]:
-    rows = store.db.execute(
-        "SELECT framework FROM asked_frameworks WHERE team_id = ? ORDER BY n DESC, framework LIMIT ?",
-        [team_id, limit],
-    ).fetchall()
-    return [r[0] for r in rows]
+    c = asked_frameworks.c
+    query = select(c.framework).where(c.team_id == team_id).order_by(c.n.desc(), c.framework).limit(limit)
+    with store.shared.read() as conn:
+        return list(conn.execute(query).scalars())
 
 
 # -- the scheduler's lease ----------------------------------------------------------------------------
@@ -104,7 +176,7 @@ def _utcnow() -> datetime:
 
 
 class SchedulerLock:
-    """A lease in the store: whoever holds an unexpired row is the only scheduler that posts.
+    """A lease in the shared database: whoever holds an unexpired row is the only scheduler that posts.
 
     A crashed holder's lease simply runs out after `lease`."""
 
@@ -112,29 +184,41 @@ class SchedulerLock:
         self.store, self.owner, self.lease, self.clock = store, owner, lease, clock
 
     def acquire(self) -> bool:
-        """Take or renew the lease; False while someone else holds an unexpired one."""
+        """Take or renew the lease; False while someone else holds an unexpired one.
+
+        One statement, atomic on SQLite and PostgreSQL alike: insert the lease, or take over the row only
+        when it is ours or has expired (expiry times are compared as datetimes, read under the row lock)."""
         now = self.clock()
-        with self.store.transaction() as conn:
-            row = conn.execute("SELECT owner, expires_at FROM scheduler_lock WHERE name = ?", [LOCK_NAME]).fetchone()
-            if row and row[0] != self.owner and datetime.fromisoformat(row[1]) > now:
+        shared = self.store.shared
+        c = scheduler_lock.c
+        with shared.write() as conn:
+            row = conn.execute(select(c.owner, c.expires_at).where(c.name == LOCK_NAME).with_for_update()).first()
+            if row is None:
+                stmt = shared.insert(scheduler_lock).values(
+                    name=LOCK_NAME, owner=self.owner, expires_at=(now + self.lease).isoformat()
+                )
+                return _inserted(conn, stmt)
+            if row[0] != self.owner and datetime.fromisoformat(row[1]) > now:
                 return False
-            conn.execute(
-                "INSERT INTO scheduler_lock (name, owner, expires_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
-                [LOCK_NAME, self.owner, (now + self.lease).isoformat()],
+            taken = conn.execute(
+                update(scheduler_lock)
+                .where(c.name == LOCK_NAME, c.owner == row[0], c.expires_at == row[1])
+                .values(owner=self.owner, expires_at=(now + self.lease).isoformat())
             )
-        return True
+            return taken.rowcount == 1
 
     renew = acquire
 
     def release(self) -> None:
-        with self.store.transaction() as conn:
-            conn.execute("DELETE FROM scheduler_lock WHERE name = ? AND owner = ?", [LOCK_NAME, self.owner])
+        c = scheduler_lock.c
+        with self.store.shared.write() as conn:
+            conn.execute(delete(scheduler_lock).where(c.name == LOCK_NAME, c.owner == self.owner))
 
     def holder(self) -> tuple[str, str] | None:
         """(owner, expires_at ISO) of the current lease, or None."""
-        sql = "SELECT owner, expires_at FROM scheduler_lock WHERE name = ?"
-        row = self.store.db.execute(sql, [LOCK_NAME]).fetchone()
+        c = scheduler_lock.c
+        with self.store.shared.read() as conn:
+            row = conn.execute(select(c.owner, c.expires_at).where(c.name == LOCK_NAME)).first()
         return (row[0], row[1]) if row else None
 
 
@@ -143,59 +227,76 @@ ChannelKey = tuple[str, str, str]
 """(enterprise id or NO_ENTERPRISE, team id, channel id)."""
 
 
+def _post_where(key: ChannelKey, period_key: str) -> list:
+    c = digest_posts.c
+    return [c.enterprise_id == key[0], c.team_id == key[1], c.channel_id == key[2], c.period_key == period_key]
+
+
 def post_row(store: Store, key: ChannelKey, period_key: str) -> dict[str, Any] | None:
     """The digest_posts row of this channel and period, or None."""
-    rows = list(
-        store.db.query(
-            "SELECT * FROM digest_posts WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ?",
-            [*key, period_key],
-        )
-    )
-    return rows[0] if rows else None
+    with store.shared.read() as conn:
+        row = conn.execute(select(digest_posts).where(*_post_where(key, period_key))).mappings().first()
+    return dict(row) if row else None
 
 
 def claim(store: Store, key: ChannelKey, period_key: str, owner: str, now: datetime) -> bool:
-    """Own this (channel, period) or learn that someone else does / did. Atomic under BEGIN IMMEDIATE.
+    """Own this (channel, period) or learn that someone else does / did. Atomic on both databases: an
+    INSERT … ON CONFLICT DO NOTHING, else a conditional UPDATE (re-checked under the row lock).
 
     A `failed` row, or a `claimed` one whose claim is older than LEASE, is taken over."""
     stale_before = (now - LEASE).isoformat()
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO digest_posts (enterprise_id, team_id, channel_id, period_key, status, claimed_by, claimed_at, "
-            "attempts) VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT DO NOTHING",
-            [*key, period_key, owner, now.isoformat()],
+    shared = store.shared
+    c = digest_posts.c
+    with shared.write() as conn:
+        stmt = shared.insert(digest_posts).values(
+            enterprise_id=key[0],
+            team_id=key[1],
+            channel_id=key[2],
+            period_key=period_key,
+            status="claimed",
+            claimed_by=owner,
+            claimed_at=now.isoformat(),
+            attempts=1,
         )
-        if cur.rowcount == 1:
+        if _inserted(conn, stmt):
             return True
-        cur = conn.execute(
-            "UPDATE digest_posts SET status = 'claimed', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 "
-            "WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ? "
-            "AND (status = 'failed' OR (status = 'claimed' AND claimed_at < ?))",
-            [owner, now.isoformat(), *key, period_key, stale_before],
+        taken = conn.execute(
+            update(digest_posts)
+            .where(
+                *_post_where(key, period_key),
+                (c.status == "failed") | ((c.status == "claimed") & (c.claimed_at < stale_before)),
+            )
+            .values(status="claimed", claimed_by=owner, claimed_at=now.isoformat(), attempts=c.attempts + 1)
         )
-        return cur.rowcount == 1
+        return taken.rowcount == 1
 
 
 def mark(store: Store, key: ChannelKey, period_key: str, owner: str | None, **values: Any) -> None:
     """Set columns (status=…, error=…, message_ts=…) of a row; only while `owner` holds it, unless None."""
-    sets = ", ".join(f"{k} = ?" for k in values)
-    sql = (
-        f"UPDATE digest_posts SET {sets} WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND period_key = ?"
-    )
-    args = [*values.values(), *key, period_key]
+    where = _post_where(key, period_key)
     if owner is not None:
-        sql += " AND claimed_by = ?"
-        args.append(owner)
-    with store.transaction() as conn:
-        conn.execute(sql, args)
+        where.append(digest_posts.c.claimed_by == owner)
+    with store.shared.write() as conn:
+        conn.execute(update(digest_posts).where(*where).values(**values))
 
 
 def record_skip(store: Store, key: ChannelKey, period_key: str, reason: str, now: datetime) -> bool:
     """Record a slot given up on (too late); False when the slot already has a row."""
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO digest_posts (enterprise_id, team_id, channel_id, period_key, status, claimed_at, error) "
-            "VALUES (?, ?, ?, ?, 'skipped', ?, ?) ON CONFLICT DO NOTHING",
-            [*key, period_key, now.isoformat(), reason],
-        )
-    return cur.rowcount == 1
+    shared = store.shared
+    stmt = shared.insert(digest_posts).values(
+        enterprise_id=key[0],
+        team_id=key[1],
+        channel_id=key[2],
+        period_key=period_key,
+        status="skipped",
+        claimed_at=now.isoformat(),
+        error=reason,
+    )
+    with shared.write() as conn:
+        return _inserted(conn, stmt)
+
+
+def count_posts(store: Store) -> int:
+    """Rows in the digest ledger (tests and the soak check read it)."""
+    with store.shared.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(digest_posts)).scalar() or 0)

@@ -11,8 +11,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from bot.store.connection import Store, cannot_write
 from bot.store.migrations import migrate, newer_than_this_version
+from bot.store.shared import NewerSchema, database_url, forget_shared_states, prepare
 
 _STORES: dict[Path, Store] = {}
 
@@ -28,13 +31,15 @@ _STORES_LOCK = threading.Lock()
 
 
 def open_store(path: Path | str) -> Store:
-    """The handle on the store file at `path` (created, and migrated to the latest schema, as needed)."""
+    """The handle on the store file at `path` (created, and migrated to the latest schema, as needed), its
+    shared state in FWTREND_DATABASE_URL's database when that is set (tables created there as needed)."""
     path = Path(path).expanduser().resolve()
+    url = database_url()
     with _STORES_LOCK:
         store = _STORES.get(path)
-        if store is not None:
+        if store is not None and store.database_url == url:
             return store
-        store = _open_checked(path)
+        store = _open_checked(path, url)
         _STORES[path] = store
         return store
 
@@ -54,9 +59,10 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
-def _open_checked(path: Path) -> Store:
+def _open_checked(path: Path, url: str | None = None) -> Store:
     """Open and migrate, or raise StoreUnusable: a corrupt or foreign file, one written by a newer version,
-    or one SQLite cannot open or write (its own words, e.g. "disk I/O error", are the reason).
+    or one SQLite cannot open or write (its own words, e.g. "disk I/O error", are the reason); a shared
+    database (FWTREND_DATABASE_URL) that cannot be reached or is newer than this version.
 
     A read-only store (`read_only_reason`) that needs no migration opens for reading: answers come from it,
     and the log says once that what it would write is not kept."""
@@ -64,7 +70,15 @@ def _open_checked(path: Path) -> Store:
         read_only = read_only_reason(path)
     except OSError as exc:
         raise StoreUnusable(path, exc.strerror or str(exc)) from None
-    store = Store(path, read_only=read_only)
+    store = Store(path, read_only=read_only, database_url=url)
+    if url is not None:
+        try:
+            prepare(store.shared)
+        except NewerSchema as exc:
+            raise StoreUnusable(path, f"FWTREND_DATABASE_URL's database was {exc}; upgrade fwtrend") from None
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreUnusable(path, f"cannot use FWTREND_DATABASE_URL's database ({reason})") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         newer = newer_than_this_version(store)
@@ -95,3 +109,4 @@ def forget_stores() -> None:
         for store in _STORES.values():
             store.close()
         _STORES.clear()
+    forget_shared_states()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 
 import sqlite_utils
+from sqlalchemy import Column, Float, Index, Table, Text, delete, select
 
 from bot.store.connection import Store
+from bot.store.shared import metadata
 
 ThreadKey = tuple[str, str, str]
 """(team id, channel id, thread ts): the ts of the thread's first message."""
@@ -19,6 +21,17 @@ ThreadKey = tuple[str, str, str]
 TTL = 24 * 3600
 """Seconds a thread's question is remembered after it was last asked."""
 MAX_THREADS = 5000
+
+thread_context = Table(
+    "thread_context",
+    metadata,
+    Column("team", Text, primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("thread_ts", Text, primary_key=True),
+    Column("query", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("thread_context_updated", "updated_at"),
+)
 
 
 def migrate_threads(db: sqlite_utils.Database) -> None:
@@ -36,34 +49,43 @@ def migrate_threads(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS thread_context_updated ON thread_context (updated_at)")
 
 
+def _where(key: ThreadKey) -> list:
+    team, channel, thread_ts = (str(k) for k in key)
+    c = thread_context.c
+    return [c.team == team, c.channel == channel, c.thread_ts == thread_ts]
+
+
 def remember(store: Store, key: ThreadKey, payload: str, *, now: float | None = None) -> None:
     """Keep `payload` (the question as JSON text) for the thread; drop expired threads and the oldest
     beyond `MAX_THREADS`. `now` is seconds since the epoch (default: the clock)."""
     now = time.time() if now is None else now
     team, channel, thread_ts = (str(k) for k in key)
-    with store.transaction() as conn:
-        conn.execute(
-            """INSERT INTO thread_context (team, channel, thread_ts, query, updated_at) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (team, channel, thread_ts) DO UPDATE SET query = excluded.query,
-               updated_at = excluded.updated_at""",
-            [team, channel, thread_ts, payload, now],
+    shared = store.shared
+    c = thread_context.c
+    with shared.write() as conn:
+        stmt = shared.insert(thread_context).values(
+            team=team, channel=channel, thread_ts=thread_ts, query=payload, updated_at=now
         )
-        conn.execute("DELETE FROM thread_context WHERE updated_at < ?", [now - TTL])
         conn.execute(
-            """DELETE FROM thread_context WHERE rowid IN (
-                 SELECT rowid FROM thread_context ORDER BY updated_at DESC LIMIT -1 OFFSET ?)""",
-            [MAX_THREADS],
+            stmt.on_conflict_do_update(
+                index_elements=["team", "channel", "thread_ts"],
+                set_={"query": stmt.excluded.query, "updated_at": stmt.excluded.updated_at},
+            )
         )
+        conn.execute(delete(thread_context).where(c.updated_at < now - TTL))
+        # The MAX_THREADS-th newest row's time: anything older goes (ties at that time are kept).
+        oldest_kept = conn.execute(
+            select(c.updated_at).order_by(c.updated_at.desc()).limit(1).offset(MAX_THREADS - 1)
+        ).scalar()
+        if oldest_kept is not None:
+            conn.execute(delete(thread_context).where(c.updated_at < oldest_kept))
 
 
 def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> str | None:
     """The thread's question as JSON text, or None when there is none or it expired."""
     now = time.time() if now is None else now
-    team, channel, thread_ts = (str(k) for k in key)
-    row = store.db.execute(
-        "SELECT query, updated_at FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?",
-        [team, channel, thread_ts],
-    ).fetchone()
+    with store.shared.read() as conn:
+        row = conn.execute(select(thread_context.c.query, thread_context.c.updated_at).where(*_where(key))).first()
     if row is None or row[1] < now - TTL:
         return None
     return row[0]
@@ -71,7 +93,5 @@ def recall(store: Store, key: ThreadKey, *, now: float | None = None) -> str | N
 
 def forget(store: Store, key: ThreadKey) -> None:
     """Drop the thread's question."""
-    team, channel, thread_ts = (str(k) for k in key)
-    store.db.execute(
-        "DELETE FROM thread_context WHERE team = ? AND channel = ? AND thread_ts = ?", [team, channel, thread_ts]
-    )
+    with store.shared.write() as conn:
+        conn.execute(delete(thread_context).where(*_where(key)))

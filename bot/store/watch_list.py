@@ -9,11 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlalchemy import Column, Index, Table, Text, delete, select
 
 from bot.store.connection import Store, now_iso
+from bot.store.shared import metadata
 
 TERMINAL_TEAM = ""
 """The team id `fwtrend track` in a terminal writes under (no Slack workspace)."""
+
+watch_list = Table(
+    "watch_list",
+    metadata,
+    Column("team_id", Text, primary_key=True),
+    Column("project", Text, primary_key=True),
+    Column("added_by", Text, nullable=False, server_default=""),
+    Column("added_at", Text, nullable=False),
+    Index("watch_list_project", "project"),
+)
 
 
 def migrate_watch_list(db: sqlite_utils.Database) -> None:
@@ -43,30 +55,30 @@ class Watched:
 
 def add_watched(store: Store, team_id: str, project: str, added_by: str = "") -> bool:
     """Put `project` (a catalog id) on the team's list. True if added, False if it was already there."""
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO watch_list (team_id, project, added_by, added_at) VALUES (?, ?, ?, ?)",
-            [team_id, project, added_by, now_iso()],
-        )
-        return cur.rowcount > 0
+    shared = store.shared
+    with shared.write() as conn:
+        stmt = shared.insert(watch_list).values(team_id=team_id, project=project, added_by=added_by, added_at=now_iso())
+        # RETURNING, not rowcount: psycopg reports no rowcount for a single-row INSERT through SQLAlchemy.
+        return conn.execute(stmt.on_conflict_do_nothing().returning(watch_list.c.project)).first() is not None
 
 
 def remove_watched(store: Store, team_id: str, project: str) -> bool:
     """Take `project` off the team's list. True if it was there."""
-    with store.transaction() as conn:
-        cur = conn.execute("DELETE FROM watch_list WHERE team_id = ? AND project = ?", [team_id, project])
-        return cur.rowcount > 0
+    c = watch_list.c
+    with store.shared.write() as conn:
+        return conn.execute(delete(watch_list).where(c.team_id == team_id, c.project == project)).rowcount > 0
 
 
 def watched(store: Store, team_id: str) -> list[Watched]:
     """The team's list, oldest first (then by id)."""
-    rows = store.db.execute(
-        "SELECT team_id, project, added_by, added_at FROM watch_list WHERE team_id = ? ORDER BY added_at, project",
-        [team_id],
-    ).fetchall()
-    return [Watched(*row) for row in rows]
+    c = watch_list.c
+    query = select(c.team_id, c.project, c.added_by, c.added_at).where(c.team_id == team_id)
+    with store.shared.read() as conn:
+        return [Watched(*row) for row in conn.execute(query.order_by(c.added_at, c.project))]
 
 
 def every_watched(store: Store) -> list[str]:
     """Every project on any workspace's list, each once, sorted (what the daily refresh adds)."""
-    return [row[0] for row in store.db.execute("SELECT DISTINCT project FROM watch_list ORDER BY project").fetchall()]
+    c = watch_list.c
+    with store.shared.read() as conn:
+        return list(conn.execute(select(c.project).distinct().order_by(c.project)).scalars())

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext
 
-from bot.slack.interactions import Services, share_answer, update_answer
+from bot.slack.interactions import Services
 
 
-def change_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
+def _job(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
+    # The whole action body (container, response_url, the button's encoded question) is what the answer needs.
+    return {"team": context.team_id or "", "enterprise": context.enterprise_id, "body": body}
+
+
+def change_answer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     services: Services = context["fwtrend"]
-    services.worker.submit(update_answer, services, client, respond, body)
-
-
-def share_in_channel(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    services.enqueue("update", _job(body, context))
     ack()
+
+
+def share_in_channel(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     services: Services = context["fwtrend"]
-    services.worker.submit(share_answer, services, client, respond, body)
+    services.enqueue("share", _job(body, context))
+    ack()

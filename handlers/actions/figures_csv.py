@@ -1,17 +1,16 @@
-"""The **Figures as CSV** button on an answer: upload the figures behind it as a CSV file."""
+"""The **Figures as CSV** button on an answer: recorded in the answer queue, then acknowledged; a worker
+uploads the figures behind the answer as a CSV file (`bot.slack.figures_export`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext
 
-from bot.slack.figures_export import send_figures_csv
 from bot.slack.interactions import Services
 
 
-def figures_as_csv(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
+def figures_as_csv(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     services: Services = context["fwtrend"]
-    services.worker.submit(send_figures_csv, services, client, respond, body)
+    services.enqueue("csv", {"team": context.team_id or "", "enterprise": context.enterprise_id, "body": body})
+    ack()

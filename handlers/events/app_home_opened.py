@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import BoltContext
-from slack_sdk import WebClient
 
-from bot.slack.interactions import Services, publish_home
+from bot.slack.interactions import Services
+from bot.slack.middleware import DELIVERY_KEYS
 
 
-def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def app_home_opened(event: dict[str, Any], context: BoltContext) -> None:
     if event.get("tab") != "home":
         return
     services: Services = context["fwtrend"]
-    services.worker.submit(publish_home, services, client, event["user"])
+    job = {"team": context.team_id or "", "enterprise": context.enterprise_id, "user": event["user"]}
+    services.enqueue("home", job, context.get(DELIVERY_KEYS))

@@ -104,7 +104,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeSlac
         server.shutdown()
         from bot.slack import server as server_module
 
-        server_module._services.worker.shutdown()
+        server_module.stop_answering(server_module._services)
 
 
 @pytest.fixture

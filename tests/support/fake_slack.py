@@ -213,6 +213,7 @@ class FakeSlack(FakeUnfurls):
         self._socket_mode_url: Callable[[], str] | None = None
         self._refusals: list[tuple[str, list[str]]] = []  # (method, Slack's errors); never reset
         self._classic_teams: set[str] = set()  # workspaces whose Slack refuses table/data_visualization
+        self._holds: dict[str, threading.Event] = {}
         _LIVE.add(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -332,6 +333,18 @@ class FakeSlack(FakeUnfurls):
         with self._lock:
             installed = self._installed.get(_token(headers, params))
         return str((installed or {}).get("team_id") or self.team_id)
+
+    def hold(self, method: str) -> None:
+        """Keep calls to ``method`` waiting (recorded on arrival, answered after ``let_go`` or 60 s): work
+        stays in flight, e.g. while a test kills the process making the calls."""
+        with self._lock:
+            self._holds[method] = threading.Event()
+
+    def let_go(self, method: str) -> None:
+        with self._lock:
+            held = self._holds.pop(method, None)
+        if held is not None:
+            held.set()
 
     def add_oauth_code(
         self,
@@ -475,6 +488,10 @@ class FakeSlack(FakeUnfurls):
         ctype = "" if method == "upload" else headers.get("content-type", "")
         params = _parse_params(query, ctype, body)
         self._record(Call(method, params, headers, body, time.time()))
+        with self._lock:
+            held = self._holds.get(method)
+        if held is not None:
+            held.wait(60)
         failure = self._take_failure(method)
         if failure is not None:
             return _Reply.error(failure.error, failure.status, failure.headers)

@@ -1,0 +1,172 @@
+"""The shared state every process of a deployment reads and writes, through SQLAlchemy Core.
+
+What lives here (one module per table family, each defining its `Table` on `metadata` below):
+installations (slack_sdk's own tables, `bot.slack.oauth`), subscriptions + digest ledger + scheduler lock +
+asked counts (digests.py), thread context (threads.py), the answer queue (answer_jobs.py), Slack delivery
+de-duplication (slack_events.py) and the watch list (watch_list.py). The figures (observations, projects)
+stay in the SQLite store file with sqlite-utils.
+
+Where it lives: `FWTREND_DATABASE_URL` (a SQLAlchemy URL; PostgreSQL through psycopg 3:
+`postgresql+psycopg://user:pass@host/db`) or, unset, the SQLite store file itself (`FWTREND_DB`), so there is
+one code path. On SQLite the tables come from the store's named migrations (bot.store.migrations); on
+PostgreSQL from `metadata.create_all` plus a schema-version row (`prepare`).
+
+Transactions: `write()` is BEGIN IMMEDIATE on SQLite (the writer takes the file's lock up front, so a
+check-then-write inside it is atomic across processes) and a plain transaction on PostgreSQL, where the
+families use atomic statements (INSERT … ON CONFLICT, conditional UPDATE, SELECT … FOR UPDATE SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, Text, create_engine, event, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import NullPool
+
+DATABASE_URL_ENV = "FWTREND_DATABASE_URL"
+SCHEMA_VERSION = 1
+"""The shared tables' version on PostgreSQL (`shared_schema`); bump it with every change to them."""
+
+metadata = MetaData()
+
+shared_schema = Table(
+    "shared_schema",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("applied_at", Text),
+)
+
+
+def database_url() -> str | None:
+    """FWTREND_DATABASE_URL, or None (then the shared state is in the SQLite store file)."""
+    return os.environ.get(DATABASE_URL_ENV) or None
+
+
+def sqlite_url(path: Path | str, *, read_only: bool = False) -> str:
+    """The SQLAlchemy URL of the store file; `read_only`: opened with SQLite's `mode=ro`, so that SQLite
+    refuses every write to a store the operator made read-only (even for root; see bot.store.opening)."""
+    if read_only:
+        return f"sqlite:///file:{quote(str(Path(path)))}?mode=ro&uri=true"
+    return f"sqlite:///{Path(path)}"
+
+
+class SharedState:
+    """An engine on the shared database. `read()` and `write()` give a Connection inside a transaction."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite"):
+            # One connection per checkout: SQLite connections are cheap, and none is shared across threads.
+            self.engine: Engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=16)
+        self._writer = self.engine.execution_options(fwtrend_write=True)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed on leaving, rolled back on an exception."""
+        with self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def insert(self, table: Table) -> Any:
+        """The dialect's INSERT (it has `.on_conflict_do_nothing` / `.on_conflict_do_update`)."""
+        return (sqlite.insert if self.is_sqlite else postgresql.insert)(table)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # SQLAlchemy, not the sqlite3 module, decides when transactions begin (`_sqlite_begin`).
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA busy_timeout=30000")
+    for attempt in range(50):  # SQLite does not wait on the busy timeout for the switch to WAL
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc):
+                return  # a store opened read-only (mode=ro): its journal mode stays as the operator left it
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get("fwtrend_write")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+_STATES: dict[str, SharedState] = {}
+_STATES_LOCK = threading.Lock()
+
+
+def shared_state(url: str) -> SharedState:
+    """The process-wide SharedState for `url` (one engine and pool per database)."""
+    with _STATES_LOCK:
+        state = _STATES.get(url)
+        if state is None:
+            state = _STATES[url] = SharedState(url)
+        return state
+
+
+def forget_shared_states() -> None:
+    """Tests open many databases: dispose every engine."""
+    with _STATES_LOCK:
+        for state in _STATES.values():
+            state.dispose()
+        _STATES.clear()
+
+
+class NewerSchema(Exception):
+    """The shared database was written by a newer fwtrend (its `shared_schema` version is higher)."""
+
+
+def prepare(state: SharedState) -> None:
+    """On a server database: create every shared table (idempotent) and record SCHEMA_VERSION, under an
+    advisory lock so processes starting together do not race on CREATE TABLE. Raises NewerSchema when the
+    database is newer than this version. On SQLite the store's migrations made the tables: nothing to do.
+
+    The family modules must be imported first (bot.store.migrations imports them all)."""
+    if state.is_sqlite:
+        return
+    with state.write() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(73571)"))
+        metadata.create_all(conn)
+        row = conn.execute(select(shared_schema.c.version).where(shared_schema.c.name == "fwtrend")).first()
+        if row is not None and row[0] > SCHEMA_VERSION:
+            raise NewerSchema(
+                f"written by a newer version of fwtrend (shared schema {row[0]}; this version knows up to "
+                f"{SCHEMA_VERSION})"
+            )
+        stmt = state.insert(shared_schema).values(
+            name="fwtrend", version=SCHEMA_VERSION, applied_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        )
+        conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"version": SCHEMA_VERSION}))
