@@ -8,6 +8,7 @@ from datetime import date
 
 from bot import format as fmt
 from bot.answering.engine import answer_query
+from bot.answering.model import Comparison
 from bot.store.connection import Store
 from bot.store.observations import sources_by_id
 from bot.store.refresh_runs import last_good_refresh
@@ -23,6 +24,8 @@ class Headline:
 
     label: str
     figures: dict[str, str]
+    comparison: Comparison | None = None
+    """The leaderboard the texts come from (the Home tab draws it as a native bar chart where it fits)."""
 
 
 def headline(store: Store, metric: str, today: date) -> Headline:
@@ -40,7 +43,7 @@ def headline(store: Store, metric: str, today: date) -> Headline:
         if figure.stale:
             text += f", as of {fmt.day(figure.latest.date)}"
         out[figure.framework] = text
-    return Headline(comparison.label, out)
+    return Headline(comparison.label, out, comparison)
 
 
 def freshness(store: Store) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.answering.aligned import months_between
 from bot.answering.engine import answer_text
+from bot.answering.scale import use_log_scale
 from bot.render.chart import render_chart
 from bot.render.table import answer_rows
 from bot.slack.blocks.answer import render_blocks
@@ -105,17 +106,23 @@ def test_charts_that_dont_fit_keep_the_png(seeded_store, text, why):
     assert "data_visualization" not in _types(render_blocks(answer, today=TODAY))
 
 
-@pytest.mark.parametrize("text", ["top stars", "top downloads", "top new stars since 2024"])
+@pytest.mark.parametrize("text", ["top stars", "top new stars since 2024", "top downloads linear"])
 def test_a_leaderboard_is_a_bar_chart_of_each_latest_figure(seeded_store, text):
     answer = answer_text(seeded_store, text, today=TODAY)
     block = answer_chart(answer)
     assert block["chart"]["type"] == "bar"
     ranked = [f for f in answer.comparisons[0].figures if f.latest]
     assert block["chart"]["axis_config"]["categories"] == [f.name for f in ranked][:20]
-    if "log scale" not in block["title"]:
-        assert [p["value"] for p in block["chart"]["series"][0]["data"]] == pytest.approx(
-            [f.latest.value for f in ranked][:20], abs=1e-4
-        )
+    assert [p["value"] for p in block["chart"]["series"][0]["data"]] == pytest.approx(
+        [f.latest.value for f in ranked][:20], abs=1e-4
+    )
+
+
+def test_a_leaderboard_on_a_log_scale_keeps_the_png_because_a_bar_is_its_figure(seeded_store):
+    answer = answer_text(seeded_store, "top downloads", today=TODAY)  # ~340× between first and last
+    assert use_log_scale(answer.comparisons[0], answer.query.scale)
+    assert answer_chart(answer) is None
+    assert render_chart(answer)[:4] == b"\x89PNG"
 
 
 @pytest.mark.parametrize("text", ["help", "sources", "article", "pytorch languages"])

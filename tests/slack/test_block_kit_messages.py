@@ -134,6 +134,22 @@ def test_digests_are_valid_and_say_what_they_left_out(empty_store):
     assert_valid(render_digest(quiet))
 
 
+def test_app_home_draws_the_stars_and_downloads_leaderboards_as_native_bar_charts_of_real_figures(seeded_store):
+    found = headlines(seeded_store, TODAY)
+    view = home_view(found, freshness(seeded_store), today=TODAY)
+    charts = [b for b in view["blocks"] if b["type"] == "data_visualization"]
+    assert [c["chart"]["type"] for c in charts] == ["bar", "bar"]
+    assert len({b.get("block_id") for b in view["blocks"] if b.get("block_id")}) == len(
+        [b for b in view["blocks"] if b.get("block_id")]
+    )  # block ids are unique in a view
+    for chart, headline in zip(charts, found, strict=True):
+        figures = [f for f in headline.comparison.figures if f.latest]
+        assert [p["value"] for p in chart["chart"]["series"][0]["data"]] == pytest.approx(
+            [f.latest.value for f in figures]
+        )
+        assert "log" not in chart["title"]
+
+
 def test_app_home_and_the_ask_modal_are_valid_views(seeded_store):
     assert view_errors(home_view(headlines(seeded_store, TODAY), freshness(seeded_store), today=TODAY)) == []
     assert view_errors(ask_modal()) == []

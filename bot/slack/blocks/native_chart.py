@@ -136,8 +136,8 @@ def ranking_chart(comparison: Comparison, *, typed_scale: str | None) -> dict[st
     if not ranked or len(set(labels)) != len(labels):
         return None
     log = use_log_scale(comparison, typed_scale)
-    if log and any(f.latest.value <= 0 for f in ranked):
-        return None
+    if log:
+        return None  # a bar's length is its figure: log10 bars would mislead; the PNG draws a real log axis
     data = [{"label": c, "value": _number(f.latest.value, log)} for c, f in zip(labels, ranked, strict=True)]
     axis = {"categories": labels, "x_label": "latest figure of each", "y_label": _y_label(comparison.unit, log)}
     return {
