@@ -17,13 +17,16 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.shared import SharedState, shared_state, sqlite_url
 
@@ -132,6 +135,24 @@ class Store:
         """The shared state (threads, digests, queue, de-duplication, watch list): FWTREND_DATABASE_URL's
         database, or this very file."""
         return shared_state(self.database_url or sqlite_url(self.path, read_only=self.read_only is not None))
+
+    @contextmanager
+    def helpful_write(self) -> Iterator[Connection | None]:
+        """A write to the shared state that only helps (`BEST_EFFORT_TABLES`: asked-counts, thread context,
+        Slack delivery de-duplication): `with store.helpful_write() as conn:` gives None when the store is
+        read-only, and a failure because the database cannot take writes (read-only, full, I/O) is rolled back,
+        logged once per store and skipped. Any other failure is raised as it came."""
+        if self.read_only is not None and self.database_url is None:
+            self.note_cannot_write()
+            yield None
+            return
+        try:
+            with self.shared.write() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            if not cannot_write(getattr(exc, "orig", None) or exc):
+                raise
+            self.note_cannot_write(getattr(exc, "orig", None) or exc)
 
     @property
     def bundle(self) -> Path | None:
