@@ -2,9 +2,10 @@
 
 What lives here (one module per table family, each defining its `Table` on `metadata` below):
 installations (slack_sdk's own tables, `bot.slack.oauth`), subscriptions + digest ledger + scheduler lock +
-asked counts (digests.py), thread context (threads.py), the answer queue (answer_jobs.py), Slack delivery
-de-duplication (slack_events.py) and the watch list (watch_list.py). The figures (observations, projects)
-stay in the SQLite store file with sqlite-utils.
+asked counts (digests.py), alerts + alert ledger (alerts.py), thread context (threads.py), the answer queue
+(answer_jobs.py), Slack delivery de-duplication (slack_events.py), the watch list (watch_list.py), workspaces
+that refuse the newer blocks (block_support.py) and live look-up limits (live_lookups.py). The figures
+(observations, projects) stay in the SQLite store file with sqlite-utils.
 
 Where it lives: `FWTREND_DATABASE_URL` (a SQLAlchemy URL; PostgreSQL through psycopg 3:
 `postgresql+psycopg://user:pass@host/db`) or, unset, the SQLite store file itself (`FWTREND_DB`), so there is
@@ -33,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "FWTREND_DATABASE_URL"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The shared tables' version on PostgreSQL (`shared_schema`); bump it with every change to them."""
 
 metadata = MetaData()
