@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text, update
 
 from bot.store import alerts, block_support, live_lookups
 from bot.store.connection import Store
+from bot.store.opening import forget_stores, open_store
 from bot.store.shared import SCHEMA_VERSION, shared_schema
 from tests.store.test_shared_state import other_process, race
 
@@ -133,3 +134,21 @@ def test_the_shared_schema_has_the_alert_block_and_look_up_tables(shared_store: 
     if shared_backend is not None:
         with shared_store.shared.read() as conn:
             assert conn.execute(select(shared_schema.c.version)).scalar() == SCHEMA_VERSION == 2
+
+
+def test_a_postgresql_database_of_shared_schema_1_gains_the_new_tables_on_the_next_start(
+    postgres_url: str, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FWTREND_DATABASE_URL", postgres_url)
+    store = open_store(tmp_path / "one.db")
+    with store.shared.write() as conn:  # as version 1 left it: none of the tables version 2 added
+        for name in ("alert_posts", "alerts", "classic_blocks", "live_lookups", "shared_health"):
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(update(shared_schema).values(version=1))
+    forget_stores()
+    store = open_store(tmp_path / "two.db")
+    assert alerts.add_alert(store, CHANNEL, STARS, created_by="U1", now=NOW) is not None
+    block_support.remember_refusal(store, "T1")
+    with store.shared.read() as conn:
+        assert conn.execute(select(shared_schema.c.version)).scalar() == SCHEMA_VERSION
+    forget_stores()
