@@ -92,11 +92,12 @@ def error_line(exc: BaseException, url: str) -> str:
     return line.replace(str(password), "***") if password else line
 
 
-def sqlite_url(path: Path | str, *, read_only: bool = False) -> str:
-    """The SQLAlchemy URL of the store file; `read_only`: opened with SQLite's `mode=ro`, so that SQLite
-    refuses every write to a store the operator made read-only (even for root; see bot.store.opening)."""
+def sqlite_url(path: Path | str, *, read_only: str | None = None) -> str:
+    """The SQLAlchemy URL of the store file; `read_only`: SQLite's read-only URI option ("mode=ro", or
+    "immutable=1" where not even -wal/-shm files may be made), so that SQLite refuses every write to a store
+    the operator made read-only (even for root; see bot.store.opening)."""
     if read_only:
-        return f"sqlite:///file:{quote(str(Path(path)))}?mode=ro&uri=true"
+        return f"sqlite:///file:{quote(str(Path(path)))}?{read_only}&uri=true"
     return f"sqlite:///{Path(path)}"
 
 

@@ -64,7 +64,7 @@ def first_delivery(store: Store, keys: Iterable[str], *, now: float | None = Non
     now = time.time() if now is None else now
     shared = store.shared
     try:
-        with shared.write() as conn:
+        with store.helping_write() as conn:  # can't record it: the work is taken anyway
             if not record_delivery(shared, conn, keys, now):
                 raise _Duplicate
     except _Duplicate:
