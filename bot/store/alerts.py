@@ -1,6 +1,7 @@
-"""The alert tables, created by the "alerts" step of bot.store.migrations: `alerts` (what each channel asked
-to be told) and `alert_posts`, the ledger that lets each crossing be posted exactly once (claim, mark), in
-the style of `bot.store.digests`.
+"""The alert tables, created by the "alerts" step of bot.store.migrations on a SQLite store and by
+`bot.store.shared.prepare` on PostgreSQL: `alerts` (what each channel asked to be told) and `alert_posts`,
+the ledger that lets each crossing be posted exactly once (claim, mark), in the style of `bot.store.digests`.
+Both live in the shared state (`store.shared`), so every process of a deployment posts a crossing once.
 
 One ledger row per (channel, subject, crossing): `subject` is "alert:<id>" or "milestone:<project>:<metric>";
 `crossing` says which crossing ("met" for a one-shot alert, the first figure's date of a relative alert's
@@ -16,8 +17,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    exists,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from bot.store.connection import Store
+from bot.store.digests import subscriptions
+from bot.store.shared import metadata
 
 LEASE = timedelta(minutes=10)
 """How long a `claimed` ledger row holds before another run may take it over."""
@@ -67,6 +84,48 @@ def migrate_alert_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+RULE_COLUMNS = ("kind", "framework", "other", "metric", "threshold", "change_pct", "window")
+"""What makes two alerts of a channel the same alert (with the channel: the UNIQUE key)."""
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("enterprise_id", Text, nullable=False, server_default=""),
+    Column("team_id", Text, nullable=False),
+    Column("channel_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("framework", Text, nullable=False),
+    Column("other", Text, nullable=False, server_default=""),
+    Column("metric", Text, nullable=False),
+    Column("threshold", Float, nullable=False, server_default="0"),
+    Column("change_pct", Float, nullable=False, server_default="0"),
+    Column("window", Text, nullable=False, server_default=""),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("created_by", Text, nullable=False, server_default=""),
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("enterprise_id", "team_id", "channel_id", *RULE_COLUMNS),
+    sqlite_autoincrement=True,
+)
+alert_posts = Table(
+    "alert_posts",
+    metadata,
+    Column("enterprise_id", Text, nullable=False, server_default=""),
+    Column("team_id", Text, nullable=False),
+    Column("channel_id", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("crossing", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("claimed_by", Text),
+    Column("claimed_at", Text),
+    Column("message_ts", Text),
+    Column("posted_at", Text),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("enterprise_id", "team_id", "channel_id", "subject", "crossing"),
+)
+
+
 @dataclass(frozen=True)
 class Alert:
     """One alert of one channel. `other` is the project to pass ("passes"), `threshold` the figure to reach
@@ -97,143 +156,155 @@ class Alert:
         return f"alert:{self.id}"
 
 
-_COLUMNS = (
-    "id, enterprise_id, team_id, channel_id, kind, framework, other, metric, threshold, change_pct, window, text, "
-    "created_by, created_at"
-)
+def _alert(row: Any) -> Alert:
+    return Alert(**{k: row[k] for k in Alert.__dataclass_fields__})
+
+
+def _rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule's key columns, with the defaults a kind leaves out ('' and 0.0, never NULL)."""
+    values = {"other": "", "threshold": 0.0, "change_pct": 0.0, "window": "", **rule}
+    return {k: float(values[k]) if k in ("threshold", "change_pct") else values[k] for k in RULE_COLUMNS}
+
+
+def _channel_where(channel: ChannelKey) -> list:
+    c = alerts.c
+    return [c.enterprise_id == channel[0], c.team_id == channel[1], c.channel_id == channel[2]]
 
 
 def add_alert(store: Store, channel: ChannelKey, rule: dict[str, Any], *, created_by: str, now: datetime) -> int | None:
     """Store an alert (`rule`: kind, framework, other, metric, threshold, change_pct, window, text). Returns
     its id, or None when the channel already has the same alert."""
-    values = {"other": "", "threshold": 0.0, "change_pct": 0.0, "window": "", "text": "", **rule}
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO alerts (enterprise_id, team_id, channel_id, kind, framework, other, metric, threshold, "
-            "change_pct, window, text, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            [
-                *channel,
-                values["kind"],
-                values["framework"],
-                values["other"],
-                values["metric"],
-                float(values["threshold"]),
-                float(values["change_pct"]),
-                values["window"],
-                values["text"],
-                created_by,
-                now.isoformat(),
-            ],
-        )
-        return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid is not None else None
+    shared = store.shared
+    stmt = shared.insert(alerts).values(
+        enterprise_id=channel[0],
+        team_id=channel[1],
+        channel_id=channel[2],
+        **_rule(rule),
+        text=rule.get("text", ""),
+        created_by=created_by,
+        created_at=now.isoformat(),
+    )
+    with shared.write() as conn:
+        row = conn.execute(stmt.on_conflict_do_nothing().returning(alerts.c.id)).first()
+    return int(row[0]) if row is not None else None
 
 
 def same_alert(store: Store, channel: ChannelKey, rule: dict[str, Any]) -> Alert | None:
     """The channel's alert with exactly this rule, or None."""
-    values = {"other": "", "threshold": 0.0, "change_pct": 0.0, "window": "", **rule}
-    row = store.db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND kind = ? "
-        "AND framework = ? AND other = ? AND metric = ? AND threshold = ? AND change_pct = ? AND window = ?",
-        [
-            *channel,
-            values["kind"],
-            values["framework"],
-            values["other"],
-            values["metric"],
-            float(values["threshold"]),
-            float(values["change_pct"]),
-            values["window"],
-        ],
-    ).fetchone()
-    return Alert(*row) if row else None
+    where = _channel_where(channel) + [alerts.c[k] == v for k, v in _rule(rule).items()]
+    with store.shared.read() as conn:
+        row = conn.execute(select(alerts).where(*where)).mappings().first()
+    return _alert(row) if row else None
 
 
 def channel_alerts(store: Store, channel: ChannelKey) -> list[Alert]:
     """The channel's alerts in the order they were set: their numbers in `/fwtrend alerts` are 1, 2, …"""
-    rows = store.db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? ORDER BY id",
-        list(channel),
-    ).fetchall()
-    return [Alert(*row) for row in rows]
+    with store.shared.read() as conn:
+        rows = conn.execute(select(alerts).where(*_channel_where(channel)).order_by(alerts.c.id)).mappings()
+        return [_alert(row) for row in rows]
 
 
 def every_alert(store: Store) -> list[Alert]:
     """Every channel's alerts, oldest first."""
-    return [Alert(*row) for row in store.db.execute(f"SELECT {_COLUMNS} FROM alerts ORDER BY id").fetchall()]
+    with store.shared.read() as conn:
+        return [_alert(row) for row in conn.execute(select(alerts).order_by(alerts.c.id)).mappings()]
 
 
 def remove_alert(store: Store, alert_id: int) -> bool:
     """Delete an alert (its ledger rows stay: they record what was posted). True if it was there."""
-    with store.transaction() as conn:
-        return conn.execute("DELETE FROM alerts WHERE id = ?", [alert_id]).rowcount == 1
+    with store.shared.write() as conn:
+        return conn.execute(delete(alerts).where(alerts.c.id == alert_id)).rowcount == 1
 
 
 def has_alerts_or_subscriptions(store: Store) -> bool:
     """Whether any channel could be posted an alert or a milestone (a cheap check before loading Slack)."""
-    sql = "SELECT EXISTS (SELECT 1 FROM alerts) OR EXISTS (SELECT 1 FROM subscriptions WHERE paused = 0)"
-    return bool(store.db.execute(sql).fetchone()[0])
+    query = select(
+        or_(exists(select(alerts.c.id)), exists(select(subscriptions.c.team_id).where(subscriptions.c.paused == 0)))
+    )
+    with store.shared.read() as conn:
+        return bool(conn.execute(query).scalar())
 
 
 # -- the ledger ----------------------------------------------------------------------------------------
+def _post_where(channel: ChannelKey, subject: str, crossing: str) -> list:
+    c = alert_posts.c
+    return [
+        c.enterprise_id == channel[0],
+        c.team_id == channel[1],
+        c.channel_id == channel[2],
+        c.subject == subject,
+        c.crossing == crossing,
+    ]
+
+
 def post_row(store: Store, channel: ChannelKey, subject: str, crossing: str) -> dict[str, Any] | None:
     """The ledger row of this crossing, or None."""
-    rows = list(
-        store.db.query(
-            "SELECT * FROM alert_posts WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND subject = ? "
-            "AND crossing = ?",
-            [*channel, subject, crossing],
-        )
-    )
-    return rows[0] if rows else None
+    with store.shared.read() as conn:
+        row = conn.execute(select(alert_posts).where(*_post_where(channel, subject, crossing))).mappings().first()
+    return dict(row) if row else None
 
 
 def posted_rows(store: Store, subject: str) -> list[dict[str, Any]]:
     """Every ledger row of a subject (an alert's crossings: posted, skipped, …), oldest claim first."""
-    return list(store.db.query("SELECT * FROM alert_posts WHERE subject = ? ORDER BY claimed_at", [subject]))
+    c = alert_posts.c
+    with store.shared.read() as conn:
+        rows = conn.execute(select(alert_posts).where(c.subject == subject).order_by(c.claimed_at)).mappings()
+        return [dict(row) for row in rows]
 
 
 def claim(store: Store, channel: ChannelKey, subject: str, crossing: str, owner: str, now: datetime) -> bool:
-    """Own this crossing or learn that another run does / did. Atomic under BEGIN IMMEDIATE: of two runs
-    racing, one inserts the row and the other sees it. A `failed` row, or a `claimed` one older than LEASE,
-    is taken over."""
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO alert_posts (enterprise_id, team_id, channel_id, subject, crossing, status, claimed_by, "
-            "claimed_at, attempts) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT DO NOTHING",
-            [*channel, subject, crossing, owner, now.isoformat()],
-        )
-        if cur.rowcount == 1:
+    """Own this crossing or learn that another run does / did. Atomic on both databases: an INSERT … ON
+    CONFLICT DO NOTHING (of two runs racing, one inserts the row and the other sees it), else a conditional
+    UPDATE (re-checked under the row lock). A `failed` row, or a `claimed` one older than LEASE, is taken over."""
+    shared = store.shared
+    c = alert_posts.c
+    stmt = shared.insert(alert_posts).values(
+        enterprise_id=channel[0],
+        team_id=channel[1],
+        channel_id=channel[2],
+        subject=subject,
+        crossing=crossing,
+        status="claimed",
+        claimed_by=owner,
+        claimed_at=now.isoformat(),
+        attempts=1,
+    )
+    with shared.write() as conn:
+        if conn.execute(stmt.on_conflict_do_nothing().returning(literal_column("1"))).first() is not None:
             return True
-        cur = conn.execute(
-            "UPDATE alert_posts SET status = 'claimed', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 "
-            "WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND subject = ? AND crossing = ? "
-            "AND (status = 'failed' OR (status = 'claimed' AND claimed_at < ?))",
-            [owner, now.isoformat(), *channel, subject, crossing, (now - LEASE).isoformat()],
+        stale_before = (now - LEASE).isoformat()
+        taken = conn.execute(
+            update(alert_posts)
+            .where(
+                *_post_where(channel, subject, crossing),
+                (c.status == "failed") | ((c.status == "claimed") & (c.claimed_at < stale_before)),
+            )
+            .values(status="claimed", claimed_by=owner, claimed_at=now.isoformat(), attempts=c.attempts + 1)
         )
-        return cur.rowcount == 1
+        return taken.rowcount == 1
 
 
 def mark(store: Store, channel: ChannelKey, subject: str, crossing: str, owner: str | None, **values: Any) -> None:
     """Set columns (status=…, error=…, message_ts=…) of a ledger row; only while `owner` holds it, unless None."""
-    sets = ", ".join(f"{k} = ?" for k in values)
-    sql = (
-        f"UPDATE alert_posts SET {sets} WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND subject = ? "
-        "AND crossing = ?"
-    )
-    args = [*values.values(), *channel, subject, crossing]
+    where = _post_where(channel, subject, crossing)
     if owner is not None:
-        sql += " AND claimed_by = ?"
-        args.append(owner)
-    with store.transaction() as conn:
-        conn.execute(sql, args)
+        where.append(alert_posts.c.claimed_by == owner)
+    with store.shared.write() as conn:
+        conn.execute(update(alert_posts).where(*where).values(**values))
 
 
 def record_skip(store: Store, channel: ChannelKey, subject: str, crossing: str, reason: str, now: datetime) -> None:
     """Record a crossing that must never be posted (a relative alert already met when it was set)."""
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO alert_posts (enterprise_id, team_id, channel_id, subject, crossing, status, claimed_at, "
-            "error) VALUES (?, ?, ?, ?, ?, 'skipped', ?, ?) ON CONFLICT DO NOTHING",
-            [*channel, subject, crossing, now.isoformat(), reason],
-        )
+    shared = store.shared
+    stmt = shared.insert(alert_posts).values(
+        enterprise_id=channel[0],
+        team_id=channel[1],
+        channel_id=channel[2],
+        subject=subject,
+        crossing=crossing,
+        status="skipped",
+        claimed_at=now.isoformat(),
+        error=reason,
+    )
+    with shared.write() as conn:
+        conn.execute(stmt.on_conflict_do_nothing())

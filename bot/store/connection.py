@@ -18,7 +18,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
 from bot.store.shared import SharedState, shared_state, sqlite_url
 
@@ -110,10 +109,13 @@ class Store:
         if self.read_only is None:
             # A URI even here, so that ATTACH takes the bundle's `mode=ro` URI whatever SQLite was built with.
             return sqlite3.connect(f"file:{quote(str(self.path))}", uri=True, **options)
+        return sqlite3.connect(f"file:{quote(str(self.path))}?{self._read_only_mode()}", uri=True, **options)
+
+    def _read_only_mode(self) -> str:
+        """SQLite's URI option for reading this read-only store without writing anything beside it."""
         # -wal/-shm beside the file: without them (and no way to create them) only `immutable` can read it.
         wal_ready = all(self.path.with_name(self.path.name + s).exists() for s in ("-wal", "-shm"))
-        mode = "mode=ro" if wal_ready or _writable_folder(self.path.parent) else "immutable=1"
-        return sqlite3.connect(f"file:{quote(str(self.path))}?{mode}", uri=True, **options)
+        return "mode=ro" if wal_ready or _writable_folder(self.path.parent) else "immutable=1"
 
     def note_cannot_write(self, exc: BaseException | None = None) -> None:
         """Log, once per store and kind of failure (not per request), that writes are not kept and why: the
@@ -130,29 +132,27 @@ class Store:
             self.read_only or exc,
         )
 
+    @contextlib.contextmanager
+    def helping_write(self) -> Iterator[Connection]:
+        """`with store.helping_write() as conn:` — a shared-state write to `BEST_EFFORT_TABLES` only. When the
+        shared state is this file and it cannot take writes (read-only, full), the write is rolled back and
+        skipped (logged once), and the caller carries on after the `with` block; any other failure is raised."""
+        try:
+            with self.shared.write() as conn:
+                yield conn
+        except OperationalError as exc:
+            if not cannot_write(exc.orig):
+                raise
+            self.note_cannot_write(exc.orig)
+
     @property
     def shared(self) -> SharedState:
         """The shared state (threads, digests, queue, de-duplication, watch list): FWTREND_DATABASE_URL's
         database, or this very file."""
-        return shared_state(self.database_url or sqlite_url(self.path, read_only=self.read_only is not None))
-
-    @contextmanager
-    def helpful_write(self) -> Iterator[Connection | None]:
-        """A write to the shared state that only helps (`BEST_EFFORT_TABLES`: asked-counts, thread context,
-        Slack delivery de-duplication): `with store.helpful_write() as conn:` gives None when the store is
-        read-only, and a failure because the database cannot take writes (read-only, full, I/O) is rolled back,
-        logged once per store and skipped. Any other failure is raised as it came."""
-        if self.read_only is not None and self.database_url is None:
-            self.note_cannot_write()
-            yield None
-            return
-        try:
-            with self.shared.write() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            if not cannot_write(getattr(exc, "orig", None) or exc):
-                raise
-            self.note_cannot_write(getattr(exc, "orig", None) or exc)
+        return shared_state(
+            self.database_url
+            or sqlite_url(self.path, read_only=None if self.read_only is None else self._read_only_mode())
+        )
 
     @property
     def bundle(self) -> Path | None:

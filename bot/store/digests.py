@@ -146,9 +146,7 @@ def record_asked(store: Store, team_id: str, frameworks: Iterable[str]) -> None:
     if not names:
         return
     shared = store.shared
-    with store.helpful_write() as conn:
-        if conn is None:
-            return
+    with store.helping_write() as conn:
         for name in sorted(names):  # sorted: concurrent upserts on PostgreSQL lock rows in one order
             stmt = shared.insert(asked_frameworks).values(team_id=team_id, framework=name, n=1)
             conn.execute(

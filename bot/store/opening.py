@@ -15,7 +15,7 @@ import sqlalchemy.exc
 
 from bot.store.connection import Store, cannot_write
 from bot.store.migrations import migrate, newer_than_this_version
-from bot.store.shared import NewerSchema, database_url, forget_shared_states, prepare
+from bot.store.shared import NewerSchema, database_url, error_line, forget_shared_states, prepare
 
 _STORES: dict[Path, Store] = {}
 
@@ -77,7 +77,7 @@ def _open_checked(path: Path, url: str | None = None) -> Store:
         except NewerSchema as exc:
             raise StoreUnusable(path, f"FWTREND_DATABASE_URL's database was {exc}; upgrade fwtrend") from None
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            reason = error_line(exc, url)  # never the URL's password
             raise StoreUnusable(path, f"cannot use FWTREND_DATABASE_URL's database ({reason})") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,10 @@
 
 What lives here (one module per table family, each defining its `Table` on `metadata` below):
 installations (slack_sdk's own tables, `bot.slack.oauth`), subscriptions + digest ledger + scheduler lock +
-asked counts (digests.py), thread context (threads.py), the answer queue (answer_jobs.py), Slack delivery
-de-duplication (slack_events.py) and the watch list (watch_list.py). The figures (observations, projects)
-stay in the SQLite store file with sqlite-utils.
+asked counts (digests.py), alerts + alert ledger (alerts.py), thread context (threads.py), the answer queue
+(answer_jobs.py), Slack delivery de-duplication (slack_events.py), the watch list (watch_list.py), workspaces
+that refuse the newer blocks (block_support.py) and live look-up limits (live_lookups.py). The figures
+(observations, projects) stay in the SQLite store file with sqlite-utils.
 
 Where it lives: `FWTREND_DATABASE_URL` (a SQLAlchemy URL; PostgreSQL through psycopg 3:
 `postgresql+psycopg://user:pass@host/db`) or, unset, the SQLite store file itself (`FWTREND_DB`), so there is
@@ -28,13 +29,29 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, Text, create_engine, event, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    make_url,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "FWTREND_DATABASE_URL"
-SCHEMA_VERSION = 1
-"""The shared tables' version on PostgreSQL (`shared_schema`); bump it with every change to them."""
+SCHEMA_VERSION = 2
+"""The shared tables' version on PostgreSQL (`shared_schema`); bump it with every change to them.
+2: alerts + alert_posts, classic_blocks, live_lookups, shared_health."""
+CONNECT_TIMEOUT_S = 5
+"""Seconds to wait for a PostgreSQL server to accept a connection."""
 
 metadata = MetaData()
 
@@ -45,6 +62,14 @@ shared_schema = Table(
     Column("version", Integer, nullable=False),
     Column("applied_at", Text),
 )
+shared_health = Table(
+    "shared_health",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("checked_at", Text, nullable=False),
+)
+"""PostgreSQL only: the row /healthz writes to prove the shared state takes writes (`bot.store.health`). On
+SQLite the shared state is the store file, whose own health write (to `meta`) proves the same."""
 
 
 def database_url() -> str | None:
@@ -52,11 +77,27 @@ def database_url() -> str | None:
     return os.environ.get(DATABASE_URL_ENV) or None
 
 
-def sqlite_url(path: Path | str, *, read_only: bool = False) -> str:
-    """The SQLAlchemy URL of the store file; `read_only`: opened with SQLite's `mode=ro`, so that SQLite
-    refuses every write to a store the operator made read-only (even for root; see bot.store.opening)."""
+def shown_url(url: str) -> str:
+    """`url` fit for a log line or /healthz: its password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL: show only its scheme
+        return url.split(":", 1)[0] + "://…"
+
+
+def error_line(exc: BaseException, url: str) -> str:
+    """One line saying why a database call failed, in the driver's words, never the URL's password."""
+    line = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+    password = make_url(url).password if "://" in url else None
+    return line.replace(str(password), "***") if password else line
+
+
+def sqlite_url(path: Path | str, *, read_only: str | None = None) -> str:
+    """The SQLAlchemy URL of the store file; `read_only`: SQLite's read-only URI option ("mode=ro", or
+    "immutable=1" where not even -wal/-shm files may be made), so that SQLite refuses every write to a store
+    the operator made read-only (even for root; see bot.store.opening)."""
     if read_only:
-        return f"sqlite:///file:{quote(str(Path(path)))}?mode=ro&uri=true"
+        return f"sqlite:///file:{quote(str(Path(path)))}?{read_only}&uri=true"
     return f"sqlite:///{Path(path)}"
 
 
@@ -71,7 +112,14 @@ class SharedState:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=16)
+            # connect_timeout: an unreachable server fails a request (and /healthz) in seconds, not minutes.
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_size=4,
+                max_overflow=16,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            )
         self._writer = self.engine.execution_options(fwtrend_write=True)
 
     @property

@@ -64,9 +64,7 @@ def first_delivery(store: Store, keys: Iterable[str], *, now: float | None = Non
     now = time.time() if now is None else now
     shared = store.shared
     try:
-        with store.helpful_write() as conn:
-            if conn is None:
-                return True  # cannot be recorded: handled anyway (answering twice beats not answering)
+        with store.helping_write() as conn:  # can't record it: the work is taken anyway
             if not record_delivery(shared, conn, keys, now):
                 raise _Duplicate
     except _Duplicate:

@@ -62,9 +62,7 @@ def remember(store: Store, key: ThreadKey, payload: str, *, now: float | None = 
     team, channel, thread_ts = (str(k) for k in key)
     shared = store.shared
     c = thread_context.c
-    with store.helpful_write() as conn:
-        if conn is None:
-            return
+    with store.helping_write() as conn:
         stmt = shared.insert(thread_context).values(
             team=team, channel=channel, thread_ts=thread_ts, query=payload, updated_at=now
         )

@@ -130,13 +130,11 @@ def test_a_read_only_store_that_needs_upgrading_stops_with_one_line_naming_why(t
 
 
 def _full(store: Store) -> None:
-    """As a full disk: the file may not grow by one more page (a per-connection limit: set on the store's
-    own connection and on every connection its shared state opens)."""
+    """As a full disk: the file may not grow by one more page (through the store's connection and the shared
+    state's, each of which sets the limit for itself)."""
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")
-    event.listen(
-        store.shared.engine, "connect", lambda dbapi, _record: dbapi.execute(f"PRAGMA max_page_count = {pages}")
-    )
+    event.listen(store.shared.engine, "connect", lambda conn, _: conn.execute(f"PRAGMA max_page_count = {pages}"))
 
 
 def test_a_full_store_skips_the_writes_that_only_help_says_so_once_and_keeps_answering(

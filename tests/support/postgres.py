@@ -43,6 +43,7 @@ class Cluster:
     port: int
     as_user: list[str]
     pg_ctl: str
+    options: str = ""
     _names = itertools.count(1)
 
     def url(self, database: str) -> str:
@@ -56,6 +57,36 @@ class Cluster:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=fwtrend dbname=postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def halt(self) -> None:
+        """Stop the server (its connections are cut), keeping its data: `resume` starts it again."""
+        subprocess.run(
+            [*self.as_user, self.pg_ctl, "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+
+    def resume(self) -> None:
+        """Start a halted server again, on the same port with the same data."""
+        log = self.root / "postgres.log"
+        subprocess.run(
+            [
+                *self.as_user,
+                self.pg_ctl,
+                "-D",
+                str(self.root / "data"),
+                "-o",
+                self.options,
+                "-l",
+                str(log),
+                "-w",
+                "start",
+            ],
+            capture_output=True,
+            timeout=90,
+            check=True,
+        )
 
     def stop(self) -> None:
         subprocess.run(
@@ -115,7 +146,7 @@ def start_cluster() -> Cluster:
         detail = log.read_text()[-500:] if log.exists() else started.stderr
         shutil.rmtree(root, ignore_errors=True)
         _unavailable(f"the server did not start: {detail.strip()}")
-    return Cluster(root, port, as_user, pg_ctl)
+    return Cluster(root, port, as_user, pg_ctl, options)
 
 
 @pytest.fixture(scope="session")
