@@ -185,6 +185,9 @@ def warm_up(services: Services) -> None:
     services.worker.warm_up_logged()
     if services.worker.warm_up_error is None:
         keep_memory_down(services.worker)
+    # Live look-ups' libraries (httpx, the sources), kept off the way to /healthz 200: loaded now, once the
+    # render process is warm, rather than by the first question naming an unknown project.
+    import bot.ingest.live.lookup  # noqa: F401
 
 
 def open_here(settings: Settings) -> str | None:
