@@ -6,7 +6,7 @@ process with threads:
 once the worker takes requests, the store is open and readable here and the bundled projects' names
 are loaded; 503 with a one-line reason when the store can't be read or the chart-rendering process
 failed to start. That process warms up (matplotlib, the store) in the background meanwhile: an answer
-asked before it is warm waits for it, ~1 s at most on an idle machine (BENCHMARKS.md). With the OAuth
+asked before it is warm waits for it (~0.8 s after the 200 on an idle machine, BENCHMARKS.md). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
 `GET /slack/oauth_redirect`. One worker
 process on purpose: the answer cache and the event de-duplication live in its memory, and the
