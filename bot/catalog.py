@@ -83,6 +83,7 @@ class Catalog:
         self._project_names: dict[str, str] | None = None
         self._project_alternates: dict[str, str] | None = None
         self._index = None
+        self._built_index = None
         self._lock = threading.Lock()
         self._live: dict[str, list[str]] = {}
         """Projects live look-ups added → the name keys added for each."""
@@ -134,18 +135,41 @@ class Catalog:
         return self._project_alternates  # type: ignore[return-value]
 
     def project_index(self):
-        """The `bot.project_index.ProjectIndex` behind `projects()` (for the seed's rows)."""
+        """The `bot.project_index.ProjectIndex` behind `projects()` (read from the bundle: no `bestof_key`)."""
         if self._index is None:
             self._load_projects()
         return self._index
 
-    def _load_projects(self) -> None:
+    def built_project_index(self):
+        """The `ProjectIndex` built from the CSVs in the seed folder, with `bestof_key`: what the bundle's
+        rows are written from (`bot.ingest.seed_projects`). pandas; built once, only when asked."""
         from bot.project_index import build_index
 
         with self._lock:
+            if self._built_index is None:
+                self._built_index = build_index(self._seed_folder, self._taken_keys())
+            return self._built_index
+
+    def _read_index(self):
+        """The index from this release's bundle (`bot.project_index.read_index`, ~15 ms), or from the CSVs
+        when the bundle is not there yet (a first run before any store is opened, or while it is built)."""
+        from bot.bundle_file import bundle_path, usable
+        from bot.project_index import read_index
+
+        taken = self._taken_keys()
+        if self._seed_folder == data_dir() / "seed":  # the bundle is built from the bundled seed folder only
+            bundle = bundle_path()
+            if usable(bundle):
+                return read_index(bundle, taken)
+        return self.built_project_index()
+
+    def _load_projects(self) -> None:
+        if self._projects is not None:
+            return
+        index = self._read_index()  # outside the lock: building from the CSVs takes it
+        with self._lock:
             if self._projects is not None:
-                return
-            index = build_index(self._seed_folder, self._taken_keys())
+                return  # another thread got there first: its dictionaries are the ones handed out
             projects, names, alternates = {}, {}, {}
             for entry in index.projects.values():
                 projects[entry.id] = Framework.model_construct(

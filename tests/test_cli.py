@@ -150,3 +150,15 @@ def test_python_dash_m_bot_refresh_is_the_refresh_command(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("fwtrend refresh: unknown source 'myspace'")
+
+
+def test_refresh_help_names_every_source_and_alias(capsys):
+    from bot.cli.refresh import SOURCE_NAMES
+    from bot.ingest.sources import ALIASES, SOURCES
+
+    # Written out in the CLI (importing the sources costs every command httpx): kept the same as the sources.
+    assert ", ".join([*SOURCES, *ALIASES]) == SOURCE_NAMES
+    with pytest.raises(SystemExit):
+        main(["refresh", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert all(name in help_text for name in [*SOURCES, *ALIASES])

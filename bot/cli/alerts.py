@@ -13,18 +13,19 @@ import argparse
 import logging
 import sys
 from datetime import UTC, date, datetime, time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.cli.digest import parse_now
-from bot.ingest.seeded import open_seeded_store
 from bot.settings import MissingSetting
-from bot.store.alerts import has_alerts_or_subscriptions
-from bot.store.connection import Store
+
+if TYPE_CHECKING:
+    from bot.store.connection import Store
 
 log = logging.getLogger("fwtrend.alerts")
 
 
 def cmd_alerts(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
+    from bot.ingest.seeded import open_seeded_store  # the store's libraries: only for this command
     from bot.slack.alert_delivery import run_alerts  # start-up cost, see the module docstring
     from bot.slack.clients import settings_client_for_team
 
@@ -60,6 +61,8 @@ def cmd_alerts(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
 def after_refresh(store: Store, today: date | None = None, *, quiet: bool = False) -> None:
     """Post what a refresh's new figures met (`today`: the refresh's own date, for replays). Never raises and
     never changes the refresh's exit code: a failure is one log line, and the next run tries again."""
+    from bot.store.alerts import has_alerts_or_subscriptions
+
     try:
         if not has_alerts_or_subscriptions(store):
             return

@@ -17,7 +17,6 @@ from typing import Any, TextIO
 
 from bot.catalog import catalog
 from bot.settings import MissingSetting
-from bot.store.watch_list import TERMINAL_TEAM, watched
 
 
 def parse_now(text: str) -> datetime:
@@ -32,6 +31,7 @@ def cmd_digest(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
     from bot.ingest.seeded import open_seeded_store  # the store's libraries load only for this command
     from bot.slack.clients import settings_client_for_team
     from bot.slack.digest_delivery import run_digests
+    from bot.store.watch_list import TERMINAL_TEAM, watched
 
     out = out or sys.stdout
     try:

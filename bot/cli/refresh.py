@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog import catalog
-from bot.ingest.sources import ALIASES, SOURCES
 from bot.settings import get_settings
+
+SOURCE_NAMES = "github, pypistats, clickhouse, npm, stackexchange, huggingface, arxiv, pypi, stackoverflow, so, hf"
+"""`bot.ingest.sources`' SOURCES and ALIASES, for --help: written out, since importing the sources loads
+httpx (start-up cost of every command; a test keeps the two the same)."""
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -92,8 +95,9 @@ def add_command(sub: Any) -> None:
         help="pull new figures from every source (fwtrend refresh --help)",
         description="Fetch figures that are missing since the last good run into the store.",
     )
-    names = ", ".join([*SOURCES, *ALIASES])
-    parser.add_argument("--source", action="append", metavar="NAME", help=f"only this source (repeatable): {names}")
+    parser.add_argument(
+        "--source", action="append", metavar="NAME", help=f"only this source (repeatable): {SOURCE_NAMES}"
+    )
     parser.add_argument("--framework", action="append", metavar="ID", help="only this framework id or alias")
     parser.add_argument(
         "--project",

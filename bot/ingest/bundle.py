@@ -11,61 +11,39 @@ hash of the shipped one, so a new release's figures are unpacked again.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import hashlib
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.paths import bundle_cache_dir, data_dir, seed_dir
-from bot.project_index import BESTOF_FILE, REPOSTORY_FILE, TOP_PYPI_FILE
-from bot.store.bundled import FORMAT, create_schema, write_points
+# Where the bundle is lives in `bot.bundle_file` (light: the catalog reads the bundle's projects from it);
+# its names are re-exported here, beside building and unpacking.
+from bot.bundle_file import FORMAT, SHIPPED_FILE, SOURCE_FILES, bundle_key, bundle_path, shipped_path, usable
+from bot.paths import seed_dir
+from bot.store.bundled import create_schema, write_points
 from bot.store.connection import Store, now_iso
 from bot.store.observations import SOURCE_RANK
 
 if TYPE_CHECKING:
     from bot.catalog import Catalog
 
-SHIPPED_FILE = "bundled_projects.db.gz"
-"""The prebuilt bundle inside the package's data folder (`data/` in a checkout, `bot/_data` installed)."""
-
-
-def shipped_path() -> Path:
-    return data_dir() / SHIPPED_FILE
-
-
-def bundle_key(folder: Path | None = None) -> str:
-    """A short hash naming the cached bundle: of the shipped file, or when there is none (a checkout that
-    removed it), of everything the bundle is built from (the CSVs, the catalog)."""
-    shipped = shipped_path()
-    if folder is None and shipped.is_file():
-        stat = shipped.stat()
-        return _shipped_key(shipped, stat.st_size, stat.st_mtime_ns)
-    digest = hashlib.sha256(FORMAT.encode())
-    folder = folder or seed_dir()
-    for path in (*(folder / name for name in SOURCE_FILES), data_dir() / "frameworks.toml"):
-        digest.update(path.read_bytes())
-    return "csv-" + digest.hexdigest()[:16]
-
-
-@functools.lru_cache(maxsize=4)
-def _shipped_key(path: Path, size: int, mtime_ns: int) -> str:
-    """The shipped file's hash, once per process and version of the file (every store opening asks)."""
-    return hashlib.sha256(FORMAT.encode() + path.read_bytes()).hexdigest()[:16]
-
-
-SOURCE_FILES = (BESTOF_FILE, TOP_PYPI_FILE, REPOSTORY_FILE, "pypi_snapshot_meta.csv")
-"""The files in `data/seed/` the bundle's rows are read from (with `data/frameworks.toml`)."""
-
-
-def bundle_path(folder: Path | None = None) -> Path:
-    return bundle_cache_dir() / f"bundle-{bundle_key(folder)}.db"
+__all__ = [
+    "FORMAT",
+    "SHIPPED_FILE",
+    "SOURCE_FILES",
+    "build_bundle",
+    "bundle_key",
+    "bundle_path",
+    "ensure_bundle",
+    "shipped_path",
+    "unpack_shipped",
+    "usable",
+    "write_shipped",
+]
 
 
 def build_bundle(path: Path, folder: Path | None = None, cat: Catalog | None = None) -> dict[str, int]:
@@ -120,7 +98,7 @@ def unpack_shipped(path: Path, shipped: Path | None = None) -> None:
 def ensure_bundle() -> Path:
     """The bundle for this release, unpacked (or, with no shipped file, built from the CSVs) if missing."""
     path = bundle_path()
-    if not _usable(path):
+    if not usable(path):
         if shipped_path().is_file():
             unpack_shipped(path)
         else:
@@ -142,14 +120,3 @@ def _replacing(path: Path) -> Iterator[str]:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-
-
-def _usable(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            conn.execute("SELECT 1 FROM observations LIMIT 1").fetchall()
-        return True
-    except sqlite3.Error:
-        return False

@@ -47,7 +47,7 @@ def _tuples(frame: pd.DataFrame) -> Iterator[tuple]:
 
 def upsert_bundled_projects(store: Store, cat: Catalog) -> int:
     """The `projects` table from the bundled files' projects (ids, packages, repositories, links)."""
-    index = cat.project_index()
+    index = cat.built_project_index()
     return upsert_projects(
         store,
         (
@@ -65,13 +65,13 @@ def upsert_bundled_projects(store: Store, cat: Catalog) -> int:
 def project_top_pypi_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     """Each bundled PyPI project's downloads per day in every top-PyPI snapshot it ranked in."""
     history = read(folder / TOP_PYPI_FILE)
-    history["framework"] = history["package"].map(cat.project_index().by_package)
+    history["framework"] = history["package"].map(cat.built_project_index().by_package)
     return _tuples(top_pypi_observations(history, folder, "download_count"))
 
 
 def project_bestof_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     """best-of-ml-python's weekly counts of every bundled ML project (empty cells skipped)."""
-    keys = cat.project_index().bestof_key
+    keys = cat.built_project_index().bestof_key
     wide = bestof_frame(folder, ["snapshot_date", "source_file", *_BESTOF_METRICS])
     pid = pd.Series(list(zip(wide["name"], wide["github_id"].str.lower(), strict=True)), index=wide.index).map(keys)
     wide = wide.assign(framework=pid)[pid.notna()]
@@ -81,7 +81,7 @@ def project_bestof_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
 def project_repostory_rows(folder: Path, cat: Catalog) -> Iterator[tuple]:
     """Rebuilt monthly stars from each repository's first month with stars, and its count on the fetch day."""
     frame = read(folder / REPOSTORY_FILE)
-    frame["framework"] = frame["repo"].str.lower().map(cat.project_index().by_repo)
+    frame["framework"] = frame["repo"].str.lower().map(cat.built_project_index().by_repo)
     return _tuples(repostory_observations(frame, from_first_star=True))
 
 

@@ -21,7 +21,6 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.answering.conversation import keep
 from bot.answering.live_answers import after_lookup, looking_up_text
 from bot.ingest.live.candidates import Candidate, lookup_candidates
-from bot.ingest.live.lookup import know_stored_projects, look_up
 from bot.ingest.seeded import open_seeded_store
 from bot.slack.blocks.answer import render_blocks
 from bot.slack.delivery import Where, embed_chart, post_joining, tell, upload_chart, with_note
@@ -57,6 +56,10 @@ def answer_with_lookup(
     settings = services.settings
     if settings.fwtrend_lookups_per_hour <= 0:
         return False
+    # Here, not at the top: the look-up brings httpx and the sources (start-up cost of the web worker; the
+    # server imports it in the background once warm, `bot.slack.server.warm_up`).
+    from bot.ingest.live.lookup import know_stored_projects, look_up
+
     store = open_seeded_store(services.worker.db_path)
     know_stored_projects(store)
     candidates = lookup_candidates(read())

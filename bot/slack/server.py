@@ -3,8 +3,10 @@
 HTTP mode (gunicorn's master: `bot.slack.launch`) serves a small Flask app in one gunicorn worker
 process with threads:
 `POST /slack/events` goes to Bolt (signature checked on every request), `GET /healthz` answers 200
-once the store is open and readable and the chart-rendering process is warm (503 "starting" until
-then, 503 with a one-line reason when the store can't be read). With the OAuth
+once the worker takes requests, the store is open and readable here and the bundled projects' names
+are loaded; 503 with a one-line reason when the store can't be read or the chart-rendering process
+failed to start. That process warms up (matplotlib, the store) in the background meanwhile: an answer
+asked before it is warm waits for it (~0.8 s after the 200 on an idle machine, BENCHMARKS.md). With the OAuth
 settings (many workspaces, `bot.slack.oauth`) Bolt also serves `GET /slack/install` and
 `GET /slack/oauth_redirect`. One gunicorn worker per `fwtrend serve --http`: the CPU-heavy work runs in
 its render processes; to scale, run more `fwtrend serve --http` processes on one shared database (the answer
@@ -22,6 +24,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.catalog import catalog
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings, require
 from bot.slack.app import create_app
@@ -162,10 +165,14 @@ def create_flask_app(settings: Settings):
     global _services
     setup_logging()
     services = _services = build_services(settings)
-    # Warming up (the render process: matplotlib, the store) starts first, so it overlaps Bolt's own start.
+    # Warming up (the render process: matplotlib, the store) starts first, so it overlaps Bolt's own start,
+    # and goes on in the background: /healthz does not wait for it (an early answer queues behind it).
     threading.Thread(target=warm_up, args=(services,), name="fwtrend-warm-up", daemon=True).start()
     bolt = create_app(settings, services)
     handler = SlackRequestHandler(bolt)
+    # What this process needs before it can take a question: the store, and the names of the bundled projects
+    # (read here: a live look-up's "Looking up …" must follow the ack within a second).
+    start_problem = open_here(settings)
     web = Flask("fwtrend")
 
     @web.post(EVENTS_PATH)
@@ -177,8 +184,7 @@ def create_flask_app(settings: Settings):
 
     @web.get("/healthz")
     def healthz():
-        ready = services.worker.ready.is_set()
-        problem = services.worker.warm_up_error or (store_problem(settings) if ready else "starting")
+        problem = services.worker.warm_up_error or start_problem or store_problem(settings)
         if problem is None:
             return make_response("ok\n", 200, {"Content-Type": "text/plain"})
         return make_response(f"{problem}\n", 503, {"Content-Type": "text/plain"})
@@ -188,10 +194,31 @@ def create_flask_app(settings: Settings):
 
 
 def warm_up(services: Services) -> None:
-    """Start the render process and open the store (`/healthz` says 200 once done), then keep memory down."""
+    """Start the render process and open the store (a failure turns `/healthz` 503), then keep memory down."""
     services.worker.warm_up_logged()
     if services.worker.warm_up_error is None:
         keep_memory_down(services.worker)
+    # Live look-ups' libraries (httpx, the sources), kept off the way to /healthz 200: loaded now, once the
+    # render process is warm, rather than by the first question naming an unknown project.
+    import bot.ingest.live.lookup  # noqa: F401
+
+
+def open_here(settings: Settings) -> str | None:
+    """Open the store and load the bundled projects' names in this process; None, or why not (one line,
+    for /healthz: the worker still starts, so the reason can be read there)."""
+    try:
+        open_seeded_store(settings.db_path)
+        catalog().project_names()
+    except sqlite3.Error as exc:
+        problem = f"the store {settings.db_path} cannot be read: {exc}"
+    except SystemExit as exc:  # StoreUnusable: its one-line reason
+        problem = str(exc.code)
+    except Exception as exc:
+        problem = f"starting failed: {exc or type(exc).__name__}"
+    else:
+        return None
+    log.error("cannot answer: %s", problem)
+    return problem
 
 
 def store_problem(settings: Settings) -> str | None:

@@ -24,10 +24,10 @@ from datetime import date
 
 import sqlite_utils
 
+from bot.bundle_file import FORMAT  # bumped when this layout changes (the cached file's name carries it)
 from bot.store.projects import migrate_projects
 
-FORMAT = "2"
-"""Bumped when the compact layout changes: the cached file's name carries it, so an old one is not read."""
+__all__ = ["FORMAT", "create_schema", "day_number", "split_note", "write_points"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 

@@ -42,10 +42,13 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeSla
             while http.get(base + "/healthz").status_code != 200:
                 assert time.monotonic() < deadline, "the app never became ready"
                 time.sleep(0.05)
-        yield fake, base, registries
-        server.shutdown()
         from bot.slack import server as server_module
 
+        # /healthz is 200 before the render process is warm (an answer then waits for it); these tests time
+        # answers and wait for a chart to follow, so they start once it is warm.
+        assert server_module._services.worker.ready.wait(240), "the render process never warmed up"
+        yield fake, base, registries
+        server.shutdown()
         server_module._services.worker.shutdown()
 
 

@@ -1,8 +1,10 @@
 """`GET /healthz` answers 200 only while the service can answer: the store is readable and the shared
-state writable; otherwise 503 with a one-line reason (contract)."""
+state writable; otherwise 503 with a one-line reason (contract). The chart renderer warms up in the
+background: 200 meanwhile (an answer queues behind it), 503 with its reason if that fails."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 
 from bot.ingest.seeded import open_seeded_store
 from bot.settings import Settings
+from bot.slack import server as server_module
+from bot.slack import worker as worker_module
 from bot.slack.server import create_flask_app
 from bot.store.health import health_problem
 from bot.store.opening import forget_stores, open_store
@@ -108,3 +112,65 @@ def test_a_store_whose_reads_fail_says_why_in_one_line(tmp_path: Path) -> None:
     store = open_store(tmp_path / "h.db")
     _break_meta(store)
     assert health_problem(store) == f"the store {store.path} cannot be read: no such column: value"
+
+
+def _hold_warm_up(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[BaseException]]:
+    """Warming the chart renderer (`bot.slack.worker._warm`) waits until the event is set, then raises the
+    exception put in the list, if any (with no render process, it runs on the warm-up thread here)."""
+    release, outcome = threading.Event(), []
+
+    def held(db_path: str) -> int:
+        release.wait(30)
+        if outcome:
+            raise outcome[0]
+        return 0
+
+    monkeypatch.setattr(worker_module, "_warm", held)
+    return release, outcome
+
+
+def test_healthz_answers_200_while_the_chart_renderer_is_still_warming(
+    tmp_path: Path, slack_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker takes and queues requests and the store is readable: answers can be asked for; the first
+    # waits for the renderer (BENCHMARKS.md, "Start").
+    release, _ = _hold_warm_up(monkeypatch)
+    web = create_flask_app(_settings(tmp_path / "warming.db", slack_url))
+    try:
+        response = web.test_client().get("/healthz")
+        assert (response.status_code, response.get_data(as_text=True)) == (200, "ok\n")
+        assert not server_module._services.worker.ready.is_set()  # really still warming
+    finally:
+        release.set()
+
+
+def test_healthz_turns_503_with_the_reason_when_warming_the_chart_renderer_fails_after_200(
+    tmp_path: Path, slack_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, outcome = _hold_warm_up(monkeypatch)
+    web = create_flask_app(_settings(tmp_path / "fails.db", slack_url))
+    client = web.test_client()
+    assert client.get("/healthz").status_code == 200
+    outcome.append(OSError("cannot start the render process: out of memory"))
+    release.set()
+    deadline = time.monotonic() + 30
+    while (response := client.get("/healthz")).status_code == 200 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        503,
+        "cannot start the render process: out of memory\n",
+    )
+
+
+def test_healthz_names_the_store_when_it_cannot_be_opened_at_start_without_waiting(
+    tmp_path: Path, slack_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, _ = _hold_warm_up(monkeypatch)
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    try:
+        response = create_flask_app(_settings(folder, slack_url)).test_client().get("/healthz")
+    finally:
+        release.set()
+    assert response.status_code == 503
+    assert response.get_data(as_text=True).startswith(f"fwtrend: cannot use the store {folder}")
