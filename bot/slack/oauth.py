@@ -24,15 +24,13 @@ from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
-from sqlalchemy import text
 
 from bot.settings import Settings, require
-from bot.store.shared import database_url, shared_state
+
+DATABASE_URL_ENV = "FWTREND_DATABASE_URL"  # as bot.store.shared reads it (not imported: see _shared_engine)
 
 # The one list of bot scopes: manifest.yml must ask for the same ones (tests/slack/test_slack_oauth.py checks).
 BOT_SCOPES: tuple[str, ...] = (
@@ -104,10 +102,19 @@ def _private_file(path: Path) -> str:
 def _shared_engine() -> Any | None:
     """The shared database's engine, its slack_sdk tables created (once, under a lock against racing
     processes); None when the installations stay in their SQLite file."""
-    url = database_url()
+    url = os.environ.get(DATABASE_URL_ENV) or None
     if url is None:
         return None
+    # Here, not at the top: gunicorn's master imports this module, and SQLAlchemy and the store are start-up
+    # cost it never needs.
+    from sqlalchemy import text
+
+    from bot.store.shared import shared_state
+
     state = shared_state(url)
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
     with state.write() as conn:
         if not state.is_sqlite:
             conn.execute(text("SELECT pg_advisory_xact_lock(73572)"))
@@ -120,6 +127,8 @@ def installation_store(settings: Settings) -> InstallationStore:
     assert settings.slack_client_id is not None
     engine = _shared_engine()
     if engine is not None:
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
         return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
     store = SQLite3InstallationStore(
         database=_private_file(installations_path(settings)), client_id=settings.slack_client_id
@@ -131,6 +140,8 @@ def installation_store(settings: Settings) -> InstallationStore:
 def state_store(settings: Settings) -> OAuthStateStore:
     engine = _shared_engine()
     if engine is not None:
+        from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
         return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_S, engine=engine)
     store = SQLite3OAuthStateStore(
         database=_private_file(installations_path(settings)), expiration_seconds=STATE_EXPIRATION_S
