@@ -142,6 +142,8 @@ def pick_reading(
     """A click on one reading of a "which “react”?" question: the query naming that reading's stored project
     (looked up first when no store holds it yet, the message at `message` saying so meanwhile), or the rendered
     answer saying why it could not be looked up; None when the query names no reading (nothing done)."""
+    if not any(f.startswith(("pypi:", "npm:")) for f in query.frameworks):
+        return None  # most clicks (a metric, a period, a bundled project's reading): no store opened for them
     store = open_seeded_store(services.worker.db_path)
     know_stored_projects(store)
     cat = catalog()

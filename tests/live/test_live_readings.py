@@ -14,6 +14,7 @@ from bot.catalog import catalog
 from bot.ingest.live.candidates import lookup_candidates
 from bot.ingest.live.lookup import know_stored_projects, look_up
 from bot.ingest.live.readings import picked_candidates, with_found
+from bot.ingest.seeded import open_seeded_store
 from bot.store.projects import live_projects
 from bot.understanding.query import Query
 from bot.understanding.reader import understand
@@ -185,3 +186,7 @@ def test_the_cli_lists_both_readings_of_a_shared_name_and_what_to_type_for_each(
     captured = capsys.readouterr()
     assert "Looking up npm:react on npm and GitHub…" in captured.err or "Looking up react on npm" in captured.err
     assert "npm downloads" in captured.out.lower() and "Which" not in captured.out
+    assert main(["--db", db, "ask", "pypi:react"]) == 0  # the other reading, though "react" names npm's now
+    captured = capsys.readouterr()
+    assert "PyPI downloads" in captured.out and "don't track" not in captured.out
+    assert {"react", "npm:react"} <= {p["id"] for p in live_projects(open_seeded_store(db))}
