@@ -334,7 +334,8 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
     thread_ts = container.get("thread_ts") or message_ts
     try:
         redraw_answer(client, where.channel, message_ts, thread_ts, rendered, team=team, support=_blocks(services))
-        keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
+        if not isinstance(picked, Rendered):  # a reading that could not be looked up is no question to follow up
+            keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("updating an answer", exc, channel=where.channel)
         tell(respond, client, where, plain_message(exc))

@@ -158,17 +158,22 @@ def pick_reading(
             client.chat_update(channel=message[0], ts=message[1], text=progress["text"], blocks=progress["blocks"])
         except (SlackApiError, SlackRequestError) as exc:  # the answer still replaces it below
             log_slack_error("updating a look-up message", exc, channel=message[0])
-    # The question this reading comes from already took its look-up from the hourly limits.
-    outcome = look_up(store, candidates, services.settings, team=team, counted=False)
-    query = with_found(query, cat, outcome.found)
-    missing = [c.typed for c in candidates if c.typed not in outcome.found]
-    rest = query.model_copy(
-        update={
-            "frameworks": [f for f in query.frameworks if f not in missing],
-            "unknown": [*query.unknown, *missing],
-        }
-    )
-    result = after_lookup(rest, outcome)
-    if isinstance(result, Query):
-        return result
-    return Rendered(result.kind, render_blocks(result), None, result.title, result.title)
+    try:
+        # The question this reading comes from already took its look-up from the hourly limits.
+        outcome = look_up(store, candidates, services.settings, team=team, counted=False)
+        query = with_found(query, cat, outcome.found)
+        missing = [c.typed for c in candidates if c.typed not in outcome.found]
+        rest = query.model_copy(
+            update={
+                "frameworks": [f for f in query.frameworks if f not in missing],
+                "unknown": [*query.unknown, *missing],
+            }
+        )
+        result = after_lookup(rest, outcome)
+        if isinstance(result, Query):
+            return result
+        return Rendered(result.kind, render_blocks(result), None, result.title, result.title)
+    except Exception:
+        log.exception("looking up a picked reading failed")
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": LOOKUP_FAILED}}]
+        return Rendered("clarify", {"text": LOOKUP_FAILED, "blocks": blocks}, None, LOOKUP_FAILED, LOOKUP_FAILED)

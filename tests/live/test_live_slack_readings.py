@@ -122,3 +122,24 @@ def test_where_the_bot_cannot_post_the_question_and_the_picked_answer_replace_th
     shown = texts(answer["blocks"])
     assert "hooksy" in shown and "PyPI downloads" in shown and "Which “hooksy”?" not in shown
     assert "couldn't" not in shown
+
+
+def test_a_picked_reading_whose_look_up_crashes_says_so_in_the_same_message(bot, registries, monkeypatch):  # noqa: F811
+    from bot.slack import lookup_flow
+
+    two_packages(registries, "crashy", "crash-org/crashy", None, "Crashes")
+    bot.command("crashy", team_id="T-READ-6", channel_id="C-READ-6")
+    question = _update_with(bot, "Which “crashy”?")
+    bot.settle(0.2)
+    bot.fake.reset()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store went away")
+
+    monkeypatch.setattr(lookup_flow, "look_up", broken)
+    button = _buttons(question["blocks"])["npm:crashy"]
+    bot.click(
+        button["action_id"], button["value"], channel_id="C-READ-6", message_ts=question["ts"], team_id="T-READ-6"
+    )
+    answer = _update_with(bot, "the look-up went wrong")
+    assert answer["ts"] == question["ts"] and answer["text"] == lookup_flow.LOOKUP_FAILED
