@@ -8,12 +8,14 @@ so answering needs nothing from the ingest side.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import product
 from typing import Any, Protocol
 
 from bot.answering.model import Answer
 from bot.catalog import catalog
+from bot.understanding.clarify import MAX_READINGS, settle
 from bot.understanding.query import Query
 
 NOWHERE = {
@@ -30,7 +32,17 @@ class Refusal(Protocol):
     retry_at: float
 
 
+class Reading(Protocol):
+    """A package a registry has (`bot.ingest.live.registries.Package`)."""
+
+    registry: str
+    name: str
+    summary: str
+    repo: str | None
+
+
 class LookupResult(Protocol):
+    readings: dict[str, tuple[Reading, ...]]
     found: dict[str, str]
     nowhere: dict[str, str]
     unreached: dict[str, list[str]]
@@ -87,6 +99,8 @@ def after_lookup(query: Query, outcome: LookupResult) -> Query | Answer:
             "try again later."
         )
     lines += outcome.notes
+    if outcome.readings:
+        return which_reading(query, outcome.readings, lines)
     gone = set(outcome.nowhere)
     unknown = [n for n in query.unknown if n not in gone and not _covered(n, gone)]
     if not query.frameworks:
@@ -106,3 +120,50 @@ def after_lookup(query: Query, outcome: LookupResult) -> Query | Answer:
 def _covered(name: str, gone: set[str]) -> bool:
     """ "owner" and "repo" of a bare "owner/repo" found nowhere."""
     return any("/" in g and name in g.split("/") for g in gone)
+
+
+REGISTRY_NAMES = {"pypi": "PyPI", "npm": "npm"}
+
+
+def reading_id(reading: Reading) -> str:
+    """How a button names a reading where a project id goes: `npm:react`, `pypi:react` (also what to type)."""
+    return f"{reading.registry}:{reading.name}"
+
+
+def describe_reading(reading: Reading) -> str:
+    """ "the npm package react (facebook/react, “React is a JavaScript library …”)"."""
+    extra = [reading.repo] if reading.repo else []
+    if reading.summary:
+        summary = reading.summary if len(reading.summary) <= 80 else reading.summary[:79] + "…"
+        extra.append(f"“{summary}”")
+    head = f"the {REGISTRY_NAMES[reading.registry]} package {reading.name}"
+    return f"{head} ({', '.join(extra)})" if extra else head
+
+
+def which_reading(query: Query, readings: Mapping[str, Sequence[Reading]], notes: list[str]) -> Answer:
+    """ "Which “react”? the npm package react (facebook/react, …) or the PyPI package react (…)?", one line per
+    reading with what to type for it, and one button per reading (each combination, when several names are
+    two packages, at most MAX_READINGS) answering the question with that reading."""
+    questions = [
+        f"Which “{name}”? " + " or ".join(describe_reading(r) for r in options) + "?"
+        for name, options in readings.items()
+    ]
+    lines = [f"• `{reading_id(r)}`: {describe_reading(r)}" for options in readings.values() for r in options]
+    lines.append("No source links them, so they are two projects to me: pick one, or type its name as shown.")
+    alternatives = []
+    for combo in list(product(*readings.values()))[:MAX_READINGS]:
+        frameworks = [*query.frameworks, *(reading_id(r) for r in combo)]
+        intent = "profile" if query.intent in {"unknown", "clarify", "leaderboard", "help"} else query.intent
+        picked = query.model_copy(
+            update={
+                "frameworks": frameworks,
+                "intent": intent,
+                "unknown": [n for n in query.unknown if n not in readings],
+                "alternatives": [],
+                "question": None,
+            }
+        )
+        alternatives.append(settle(picked))
+    question = " ".join(questions)
+    asking = query.model_copy(update={"intent": "clarify", "question": question, "alternatives": alternatives})
+    return Answer("clarify", asking, "Which one?", question, lines=[*lines, *notes], suggestions=alternatives)

@@ -39,7 +39,7 @@ from bot.slack.delivery import (
     with_note,
 )
 from bot.slack.errors import INVITE_HINT, error_code, log_slack_error, plain_message
-from bot.slack.lookup_flow import answer_with_lookup
+from bot.slack.lookup_flow import answer_with_lookup, pick_reading
 from bot.slack.messages import FILE_WITHOUT_QUESTION
 from bot.slack.subscriptions import SUBSCRIPTION_INTENTS, handle_subscription_command
 from bot.slack.watch_list import WATCH_INTENTS, handle_watch_command
@@ -311,8 +311,14 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         tell(respond, client, where, STALE_BUTTON)
         return
     today = _asker_today(services, client, where)  # the period buttons count back from the asker's date
+    team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
+    # One reading of a "which “react”?" question: looked up now if no store holds it yet.
+    message = None if container.get("is_ephemeral") else (where.channel, str(container.get("message_ts", "")))
+    picked = pick_reading(services, client, query, message=message, team=team)
+    query = picked if isinstance(picked, Query) else query
     if container.get("is_ephemeral"):
-        rendered = _render(services, query, respond, client, where, private=True, today=today)
+        rendered = picked if isinstance(picked, Rendered) else None
+        rendered = rendered or _render(services, query, respond, client, where, private=True, today=today)
         if rendered is None:
             return
         note = ":lock: Only you can see this."
@@ -321,15 +327,15 @@ def update_answer(services: Services, client: WebClient, respond: Respond, body:
         payload = with_note(rendered.payload, note)
         respond(replace_original=True, response_type="ephemeral", text=payload["text"], blocks=payload["blocks"])
         return
-    rendered = _render(services, query, respond, client, where, today=today)
+    rendered = picked if isinstance(picked, Rendered) else _render(services, query, respond, client, where, today=today)
     if rendered is None:
         return
     message_ts = str(container["message_ts"])
     thread_ts = container.get("thread_ts") or message_ts
-    team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
     try:
         redraw_answer(client, where.channel, message_ts, thread_ts, rendered, team=team, support=_blocks(services))
-        keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
+        if not isinstance(picked, Rendered):  # a reading that could not be looked up is no question to follow up
+            keep(_thread_store(services), (team, where.channel, thread_ts), query, rendered.kind)
     except SlackApiError as exc:
         log_slack_error("updating an answer", exc, channel=where.channel)
         tell(respond, client, where, plain_message(exc))

@@ -6,6 +6,10 @@ message says what is being looked up ("Looking up polars on PyPI, npm and GitHub
 found are projects now) and answered, and that same message is updated in place (`chat.update`) with the
 answer, its chart uploaded into the thread and shown inside it. Where the bot can't post, a slash command's
 `response_url` carries the same two steps (`replace_original`).
+
+A bare name that is two unlinked packages (`react` on npm and on PyPI) is answered with a question, one
+button per reading, in that same message; a click (`pick_reading`) looks that one reading up, without
+counting against the hourly limits again, and the message is redrawn as its answer.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.answering.conversation import keep
 from bot.answering.live_answers import after_lookup, looking_up_text
+from bot.catalog import catalog
 from bot.ingest.live.candidates import Candidate, lookup_candidates
+from bot.ingest.live.readings import is_reading, picked_candidates, with_found
 from bot.ingest.seeded import open_seeded_store
 from bot.slack.blocks.answer import render_blocks
 from bot.slack.delivery import Where, embed_chart, post_joining, tell, upload_chart, with_note
@@ -131,3 +137,48 @@ def _replace(
     except (SlackApiError, SlackRequestError, OSError) as exc:
         log_slack_error("updating a look-up message", exc, channel=channel)
         tell(respond, client, where, plain_message(exc))
+
+
+def pick_reading(
+    services: Any, client: WebClient, query: Query, *, message: tuple[str, str] | None, team: str
+) -> Query | Rendered | None:
+    """A click on one reading of a "which “react”?" question: the query naming that reading's stored project
+    (looked up first when no store holds it yet, the message at `message` saying so meanwhile), or the rendered
+    answer saying why it could not be looked up; None when the query names no reading (nothing done)."""
+    if not any(f.startswith(("pypi:", "npm:")) for f in query.frameworks):
+        return None  # most clicks (a metric, a period, a bundled project's reading): no store opened for them
+    from bot.ingest.live.lookup import know_stored_projects, look_up  # httpx and the sources: see answer_live
+
+    store = open_seeded_store(services.worker.db_path)
+    know_stored_projects(store)
+    cat = catalog()
+    if not any(is_reading(f, cat) for f in query.frameworks):
+        return None
+    candidates = picked_candidates(query, cat)
+    if not candidates:  # stored by an earlier click
+        return with_found(query, cat, {})
+    if message is not None:
+        progress = progress_payload(candidates)
+        try:
+            client.chat_update(channel=message[0], ts=message[1], text=progress["text"], blocks=progress["blocks"])
+        except (SlackApiError, SlackRequestError) as exc:  # the answer still replaces it below
+            log_slack_error("updating a look-up message", exc, channel=message[0])
+    try:
+        # The question this reading comes from already took its look-up from the hourly limits.
+        outcome = look_up(store, candidates, services.settings, team=team, counted=False)
+        query = with_found(query, cat, outcome.found)
+        missing = [c.typed for c in candidates if c.typed not in outcome.found]
+        rest = query.model_copy(
+            update={
+                "frameworks": [f for f in query.frameworks if f not in missing],
+                "unknown": [*query.unknown, *missing],
+            }
+        )
+        result = after_lookup(rest, outcome)
+        if isinstance(result, Query):
+            return result
+        return Rendered(result.kind, render_blocks(result), None, result.title, result.title)
+    except Exception:
+        log.exception("looking up a picked reading failed")
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": LOOKUP_FAILED}}]
+        return Rendered("clarify", {"text": LOOKUP_FAILED, "blocks": blocks}, None, LOOKUP_FAILED, LOOKUP_FAILED)

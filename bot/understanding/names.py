@@ -137,6 +137,9 @@ def _package_ref(typed: str, registry: str, name: str, cat: Catalog) -> Ref:
     separate = _separate_ref(typed, key, cat, registry, shown=name)
     # By registry: "acme" as a name is DeepMind's Acme too, `pypi:acme` only ever the PyPI package.
     project = cat.project_index().by_package.get(key) if registry == "pypi" else cat.project_names().get(f"npm:{key}")
+    if registry == "pypi" and project is None:  # a live look-up's PyPI package (the bundled index lacks it)
+        live = (key, cat.project_names().get(key))  # stored under its PEP 503 name, or another id naming it
+        project = next((p for p in live if p and p in cat and key in map(pypi_name, cat[p].pypi)), None)
     if separate is None and project:
         return Ref(typed, package=name, registry=registry, project=project)
     return separate or Ref(typed, untracked=name, package=name, registry=registry)

@@ -99,10 +99,10 @@ def test_a_github_repository_named_by_url_is_looked_up_on_github_only(live_store
 
 def test_a_package_and_a_same_name_npm_package_are_not_linked_by_their_name(live_store, registries):
     registries.add_npm("llama-index", repository="someone-else/llama-index-js")
-    outcome, _ = _ask(live_store, "llama-index", registries.settings())
-    record = next(p for p in live_projects(live_store) if p["id"] == "llama-index")
-    assert record["npm"] == []
-    assert any("npm also has a package named `llama-index`" in n for n in outcome.notes)
+    outcome, answer = _ask(live_store, "llama-index", registries.settings())
+    assert live_projects(live_store) == []  # two readings: asked about, neither stored nor linked to the other
+    assert [r.registry for r in outcome.readings["llama-index"]] == ["npm", "pypi"]
+    assert answer.kind == "clarify" and len(answer.suggestions) == 2
 
 
 def test_the_cli_answers_a_project_in_no_bundled_file_with_a_progress_line_on_stderr(lookups_on, capsys, tmp_path):

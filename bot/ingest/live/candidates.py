@@ -11,7 +11,7 @@ names the reader cut short are not looked up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalog import catalog
 from bot.ingest.live.names import npm_name, pypi_name, split_slug
@@ -32,6 +32,8 @@ class Candidate:
     """The checked name to ask for: PEP 503 for PyPI, lower-case for npm, "owner/repo" for GitHub."""
     covers: tuple[str, ...] = ()
     """Every `unknown` entry this candidate accounts for ("owner" and "repo" of a bare slug)."""
+    metric: str | None = None
+    """The metric the question asks for: where a bare name is two unlinked packages, it may settle which."""
 
     @property
     def registries(self) -> tuple[str, ...]:
@@ -77,7 +79,7 @@ def lookup_candidates(query: Query) -> list[Candidate]:
         where, asked = hinted.get(name, ("any", name))
         candidate = _checked(name, where, asked)
         if candidate:
-            out.append(candidate)
+            out.append(replace(candidate, metric=query.metric) if candidate.where == "any" else candidate)
     return out
 
 

@@ -4,6 +4,15 @@ where it came from, the project's history from the refresh job's sources, and on
 Nothing is written unless a registry said the project exists, and then only what came back whole: a source
 that failed adds nothing (its reason goes into the outcome for the answer to say). A registry that fails
 never reads as "no such package": the name is then "unreached", not "nowhere".
+
+A bare name PyPI and npm both have, with no metadata linking the two to one repository (`react`: the npm
+package of facebook/react, and an unrelated PyPI package), is two readings: unless the metric asked for
+settles it (npm downloads → the npm package, PyPI downloads → the PyPI one, a GitHub metric → the one whose
+metadata names a repository), nothing is stored and the outcome carries both `Package`s (`readings`), so the
+answer asks which. What is kept for that question is only the registries' metadata already fetched (name,
+summary, the repository each names), in memory and in the question itself: no project row, no history for
+either reading. A click names one reading (`npm:react` / `pypi:react`) and is looked up then, without taking
+from the hourly limits again (`counted=False`): the question already took its one look-up.
 """
 
 from __future__ import annotations
@@ -50,6 +59,9 @@ class Outcome:
     """typed name → "PyPI (HTTP 500 …)" for each registry that failed, when none found it."""
     notes: list[str] = field(default_factory=list)
     """Links with where they came from, sources that failed while fetching history, same-name packages."""
+    readings: dict[str, tuple[Package, ...]] = field(default_factory=dict)
+    """typed name → its readings (npm's first, then PyPI's) when PyPI and npm both have an unlinked package of
+    that name and the question does not settle which: asked about, nothing stored."""
     refused: Refused | None = None
     """Set when the hourly limit stopped the look-up before any request."""
     seconds: float = 0.0
@@ -76,12 +88,14 @@ def look_up(
     client_factory: Callable[[], httpx.AsyncClient] | None = None,
     today: date | None = None,
     cat: Catalog | None = None,
+    counted: bool = True,
 ) -> Outcome:
-    """Look each candidate up (after taking it from the hourly limits) and store what came back. Never raises
-    for a source's failure; the outcome says what failed."""
+    """Look each candidate up (after taking it from the hourly limits, unless `counted` is False: a reading
+    picked from a question whose look-up was already counted) and store what came back. Never raises for a
+    source's failure; the outcome says what failed."""
     started = time.monotonic()
     know_stored_projects(store, cat)
-    refused = limits_refusal(store, settings, team, candidates)
+    refused = limits_refusal(store, settings, team, candidates) if counted else None
     if refused is not None:
         return Outcome(refused=refused)
     outcome = asyncio.run(
@@ -165,6 +179,14 @@ async def _one(ctx: Context, c: Candidate, outcome: Outcome, today: date) -> _Fo
         if g_err:
             failed.append(f"GitHub ({g_err})")
     failed += [f"PyPI ({p_err})"] * bool(p_err) + [f"npm ({n_err})"] * bool(n_err)
+    if pypi and npm and not await _same_repository(ctx, pypi, npm):
+        chosen = _settled_by_metric(c.metric, pypi, npm)
+        if chosen is None:  # two projects share the name: ask which (nothing stored)
+            outcome.readings[c.typed] = (npm, pypi)
+            return None
+        other = npm if chosen is pypi else pypi
+        outcome.notes.append(_settled_note(c, chosen, other))
+        pypi, npm = (chosen, None) if chosen is pypi else (None, chosen)
     main: Package | None = pypi or npm
     if main is None and gh_slug is None:
         if failed:
@@ -192,15 +214,8 @@ async def _one(ctx: Context, c: Candidate, outcome: Outcome, today: date) -> _Fo
         github = await _linked_repo(ctx, main, outcome, links)
         if github:
             source_bits.append("GitHub /repos")
-        if pypi and npm:
-            if github and npm.repo and npm.repo.lower() in {github.lower(), (pypi.repo or "").lower()}:
-                links.append(f"github.com/{github} ↔ npm:{npm.name} ({npm.repo_from})")
-            else:
-                outcome.notes.append(
-                    f"npm also has a package named `{npm.name}`; no source links it to the PyPI package "
-                    f"`{pypi.name}`, so it is another project to me: ask `npm:{npm.name}` for it."
-                )
-                npm = None
+        if pypi and npm:  # linked: both packages' metadata name one repository
+            links.append(f"github.com/{github or npm.repo} ↔ npm:{npm.name} ({npm.repo_from})")
     record = {
         "id": record_id,
         "name": name,
@@ -216,6 +231,41 @@ async def _one(ctx: Context, c: Candidate, outcome: Outcome, today: date) -> _Fo
         id=record_id, name=name, pypi=tuple(record["pypi"]), npm=tuple(record["npm"]), github=github, links=tuple(links)
     )
     return _Found(c, record, framework)
+
+
+async def _same_repository(ctx: Context, pypi: Package, npm: Package) -> bool:
+    """Whether both packages' metadata name one repository (as named, or as GitHub knows it today: a moved
+    repository's old name redirects to its new one). Never the names alone: `react` on PyPI is not React."""
+    if not (pypi.repo and npm.repo):
+        return False
+    if pypi.repo.lower() == npm.repo.lower():
+        return True
+    s = ctx.settings
+    ask = [_ask(github_repo(ctx.fetcher, s.github_api_url, p.repo or "", _gh_headers(s))) for p in (pypi, npm)]
+    (a, _), (b, _) = await asyncio.gather(*ask)
+    return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
+
+
+_METRIC_REGISTRY = {"npm_downloads": "npm", "pypi_downloads": "pypi"}
+
+
+def _settled_by_metric(metric: str | None, pypi: Package, npm: Package) -> Package | None:
+    """The one reading that has the metric asked for, or None when both (or neither) have it."""
+    if metric in _METRIC_REGISTRY:
+        return npm if _METRIC_REGISTRY[metric] == "npm" else pypi
+    if metric and metric.startswith("github_") and bool(pypi.repo) != bool(npm.repo):
+        return pypi if pypi.repo else npm
+    return None
+
+
+def _settled_note(c: Candidate, chosen: Package, other: Package) -> str:
+    registry = {"pypi": "PyPI", "npm": "npm"}
+    what = {"npm_downloads": "npm downloads", "pypi_downloads": "PyPI downloads"}.get(c.metric or "", "a repository")
+    return (
+        f"I read “{c.typed}” as the {registry[chosen.registry]} package `{chosen.name}`, the one with {what}; "
+        f"{registry[other.registry]} also has a package named `{other.name}`, which no source links to it: "
+        f"ask `{other.registry}:{other.name}` for its figures."
+    )
 
 
 async def _linked_repo(ctx: Context, package: Package, outcome: Outcome, links: list[str]) -> str | None:
