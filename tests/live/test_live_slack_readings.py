@@ -136,7 +136,9 @@ def test_a_picked_reading_whose_look_up_crashes_says_so_in_the_same_message(bot,
     def broken(*args, **kwargs):
         raise RuntimeError("the store went away")
 
-    monkeypatch.setattr(lookup_flow, "look_up", broken)
+    from bot.ingest.live import lookup  # lookup_flow imports look_up from it when a click needs it
+
+    monkeypatch.setattr(lookup, "look_up", broken)
     button = _buttons(question["blocks"])["npm:crashy"]
     bot.click(
         button["action_id"], button["value"], channel_id="C-READ-6", message_ts=question["ts"], team_id="T-READ-6"
