@@ -99,6 +99,15 @@ def _private_file(path: Path) -> str:
     return str(path)
 
 
+def preload_shared_stores() -> None:
+    """With FWTREND_DATABASE_URL set, import slack_sdk's SQLAlchemy stores now, before any other thread starts:
+    imported later on one thread while another (the warm-up) imports SQLAlchemy too, a thread can be handed
+    the other's half-initialised module ("partially initialized module 'sqlalchemy.orm.exc'")."""
+    if os.environ.get(DATABASE_URL_ENV):
+        import slack_sdk.oauth.installation_store.sqlalchemy
+        import slack_sdk.oauth.state_store.sqlalchemy  # noqa: F401
+
+
 def _shared_engine() -> Any | None:
     """The shared database's engine, its slack_sdk tables created (once, under a lock against racing
     processes); None when the installations stay in their SQLite file."""

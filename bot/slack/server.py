@@ -33,7 +33,7 @@ from bot.slack.interactions import Services
 from bot.slack.jobs import JobRunner
 from bot.slack.launch import EVENTS_PATH, check_token, setup_logging
 from bot.slack.memory import limit_arenas, release_free_memory, start_trimming
-from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, preload_shared_stores
 from bot.slack.worker import AnswerWorker
 from bot.store.health import health_problem
 
@@ -164,6 +164,7 @@ def create_flask_app(settings: Settings):
 
     global _services
     setup_logging()
+    preload_shared_stores()  # before the warm-up thread starts (see its docstring)
     services = _services = build_services(settings)
     # Warming up (the render process: matplotlib, the store) starts first, so it overlaps Bolt's own start,
     # and goes on in the background: /healthz does not wait for it (an early answer queues behind it).
