@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.alerts.commands import AlertReply, list_alerts, remove_numbered, set_alert
 from bot.slack.blocks.alerts import alert_message, mention
-from bot.slack.delivery import Where
+from bot.slack.delivery import Where, reply
 from bot.slack.errors import log_slack_error
 from bot.store.alerts import ChannelKey
 from bot.store.connection import Store
@@ -70,17 +70,6 @@ def reply_to_message(store: Store, client: WebClient, query: Query, where: Where
             client.chat_postMessage(channel=where.channel, text=NO_CHANNEL)
             return
         payload, public = handle_alert_command(store, query, _channel(where), user_id=where.user)
-        if public or where.channel.startswith("D"):
-            client.chat_postMessage(
-                channel=where.channel, thread_ts=where.thread_ts, text=payload["text"], blocks=payload["blocks"]
-            )
-        else:
-            client.chat_postEphemeral(
-                channel=where.channel,
-                user=where.user,
-                thread_ts=where.thread_ts,
-                text=payload["text"],
-                blocks=payload["blocks"],
-            )
+        reply(client, where, payload, private=not (public or where.channel.startswith("D")))
     except SlackApiError as exc:
         log_slack_error("answering an alert command", exc, channel=where.channel)

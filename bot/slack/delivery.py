@@ -297,3 +297,20 @@ def tell(respond: Callable[..., Any] | None, client: WebClient, where: Where, te
             client.chat_postEphemeral(channel=where.channel, user=where.user, thread_ts=where.thread_ts, text=text)
     except Exception as exc:  # the user can't be told; the log must say why
         log_slack_error("telling the user", exc, channel=where.channel)
+
+
+def reply(client: WebClient, where: Where, payload: dict[str, Any], *, private: bool) -> None:
+    """Post `payload` ({"text", "blocks"}) where it was asked: only to the asker (`private`), or to all.
+    Slack's errors are raised to the caller, which knows what it was answering."""
+    if private:
+        client.chat_postEphemeral(
+            channel=where.channel,
+            user=where.user,
+            thread_ts=where.thread_ts,
+            text=payload["text"],
+            blocks=payload["blocks"],
+        )
+    else:
+        client.chat_postMessage(
+            channel=where.channel, thread_ts=where.thread_ts, text=payload["text"], blocks=payload["blocks"]
+        )

@@ -35,6 +35,7 @@ from bot.slack.delivery import (
     post_answer,
     private_answer,
     redraw_answer,
+    reply,
     tell,
     with_note,
 )
@@ -285,13 +286,7 @@ def _watch_in_message(services: Services, client: WebClient, query: Query, where
         return
     payload = handle_watch_command(_thread_store(services), query, team_id=where.team, user_id=where.user)
     try:
-        client.chat_postEphemeral(
-            channel=where.channel,
-            user=where.user,
-            thread_ts=where.thread_ts,
-            text=payload["text"],
-            blocks=payload["blocks"],
-        )
+        reply(client, where, payload, private=True)
     except SlackApiError as exc:
         log_slack_error("answering a watch-list request", exc, channel=where.channel)
 

@@ -258,17 +258,7 @@ def claim(store: Store, channel: ChannelKey, subject: str, crossing: str, owner:
     UPDATE (re-checked under the row lock). A `failed` row, or a `claimed` one older than LEASE, is taken over."""
     shared = store.shared
     c = alert_posts.c
-    stmt = shared.insert(alert_posts).values(
-        enterprise_id=channel[0],
-        team_id=channel[1],
-        channel_id=channel[2],
-        subject=subject,
-        crossing=crossing,
-        status="claimed",
-        claimed_by=owner,
-        claimed_at=now.isoformat(),
-        attempts=1,
-    )
+    stmt = _new_post(store, channel, subject, crossing, now, status="claimed", claimed_by=owner, attempts=1)
     with shared.write() as conn:
         if conn.execute(stmt.on_conflict_do_nothing().returning(literal_column("1"))).first() is not None:
             return True
@@ -295,16 +285,13 @@ def mark(store: Store, channel: ChannelKey, subject: str, crossing: str, owner: 
 
 def record_skip(store: Store, channel: ChannelKey, subject: str, crossing: str, reason: str, now: datetime) -> None:
     """Record a crossing that must never be posted (a relative alert already met when it was set)."""
-    shared = store.shared
-    stmt = shared.insert(alert_posts).values(
-        enterprise_id=channel[0],
-        team_id=channel[1],
-        channel_id=channel[2],
-        subject=subject,
-        crossing=crossing,
-        status="skipped",
-        claimed_at=now.isoformat(),
-        error=reason,
-    )
-    with shared.write() as conn:
+    stmt = _new_post(store, channel, subject, crossing, now, status="skipped", error=reason)
+    with store.shared.write() as conn:
         conn.execute(stmt.on_conflict_do_nothing())
+
+
+def _new_post(store: Store, channel: ChannelKey, subject: str, crossing: str, now: datetime, **values: Any) -> Any:
+    """The dialect's INSERT of a ledger row for this crossing, stamped `now`, with `values` (status, …)."""
+    key = {"enterprise_id": channel[0], "team_id": channel[1], "channel_id": channel[2]}
+    row = key | {"subject": subject, "crossing": crossing, "claimed_at": now.isoformat()} | values
+    return store.shared.insert(alert_posts).values(**row)
