@@ -277,8 +277,11 @@ def _pep503(name: str) -> str:
 _PALETTE = ("#1F77B4", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#D62728")
 
 
+_SPACES = re.compile(r"[\s_]+")  # compiled once: ~11,000 names are normalised as a web worker starts
+
+
 def normalise_name(name: str) -> str:
-    return re.sub(r"[\s_]+", " ", name.strip().lower())
+    return _SPACES.sub(" ", name.strip().lower())
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

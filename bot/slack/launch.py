@@ -3,7 +3,8 @@
 Light on purpose. In HTTP mode this module is all gunicorn's master process loads: Bolt's app, the
 answer core and the store (sqlite_utils pulls in pandas and numpy) load in the worker it forks, so the
 master stays ~40 MiB instead of holding a second copy of them (BENCHMARKS.md). The store is still
-checked before anything is served, in a short-lived forked child, while the master checks the token.
+checked before anything is served: with plain sqlite3 when it is ready as it is (`bot.store_ready`), else
+in a short-lived forked child while the master checks the token.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.slack.errors import error_code
 from bot.slack.memory import limit_arenas
 from bot.slack.oauth import INSTALL_PATH, installations_path, require_oauth, wants_oauth
 from bot.slack.redaction import install_log_redaction
+from bot.store_ready import serves_as_is
 
 log = logging.getLogger("fwtrend.server")
 
@@ -71,9 +73,14 @@ class StoreCheck:
     """Open (and seed, if new) the store in a forked child; `result()` waits and raises its one-line reason.
 
     Forked before the master starts any thread, so the child is a plain copy; it exits as soon as the store
-    is open, taking sqlite_utils, pandas and the catalog with it."""
+    is open, taking sqlite_utils, SQLAlchemy and the catalog with it. A store that serves as it is (seeded,
+    migrated, its bundle unpacked: every start but the first and an upgrade's) is told in milliseconds
+    without the child (`bot.store_ready`), so gunicorn starts at once."""
 
     def __init__(self, settings: Settings):
+        self.pid: int | None = None
+        if serves_as_is(settings.db_path, settings.fwtrend_database_url):
+            return
         self.read, write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child
@@ -82,6 +89,8 @@ class StoreCheck:
         os.close(write)
 
     def result(self) -> None:
+        if self.pid is None:
+            return
         with os.fdopen(self.read, "rb") as pipe:
             reason = pipe.read().decode(errors="replace").strip()
         _, status = os.waitpid(self.pid, 0)
@@ -90,6 +99,8 @@ class StoreCheck:
 
     def abandon(self) -> None:
         """Wait for the child without caring for its verdict (another check already failed)."""
+        if self.pid is None:
+            return
         os.close(self.read)
         os.waitpid(self.pid, 0)
 

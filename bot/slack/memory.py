@@ -10,7 +10,7 @@ index (CSV parsing) also leaves ~25 MiB free-but-resident behind. Two glibc call
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import gc
 import logging
 import os
@@ -25,13 +25,15 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter number
 TRIM_EVERY_S = 30.0
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
+    # dlopen(NULL): the symbols already loaded, glibc's among them. ctypes.util.find_library would run
+    # `ldconfig -p` in a subprocess, on the way to /healthz 200 in every web worker.
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def limit_arenas(arenas: int = ARENAS) -> None:
