@@ -1,6 +1,7 @@
 """The durable answer queue against real crashes: `fwtrend serve --http` killed with -9 (its whole process tree,
 or only its gunicorn worker) while answers are in flight, then restarted: every acknowledged request is
-answered exactly once. Work left too long is not answered late: the asker is told to ask again."""
+answered exactly once, with the queue in the store file or in a real PostgreSQL. Work left too long is not
+answered late: the asker is told to ask again."""
 
 from __future__ import annotations
 
@@ -31,6 +32,14 @@ def serve_settings(fake: FakeSlack, **extra: str) -> dict[str, str]:
         "FWTREND_RENDER_PROCESSES": "1",
         **extra,
     }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_settings(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The shared state (the queue, de-duplication) in the store file, or in a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return {}
+    return {"FWTREND_DATABASE_URL": request.getfixturevalue("postgres_url")}
 
 
 def ask_six(fake: FakeSlack, url: str, tag: str) -> list[str]:
@@ -69,10 +78,10 @@ def answers_per_channel(fake: FakeSlack, channels: list[str], timeout: float = 1
 @pytest.mark.timeout(400)
 @pytest.mark.parametrize("kill", ["the whole process tree", "the gunicorn worker"])
 def test_answers_in_flight_when_the_web_process_is_killed_are_each_given_once_after_a_restart(
-    tmp_path: Path, fake_slack: FakeSlack, kill: str
+    tmp_path: Path, fake_slack: FakeSlack, kill: str, shared_settings: dict[str, str]
 ) -> None:
     fake_slack.hold("users.info")  # every answer stops at its first Slack call: all six are in flight
-    first = Serve(tmp_path, "first", **serve_settings(fake_slack)).wait_ready()
+    first = Serve(tmp_path, "first", **serve_settings(fake_slack, **shared_settings)).wait_ready()
     second = None
     try:
         channels = ask_six(fake_slack, first.events_url, "K")
@@ -81,7 +90,7 @@ def test_answers_in_flight_when_the_web_process_is_killed_are_each_given_once_af
         if kill == "the whole process tree":
             first.kill_tree()
             fake_slack.let_go("users.info")
-            second = Serve(tmp_path, "second", **serve_settings(fake_slack)).wait_ready()
+            second = Serve(tmp_path, "second", **serve_settings(fake_slack, **shared_settings)).wait_ready()
         else:
             first.kill_worker()  # gunicorn's master starts a new worker, which finds the jobs
             fake_slack.let_go("users.info")
@@ -119,11 +128,11 @@ def test_after_a_restart_work_left_too_long_tells_the_asker_and_fresh_work_is_an
 
 @pytest.mark.timeout(400)
 def test_sigterm_hands_unfinished_answers_back_and_leaves_no_child_process(
-    tmp_path: Path, fake_slack: FakeSlack
+    tmp_path: Path, fake_slack: FakeSlack, shared_settings: dict[str, str]
 ) -> None:
     from tests.support.serve_process import alive
 
-    long_lease = serve_settings(fake_slack, FWTREND_JOB_LEASE_S="600")  # only a hand-back lets another answer soon
+    long_lease = serve_settings(fake_slack, FWTREND_JOB_LEASE_S="600", **shared_settings)  # only a hand-back lets another answer soon
     fake_slack.hold("users.info")
     first = Serve(tmp_path, "stopping", **long_lease).wait_ready()
     second = None
