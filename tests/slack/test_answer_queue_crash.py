@@ -132,7 +132,8 @@ def test_sigterm_hands_unfinished_answers_back_and_leaves_no_child_process(
 ) -> None:
     from tests.support.serve_process import alive
 
-    long_lease = serve_settings(fake_slack, FWTREND_JOB_LEASE_S="600", **shared_settings)  # only a hand-back lets another answer soon
+    # A long lease: only the hand-back lets another process answer soon.
+    long_lease = serve_settings(fake_slack, FWTREND_JOB_LEASE_S="600", **shared_settings)
     fake_slack.hold("users.info")
     first = Serve(tmp_path, "stopping", **long_lease).wait_ready()
     second = None
