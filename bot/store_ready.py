@@ -30,6 +30,7 @@ MIGRATION_NAMES = (
     "classic_blocks",
     "live_lookups",
     "answer_jobs",
+    "answer_job_steps",
 )
 """The names of `bot.store.migrations.MIGRATIONS`, in order (a test keeps the two the same)."""
 SCHEMA_VERSION = "2"

@@ -4,7 +4,8 @@ payload → handler → `JobRunner.enqueue` (a row in `answer_jobs`, with the de
 one transaction) → ack → a worker thread of ANY web process sharing the database claims it → `run_job`
 rebuilds what the answer needs (the workspace's WebClient, `respond` from the response_url) → the flows in
 `bot.slack.interactions` → Slack. A process killed mid-answer leaves its lease to expire and another process
-(or the restarted one) answers; SIGTERM hands unfinished jobs back at once (`stop`).
+(or the restarted one) answers, without repeating what Slack already accepted (`bot.slack.job_journal`);
+SIGTERM hands unfinished jobs back at once (`stop`).
 
 A job claimed after its answer stopped being useful (a slash command's response_url lasts 30 minutes) gets
 the user told so instead (TOO_OLD).
@@ -50,6 +51,7 @@ from bot.slack.interactions import (
     share_answer,
     update_answer,
 )
+from bot.slack.job_journal import Journal, JournaledClient, journaled_respond
 from bot.slack.unfurls import unfurl_links
 from bot.store import answer_jobs
 from bot.store.answer_jobs import Job
@@ -187,7 +189,7 @@ class JobRunner:
                 self._running.add(job.id)
             outcome = "failed"
             try:
-                outcome = run_job(self.services, job, self.client_for)
+                outcome = run_job(self.services, job, self.client_for, journal=self._journal(job))
             except Exception:
                 log.exception("answer job %d (%s) failed", job.id, job.kind)
             finally:
@@ -198,6 +200,14 @@ class JobRunner:
                     log.warning("answer job %d was taken over before it finished", job.id)
             except Exception as exc:
                 log.warning("could not mark answer job %d done (%s)", job.id, type(exc).__name__)
+
+    def _journal(self, job: Job) -> Journal | None:
+        """The job's steps so far (none on a first attempt). Unreadable: the job runs without (logged)."""
+        try:
+            return Journal.for_job(self.store, job.id, job.attempts)
+        except Exception as exc:
+            log.warning("answer job %d: its steps so far cannot be read (%s)", job.id, type(exc).__name__)
+            return None
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(self.lease_s / 3):
@@ -224,33 +234,54 @@ def runners() -> list[JobRunner]:
 
 
 # -- running one job --------------------------------------------------------------------------------------
-def run_job(services: Services, job: Job, client_for: Callable[[str | None, str], WebClient]) -> str:
-    """Answer one claimed job; returns its outcome ("answered", "too_old", "not_installed")."""
+def run_job(
+    services: Services,
+    job: Job,
+    client_for: Callable[[str | None, str], WebClient],
+    *,
+    journal: Journal | None = None,
+) -> str:
+    """Answer one claimed job; returns its outcome ("answered", "too_old", "not_installed"). With a `journal`,
+    what an earlier run of the job already did in Slack is not done again (`bot.slack.job_journal`)."""
     p = job.payload
     try:
         client = client_for(p.get("enterprise") or None, p.get("team") or "")
     except clients.NotInstalled:
         log.warning("answer job %d: the workspace %s has no installation any more", job.id, p.get("team"))
         return "not_installed"
+    respond_to: Callable[[str | None], Any] = _respond
+    if journal is not None:
+        client = JournaledClient(client, journal)  # type: ignore[assignment]  # a WebClient in all it is used for
+        respond_to = lambda url: journaled_respond(_respond(url), journal)  # noqa: E731
+    try:
+        return _run(services, job, client, respond_to)
+    finally:
+        if journal is not None and journal.replayed:
+            log.info("answer job %d: %d step(s) already in Slack were not sent again", job.id, journal.replayed)
+
+
+def _run(services: Services, job: Job, client: WebClient, respond_to: Callable[[str | None], Any]) -> str:
+    """`run_job` once the client is known: `respond_to(response_url)` gives the job's `respond`."""
+    p = job.payload
     if job.too_old:
         tell_too_old(client, job)
         return "too_old"
     where = _where(p)
     kind = job.kind
     if kind == "command":
-        answer_command(services, client, _respond(p.get("response_url")), p["text"], where)
+        answer_command(services, client, respond_to(p.get("response_url")), p["text"], where)
     elif kind == "message":
         answer_message(services, client, p["text"], where, only_files=bool(p.get("only_files")))
     elif kind == "update":
-        update_answer(services, client, _respond(p["body"].get("response_url")), p["body"])
+        update_answer(services, client, respond_to(p["body"].get("response_url")), p["body"])
     elif kind == "share":
-        share_answer(services, client, _respond(p["body"].get("response_url")), p["body"])
+        share_answer(services, client, respond_to(p["body"].get("response_url")), p["body"])
     elif kind == "home":
         publish_home(services, client, p["user"])
     elif kind == "ask":
         answer_in_dm(services, client, p["user"], p["text"])
     elif kind == "csv":
-        send_figures_csv(services, client, _respond(p["body"].get("response_url")), p["body"])
+        send_figures_csv(services, client, respond_to(p["body"].get("response_url")), p["body"])
     elif kind == "unfurl":
         unfurl_links(services, client, p["event"], p.get("team") or "")
     else:

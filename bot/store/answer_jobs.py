@@ -11,6 +11,10 @@ is handed over as too old, so the runner tells the user instead of answering.
 
 Claiming is atomic across processes: `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock of
 BEGIN IMMEDIATE on SQLite; completing checks the lease owner, so a job is completed once.
+
+`answer_job_steps` holds, per job, each change it already made in Slack (step 0, 1, … in order: the Web API
+method and Slack's response), written as soon as Slack accepted it. A job run again after its worker died
+replays those steps instead of repeating them (`bot.slack.job_journal`); they are dropped when it completes.
 """
 
 from __future__ import annotations
@@ -45,6 +49,16 @@ answer_jobs = Table(
     Index("answer_jobs_status", "status", "id"),
 )
 
+answer_job_steps = Table(
+    "answer_job_steps",
+    metadata,
+    Column("job_id", Integer, primary_key=True, autoincrement=False),
+    Column("step", Integer, primary_key=True, autoincrement=False),
+    Column("method", Text, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("done_at", Float, nullable=False),
+)
+
 DONE_KEEP_S = 24 * 3600
 """Seconds a finished row is kept (for counting and inspection) before it is dropped."""
 
@@ -67,6 +81,20 @@ def migrate_answer_jobs(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS answer_jobs_status ON answer_jobs (status, id)")
+
+
+def migrate_answer_job_steps(db: sqlite_utils.Database) -> None:
+    """Create the `answer_job_steps` table (idempotent)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS answer_job_steps (
+            job_id INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            response TEXT NOT NULL,
+            done_at REAL NOT NULL,
+            PRIMARY KEY (job_id, step)
+        )"""
+    )
 
 
 @dataclass(frozen=True)
@@ -150,8 +178,8 @@ def renew(store: Store, owner: str, lease_s: float, *, now: float | None = None)
 
 
 def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *, now: float | None = None) -> bool:
-    """Mark the job done, once: only while `owner` holds it. False when the lease was lost to another worker.
-    Also drops rows finished more than DONE_KEEP_S ago."""
+    """Mark the job done, once: only while `owner` holds it, and drop its steps. False when the lease was lost
+    to another worker (which goes on from the steps). Also drops rows finished more than DONE_KEEP_S ago."""
     now = time.time() if now is None else now
     c = answer_jobs.c
     with store.shared.write() as conn:
@@ -160,8 +188,37 @@ def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *
             .where(c.id == job_id, c.lease_owner == owner, c.status == "running")
             .values(status="done", finished_at=now, outcome=outcome)
         )
+        if done.rowcount == 1:
+            conn.execute(answer_job_steps.delete().where(answer_job_steps.c.job_id == job_id))
         conn.execute(answer_jobs.delete().where(c.status == "done", c.finished_at < now - DONE_KEEP_S))
     return done.rowcount == 1
+
+
+def record_step(
+    store: Store, job_id: int, step: int, method: str, response: dict[str, Any], *, now: float | None = None
+) -> None:
+    """Record that step `step` of the job (a Web API `method`, e.g. "chat_postMessage", or "respond") was
+    accepted by Slack with `response` (JSON-able). A step already recorded is kept as it was."""
+    now = time.time() if now is None else now
+    shared = store.shared
+    row = {"job_id": job_id, "step": step, "method": method, "response": json.dumps(response), "done_at": now}
+    with shared.write() as conn:
+        conn.execute(shared.insert(answer_job_steps).values(**row).on_conflict_do_nothing())
+
+
+def forget_steps(store: Store, job_id: int, from_step: int) -> None:
+    """Drop the job's steps from `from_step` on (a rerun took another path from there)."""
+    c = answer_job_steps.c
+    with store.shared.write() as conn:
+        conn.execute(answer_job_steps.delete().where(c.job_id == job_id, c.step >= from_step))
+
+
+def done_steps(store: Store, job_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(method, response) of each step the job already made in Slack, in order."""
+    c = answer_job_steps.c
+    with store.shared.read() as conn:
+        rows = conn.execute(select(c.method, c.response).where(c.job_id == job_id).order_by(c.step))
+        return [(method, json.loads(response)) for method, response in rows]
 
 
 def release(store: Store, owner: str, job_ids: Iterable[int] | None = None) -> int:

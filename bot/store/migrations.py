@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from bot.store.alerts import migrate_alert_tables
-from bot.store.answer_jobs import migrate_answer_jobs
+from bot.store.answer_jobs import migrate_answer_job_steps, migrate_answer_jobs
 from bot.store.block_support import migrate_block_support
 from bot.store.connection import Store, now_iso
 from bot.store.digests import migrate_digest_tables
@@ -119,6 +119,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("classic_blocks", migrate_block_support),
     Migration("live_lookups", migrate_live_lookups),
     Migration("answer_jobs", migrate_answer_jobs),
+    Migration("answer_job_steps", migrate_answer_job_steps),
 )
 
 

@@ -47,9 +47,9 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "FWTREND_DATABASE_URL"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The shared tables' version on PostgreSQL (`shared_schema`); bump it with every change to them.
-2: alerts + alert_posts, classic_blocks, live_lookups, shared_health."""
+2: alerts + alert_posts, classic_blocks, live_lookups, shared_health. 3: answer_job_steps."""
 CONNECT_TIMEOUT_S = 5
 """Seconds to wait for a PostgreSQL server to accept a connection."""
 

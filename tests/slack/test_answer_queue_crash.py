@@ -104,6 +104,55 @@ def test_answers_in_flight_when_the_web_process_is_killed_are_each_given_once_af
             second.stop()
 
 
+@pytest.mark.timeout(400)
+def test_an_answer_posted_before_the_kill_is_not_posted_again_and_its_chart_goes_up_once_after_the_restart(
+    tmp_path: Path, fake_slack: FakeSlack, shared_settings: dict[str, str]
+) -> None:
+    # Each answer is posted, then its chart upload waits: killed there, the answer is in Slack, the chart not.
+    fake_slack.hold("files.getUploadURLExternal")
+    first = Serve(tmp_path, "first", **serve_settings(fake_slack, **shared_settings)).wait_ready()
+    second = None
+    try:
+        commands, mentions = [f"CSTEPCMD{i}" for i in range(3)], [f"CSTEPMEN{i}" for i in range(3)]
+        for i, channel in enumerate(commands):
+            body = slash_command_body(
+                "pytorch vs tensorflow", channel_id=channel, user_id=f"USC{i}", response_url=fake_slack.hook_url()
+            )
+            assert post(first.events_url, body, SECRET).status_code == 200
+        for i, channel in enumerate(mentions):
+            event = app_mention_event("pytorch vs tensorflow", channel=channel, user=f"USM{i}")
+            assert post(first.events_url, event_body(event, event_id=f"EvStep{i}"), SECRET).status_code == 200
+        fake_slack.wait_for("files.getUploadURLExternal", count=6, timeout=90)
+        posted_before = Counter(c.params.get("channel") for c in fake_slack.calls("chat.postMessage"))
+        assert posted_before == Counter(dict.fromkeys(commands + mentions, 1))
+        first.kill_tree()
+        fake_slack.let_go("files.getUploadURLExternal")
+        second = Serve(tmp_path, "second", **serve_settings(fake_slack, **shared_settings)).wait_ready()
+        deadline = time.monotonic() + 120
+        while len(fake_slack.calls("files.completeUploadExternal")) < 6 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(4)  # room for any (wrong) second post to arrive
+        logs = (first.log(), second.log())
+        posted = Counter(c.params.get("channel") for c in fake_slack.calls("chat.postMessage"))
+        assert posted == posted_before, logs
+        uploads = {
+            c.params.get("channel_id"): c.params.get("thread_ts")
+            for c in fake_slack.calls("files.completeUploadExternal")
+        }
+        assert sorted(uploads) == sorted(commands + mentions), logs
+        assert len(fake_slack.calls("files.completeUploadExternal")) == 6, logs
+        # The chart is shown in the message posted before the kill: its ts came back from the recorded step.
+        for channel in commands:
+            updates = [c.params["ts"] for c in fake_slack.calls("chat.update") if c.params.get("channel") == channel]
+            assert updates and set(updates) == {uploads[channel]}, logs
+        assert "step(s) already in Slack were not sent again" in second.log()
+    finally:
+        fake_slack.let_go("files.getUploadURLExternal")
+        first.stop()
+        if second is not None:
+            second.stop()
+
+
 @pytest.mark.timeout(300)
 def test_after_a_restart_work_left_too_long_tells_the_asker_and_fresh_work_is_answered(
     tmp_path: Path, fake_slack: FakeSlack

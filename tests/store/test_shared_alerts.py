@@ -128,12 +128,12 @@ def test_racing_processes_never_take_more_live_look_ups_than_the_hour_allows(sha
     assert live_lookups.take_lookups(shared_store, "T9", ["q"], per_hour=5, per_team=3, now=now + 3601) is None
 
 
-def test_the_shared_schema_has_the_alert_block_and_look_up_tables(shared_store: Store, shared_backend) -> None:
+def test_the_shared_schema_has_the_alert_block_look_up_and_job_step_tables(shared_store: Store, shared_backend) -> None:
     names = set(inspect(shared_store.shared.engine).get_table_names())
-    assert {"alerts", "alert_posts", "classic_blocks", "live_lookups"} <= names
+    assert {"alerts", "alert_posts", "classic_blocks", "live_lookups", "answer_job_steps"} <= names
     if shared_backend is not None:
         with shared_store.shared.read() as conn:
-            assert conn.execute(select(shared_schema.c.version)).scalar() == SCHEMA_VERSION == 2
+            assert conn.execute(select(shared_schema.c.version)).scalar() == SCHEMA_VERSION == 3
 
 
 def test_a_postgresql_database_of_shared_schema_1_gains_the_new_tables_on_the_next_start(

@@ -1,0 +1,104 @@
+"""An answer job run again after its worker died does not repeat what Slack already accepted: each accepted
+change is a recorded step, handed back from the record on the next run (`bot.slack.job_journal`)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.job_journal import Journal, JournaledClient, journaled_respond
+from bot.store import answer_jobs
+from bot.store.connection import Store
+from tests.support.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def job_id(shared_store: Store) -> int:
+    job = answer_jobs.enqueue(shared_store, "message", {"team": "T111"}, useful_for_s=600)
+    assert job is not None
+    assert answer_jobs.claim(shared_store, "first-worker", lease_s=30) is not None
+    return job
+
+
+def run(store: Store, job_id: int, attempts: int, client: WebClient) -> tuple[JournaledClient, Journal]:
+    journal = Journal.for_job(store, job_id, attempts)
+    return JournaledClient(client, journal), journal
+
+
+def test_a_rerun_gets_the_posted_message_back_without_posting_it_again(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient
+) -> None:
+    first, _ = run(shared_store, job_id, 1, fake_slack_client)
+    posted = first.chat_postMessage(channel="C1", text="PyTorch vs TensorFlow")
+    # the worker dies here: the chart was never uploaded
+
+    again, journal = run(shared_store, job_id, 2, fake_slack_client)
+    replayed = again.chat_postMessage(channel="C1", text="PyTorch vs TensorFlow")
+    again.chat_update(channel="C1", ts=replayed["ts"], text="PyTorch vs TensorFlow, with its chart")
+
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+    assert (replayed["channel"], replayed["ts"]) == (posted["channel"], posted["ts"])
+    assert [c.params["ts"] for c in fake_slack.calls("chat.update")] == [posted["ts"]]
+    assert journal.replayed == 1
+    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postMessage", "chat_update"]
+
+
+def test_a_call_slack_refused_is_not_a_step(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient
+) -> None:
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    client, _ = run(shared_store, job_id, 1, fake_slack_client)
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C1", text="first try")
+    client.conversations_join(channel="C1")  # a read-like call: never a step
+    client.chat_postMessage(channel="C1", text="after joining")
+    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postMessage"]
+
+    again, _ = run(shared_store, job_id, 2, fake_slack_client)
+    again.chat_postMessage(channel="C1", text="first try")  # handed back: Slack is not asked again
+    assert len(fake_slack.calls("chat.postMessage")) == 2  # the refused one and the accepted one
+
+
+def test_a_rerun_taking_another_path_sends_from_the_first_step_that_differs(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient, caplog
+) -> None:
+    first, _ = run(shared_store, job_id, 1, fake_slack_client)
+    first.chat_postMessage(channel="C1", text="answer")
+
+    again, journal = run(shared_store, job_id, 2, fake_slack_client)
+    with caplog.at_level(logging.WARNING, logger="fwtrend.jobs"):
+        again.chat_postEphemeral(channel="C1", user="U1", text="a private answer this time")
+    assert len(fake_slack.calls("chat.postEphemeral")) == 1
+    assert journal.replayed == 0
+    assert "took another path than its first run" in caplog.text
+    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postEphemeral"]
+
+
+def test_a_response_url_reply_is_a_step_only_when_slack_took_it(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack
+) -> None:
+    journal = Journal.for_job(shared_store, job_id, 1)
+    respond = journaled_respond(Respond(response_url=fake_slack.hook_url()), journal)
+    fake_slack.fail("response_url", "expired_url", status=404)
+    assert respond(text="refused").status_code == 404
+    assert respond(text="taken").status_code == 200
+    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["respond"]
+
+    again = journaled_respond(Respond(response_url=fake_slack.hook_url()), Journal.for_job(shared_store, job_id, 2))
+    assert again(text="taken").status_code == 200
+    assert len(fake_slack.calls("response_url")) == 2  # the refused one and the taken one, never a third
+
+
+def test_completing_a_job_drops_its_steps_and_a_lost_lease_keeps_them(
+    shared_store: Store, job_id: int, fake_slack_client: WebClient
+) -> None:
+    client, _ = run(shared_store, job_id, 1, fake_slack_client)
+    client.chat_postMessage(channel="C1", text="answer")
+    assert not answer_jobs.complete(shared_store, job_id, "another-worker")  # not its lease: the steps stay
+    assert len(answer_jobs.done_steps(shared_store, job_id)) == 1
+    assert answer_jobs.complete(shared_store, job_id, "first-worker")
+    assert answer_jobs.done_steps(shared_store, job_id) == []
