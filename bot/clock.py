@@ -5,6 +5,10 @@ The refresh is `fwtrend refresh`, which ends by posting the alerts and milestone
 
     python -m bot.clock            # forever; the refresh at FWTREND_REFRESH_HOUR (UTC, default 4)
 
+With several machines (docs/deploying.md): FWTREND_SNAPSHOT_PUBLISH makes the refresh publish a snapshot of the
+figures afterwards; on the other machines FWTREND_SNAPSHOT_FROM replaces the refresh: the snapshot is applied
+to this machine's store whenever a new one is published (checked every SNAPSHOT_EVERY).
+
 Later features add their own periodic jobs to HOOKS (the digest job: every few minutes):
 
     from bot.clock import HOOKS, Every
@@ -22,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from bot.ingest.seeded import open_seeded_store
@@ -147,14 +152,62 @@ class Scheduler:
             ticks += 1
 
 
+SNAPSHOT_EVERY = timedelta(minutes=5)
+
+
+def refresh_and_publish(refresh: Callable[[], object], dest: Path) -> Callable[[], object]:
+    """The daily refresh, then a snapshot of the figures published to `dest` (also after a partial refresh:
+    the figures that did arrive are worth carrying)."""
+
+    def run() -> object:
+        from bot.store.snapshot import SnapshotError, publish
+
+        outcome = refresh()
+        try:
+            published = publish(open_seeded_store(), dest)
+        except SnapshotError as exc:
+            log.error("%s", exc)
+        else:
+            log.info("published the figures to %s (%s)", published.path, published.published_at)
+        return outcome
+
+    return run
+
+
+def apply_published_snapshot(src: Path) -> Callable[[datetime], object]:
+    """Apply the snapshot at `src` when a new one was published; a missing or unreadable one is logged and
+    tried again next time (this machine goes on answering from the figures it has)."""
+
+    def run(_now: datetime) -> object:
+        from bot.store.snapshot import SnapshotError, apply
+
+        try:
+            applied = apply(open_seeded_store(), src)
+        except SnapshotError as exc:
+            log.warning("%s; trying again in %s", exc, SNAPSHOT_EVERY)
+            return None
+        if not applied.skipped:
+            changed = sum(applied.changed.values())
+            log.info("applied the snapshot published %s: %d rows changed", applied.published_at, changed)
+        return applied
+
+    return run
+
+
 def post_due_digests(now: datetime) -> object:
     """Post every digest that is due; the store's lock keeps a second scheduler from posting too."""
     return clock_job(open_seeded_store(), now)
 
 
 def default_jobs(refresh: Callable[[], object] = refresh_in_subprocess) -> list[Job]:
-    hour = get_settings().fwtrend_refresh_hour
-    return [Daily("refresh", hour, refresh), Every("digest", DIGEST_EVERY, post_due_digests), *HOOKS]
+    settings = get_settings()
+    source, dest = settings.fwtrend_snapshot_from, settings.fwtrend_snapshot_publish
+    if source is not None:  # another machine refreshes: its snapshot is this store's figures
+        figures: Job = Every("snapshot", SNAPSHOT_EVERY, apply_published_snapshot(source))
+    else:
+        daily = refresh if dest is None else refresh_and_publish(refresh, dest)
+        figures = Daily("refresh", settings.fwtrend_refresh_hour, daily)
+    return [figures, Every("digest", DIGEST_EVERY, post_due_digests), *HOOKS]
 
 
 def main() -> None:

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     another process answers once it runs out."""
     fwtrend_refresh_hour: int = Field(default=4, ge=0, le=23)
     """UTC hour of the clock process's daily refresh (after npm and pypistats have counted the day)."""
+    fwtrend_snapshot_publish: Path | None = None
+    """Several machines: where this machine's clock publishes a snapshot of its figures after each refresh
+    (a path every machine can read; `fwtrend snapshot`, docs/deploying.md)."""
+    fwtrend_snapshot_from: Path | None = None
+    """Several machines: the snapshot this machine's clock applies (checked every few minutes) instead of
+    refreshing from the sources itself."""
 
     @property
     def db_path(self) -> Path:

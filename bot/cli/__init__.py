@@ -9,9 +9,11 @@ Each subcommand parses its arguments here and calls a library function, as `pypi
     bundle.py    bundle                                      (bot.ingest.bundle)
     watch.py     track, untrack, tracking                    (bot.answering.watch_list)
     alerts.py    alerts (and the check after refresh)        (bot.slack.alert_delivery.run_alerts)
+    snapshot.py  snapshot publish|apply                      (bot.store.snapshot)
 
-Exit codes: 0 done, 1 a refresh source, a digest or an alert post failed or a name to track was found nowhere,
-2 usage or settings (argparse's own exit 2 for malformed arguments), 130 interrupted.
+Exit codes: 0 done; 1 a refresh source, a digest or an alert post failed, a name to track was found nowhere, or a
+snapshot could not be published or applied; 2 usage or settings (argparse's own exit 2 for malformed
+arguments); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.catalog import CatalogError
-from bot.cli import alerts, answers, bundle, digest, refresh, serve, watch
+from bot.cli import alerts, answers, bundle, digest, refresh, serve, snapshot, watch
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_command(sub)
     watch.add_commands(sub)
     alerts.add_command(sub)
+    snapshot.add_command(sub)
     for name in ("refresh", "digest", "alerts"):  # they had parsers of their own: their errors keep their own names
         sub.choices[name].set_defaults(own_errors=sub.choices[name])
     return parser
