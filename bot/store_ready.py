@@ -41,22 +41,17 @@ def serves_as_is(path: Path, database_url: str | None = None) -> bool:
     """True when the store file at `path` is seeded, has exactly this version's migrations and schema
     version, this release's bundle is unpacked and the shared state is in the file itself (no
     `database_url`). Never writes, never creates the file; False on any doubt, any SQLite error included."""
-    if database_url or not path.is_file():
-        return False
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        return not database_url and path.is_file() and _migrated_and_seeded(path) and usable(bundle_path())
+    except (OSError, ValueError, sqlite3.Error):  # e.g. a folder on the way that cannot be searched
         return False
+
+
+def _migrated_and_seeded(path: Path) -> bool:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         applied = {row[0] for row in conn.execute("SELECT name FROM migrations")}
         meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('seeded_at', 'schema_version')"))
-    except sqlite3.Error:
-        return False
     finally:
         conn.close()
-    return (
-        applied == set(MIGRATION_NAMES)
-        and meta.get("schema_version") == SCHEMA_VERSION
-        and meta.get("seeded_at") is not None
-        and usable(bundle_path())
-    )
+    return applied == set(MIGRATION_NAMES) and meta.get("schema_version") == SCHEMA_VERSION and "seeded_at" in meta

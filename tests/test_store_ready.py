@@ -100,3 +100,13 @@ def test_the_start_check_forks_no_child_for_a_ready_store_and_one_for_a_corrupt_
     assert check.pid is not None
     with pytest.raises(SystemExit, match="not a SQLite database"):
         check.result()
+
+
+def test_a_store_or_bundle_that_cannot_even_be_looked_at_goes_to_the_full_check(
+    ready_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(bot.store_ready, "bundle_path", refused)
+    assert not serves_as_is(ready_file)

@@ -8,12 +8,18 @@ already recorded is not sent: Slack's recorded response is handed back instead (
 the uploaded file's id), so the job goes on from where it was.
 
 Only calls Slack accepted count as steps: a post refused with `not_in_channel`, then joined and posted again,
-is one step. A run that takes another path than the recorded one (the store was refreshed in between)
-stops replaying at the first step that differs, and says so in the log.
+is one step. A step is handed back only to a call of the same method going to the same place (channel,
+user, thread, message ts, kind of reply); a run that takes another path than the recorded one (the store
+was refreshed in between) stops replaying at the first step that differs, and says so in the log.
 
-What this cannot close: Slack accepting a step and the worker dying before the record is written (well
-under a millisecond on SQLite, one round trip on PostgreSQL). `chat.postMessage` and response_urls take no
-idempotency key, so that one step is sent again.
+One run at a time: steps are recorded only while the run's worker holds the job's lease. A run whose job
+was handed back (SIGTERM, after the grace period) or taken over (its lease ran out) sends nothing more
+(HandedBack at its next step).
+
+What this cannot close: Slack accepting a step and the worker dying (or its record failing) before the
+record is written, well under a millisecond on SQLite, one round trip on PostgreSQL. `chat.postMessage` and
+response_urls take no idempotency key, so that one step is sent again; the steps after it are still handed
+back.
 """
 
 from __future__ import annotations
@@ -48,63 +54,100 @@ channel are simply done again."""
 RESPOND = "respond"
 
 
-class Journal:
-    """The steps of one job: those recorded by earlier runs (replayed in order), then those made now."""
+TARGET_ARGUMENTS = ("channel", "channel_id", "user", "user_id", "thread_ts", "ts", "response_type",
+                    "replace_original", "delete_original")  # fmt: skip
+"""The arguments that say where a step goes: a rerun whose step goes elsewhere took another path."""
 
-    def __init__(self, store: Store, job_id: int, done: list[tuple[str, dict[str, Any]]]):
-        self.store, self.job_id = store, job_id
+
+class HandedBack(Exception):
+    """The job was handed back to the queue (SIGTERM) or taken over (its lease ran out): this run stops
+    before its next step, so two runs never send the same step."""
+
+
+class Journal:
+    """The steps of one job: those recorded by earlier runs (handed back by step number), then those made now.
+
+    Recorded only while `owner` holds the job's lease, so a run that lost its job cannot write steps for
+    the run that took it over; that lost run stops at its next step (HandedBack)."""
+
+    def __init__(self, store: Store, job_id: int, owner: str, done: dict[int, tuple[str, dict[str, Any]]]):
+        self.store, self.job_id, self.owner = store, job_id, owner
         self._done = done
         self._next = 0
         self._replayed = 0
         self._replaying = bool(done)
-        self._forget_from: int | None = None
+        self._revoked = threading.Event()
         self._lock = threading.Lock()
 
     @classmethod
-    def for_job(cls, store: Store, job_id: int, attempts: int) -> Journal:
-        """The journal of a claimed job; a first attempt has nothing recorded (no read)."""
-        return cls(store, job_id, answer_jobs.done_steps(store, job_id) if attempts > 1 else [])
+    def for_job(cls, store: Store, job_id: int, owner: str, attempts: int) -> Journal:
+        """The journal of a job `owner` claimed; a first attempt has nothing recorded (no read)."""
+        done = answer_jobs.done_steps(store, job_id) if attempts > 1 else {}
+        return cls(store, job_id, owner, done)
 
     @property
     def replayed(self) -> int:
         """How many steps were handed back from the record instead of being sent."""
         return self._replayed
 
-    def run(self, method: str, send: Callable[[], Any], accepted: Callable[[Any], dict[str, Any] | None],
-            rebuild: Callable[[dict[str, Any]], Any]) -> Any:  # fmt: skip
-        """Step `method`: replayed with `rebuild(recorded)` when this step was recorded, else `send()`, and
-        recorded when `accepted(result)` gives what to keep (None: Slack did not accept it, not a step)."""
+    def revoke(self) -> None:
+        """The job is no longer this run's (handed back on SIGTERM): send nothing more."""
+        self._revoked.set()
+
+    def run(
+        self,
+        method: str,
+        target: dict[str, Any],
+        send: Callable[[], Any],
+        accepted: Callable[[Any], dict[str, Any] | None],
+        rebuild: Callable[[dict[str, Any]], Any],
+    ) -> Any:
+        """Step `method` to `target`: handed back with `rebuild(recorded)` when this step was recorded going
+        to the same target, else `send()`, and recorded when `accepted(result)` gives what to keep (None:
+        Slack did not accept it, so it is no step)."""
         with self._lock:
-            if self._replaying and self._next < len(self._done):
-                recorded_method, recorded = self._done[self._next]
-                if recorded_method == method:
-                    self._next += 1
-                    self._replayed += 1
-                    return rebuild(recorded)
+            if self._revoked.is_set():
+                raise HandedBack(f"answer job {self.job_id} was handed back; stopping before step {self._next}")
+            step = self._next
+            recorded = self._done.get(step) if self._replaying else None
+            if recorded is not None and recorded[0] == method and recorded[1].get("target") == target:
+                self._next += 1
+                self._replayed += 1
+                return rebuild(recorded[1].get("slack") or {})
+            if recorded is not None:
                 log.warning(
                     "answer job %d took another path than its first run (step %d: %s, recorded %s); "
                     "sending from here on",
-                    self.job_id, self._next, method, recorded_method,
+                    self.job_id, step, method, recorded[0],
                 )  # fmt: skip
-                self._forget_from = self._next
-            self._replaying = False
-        if self._forget_from is not None:  # the record from here on is of a path this run did not take
-            try:
-                answer_jobs.forget_steps(self.store, self.job_id, self._forget_from)
-            except Exception as exc:
-                log.warning("could not forget the old steps of answer job %d (%s)", self.job_id, type(exc).__name__)
-            self._forget_from = None
+                self._replaying = False
+                self._forget(step)
+            # No record of this step (the first run, or its record was never written): sent now.
         result = send()  # outside the lock: a slow Slack call must not hold the job's other threads
         kept = accepted(result)
         if kept is not None:
             with self._lock:
                 step = self._next
                 self._next += 1
-            try:
-                answer_jobs.record_step(self.store, self.job_id, step, method, kept)
-            except Exception as exc:  # the answer is out; only a rerun after a crash would repeat this step
-                log.warning("could not record step %d of answer job %d (%s)", step, self.job_id, type(exc).__name__)
+            self._record(step, method, {"target": target, "slack": kept})
         return result
+
+    def _record(self, step: int, method: str, what: dict[str, Any]) -> None:
+        try:
+            held = answer_jobs.record_step(self.store, self.job_id, self.owner, step, method, what)
+        except Exception as exc:  # the answer is out; only a rerun after a crash would repeat this step
+            log.warning("could not record step %d of answer job %d (%s)", step, self.job_id, type(exc).__name__)
+            return
+        if not held:  # another worker took the job over (this one's lease ran out): it goes on from here
+            log.warning("answer job %d was taken over by another worker; this run stops", self.job_id)
+            self._revoked.set()
+
+    def _forget(self, step: int) -> None:
+        """The record from `step` on is of a path this run does not take."""
+        try:
+            answer_jobs.forget_steps(self.store, self.job_id, step)
+        except Exception as exc:
+            log.warning("could not forget the old steps of answer job %d (%s)", self.job_id, type(exc).__name__)
 
 
 class JournaledClient:
@@ -121,6 +164,7 @@ class JournaledClient:
         def step(*args: Any, **kwargs: Any) -> Any:
             return self._journal.run(
                 name,
+                _target(kwargs),
                 lambda: attribute(*args, **kwargs),
                 lambda response: _slack_data(response),
                 lambda recorded: _slack_response(self._client, name, recorded),
@@ -135,6 +179,7 @@ def journaled_respond(respond: Callable[..., Any], journal: Journal) -> Callable
     def send(*args: Any, **kwargs: Any) -> Any:
         return journal.run(
             RESPOND,
+            _target(kwargs),
             lambda: respond(*args, **kwargs),
             lambda response: {"status": 200, "body": response.body} if response.status_code == 200 else None,
             lambda recorded: WebhookResponse(url="", status_code=200, body=recorded.get("body", ""), headers={}),
@@ -143,12 +188,16 @@ def journaled_respond(respond: Callable[..., Any], journal: Journal) -> Callable
     return send
 
 
+def _target(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {key: kwargs[key] for key in TARGET_ARGUMENTS if kwargs.get(key) is not None}
+
+
 def _slack_data(response: Any) -> dict[str, Any]:
-    """What is kept of a Web API response: its data, less the message it echoes (blocks: kilobytes)."""
+    """What is kept of a Web API response: its data, less the message or view it echoes (kilobytes)."""
     data = getattr(response, "data", None)
     if not isinstance(data, dict):
         return {"ok": True}
-    return {key: value for key, value in data.items() if key != "message"}
+    return {key: value for key, value in data.items() if key not in ("message", "view")}
 
 
 def _slack_response(client: WebClient, method: str, data: dict[str, Any]) -> SlackResponse:

@@ -51,7 +51,7 @@ from bot.slack.interactions import (
     share_answer,
     update_answer,
 )
-from bot.slack.job_journal import Journal, JournaledClient, journaled_respond
+from bot.slack.job_journal import HandedBack, Journal, JournaledClient, journaled_respond
 from bot.slack.unfurls import unfurl_links
 from bot.store import answer_jobs
 from bot.store.answer_jobs import Job
@@ -95,7 +95,7 @@ class JobRunner:
         self._wake = threading.Semaphore(0)  # one release per job recorded here: it wakes exactly one worker
         self._stop = threading.Event()
         self._workers: list[threading.Thread] = []
-        self._running: set[int] = set()
+        self._running: dict[int, Journal | None] = {}  # the jobs in flight here, with their journals
         self._lock = threading.Lock()
         self._client_for: Callable[[str | None, str], WebClient] | None = None
         self._store: Store | None = None
@@ -159,6 +159,9 @@ class JobRunner:
             worker.join(max(0.0, deadline - time.monotonic()))
         with self._lock:
             unfinished = list(self._running)
+            for journal in self._running.values():
+                if journal is not None:
+                    journal.revoke()  # a run still going sends nothing more once its job is handed back
         if not unfinished:
             return 0
         try:
@@ -185,16 +188,20 @@ class JobRunner:
             if job is None:
                 self._wake.acquire(timeout=self.poll_s)
                 continue
+            journal = self._journal(job)
             with self._lock:
-                self._running.add(job.id)
+                self._running[job.id] = journal
             outcome = "failed"
             try:
-                outcome = run_job(self.services, job, self.client_for, journal=self._journal(job))
+                outcome = run_job(self.services, job, self.client_for, journal=journal)
+            except HandedBack as exc:  # another run has the job now (or will): not ours to complete
+                log.info("%s", exc)
+                continue
             except Exception:
                 log.exception("answer job %d (%s) failed", job.id, job.kind)
             finally:
                 with self._lock:
-                    self._running.discard(job.id)
+                    self._running.pop(job.id, None)
             try:
                 if not answer_jobs.complete(self.store, job.id, self.owner, outcome):
                     log.warning("answer job %d was taken over before it finished", job.id)
@@ -204,7 +211,7 @@ class JobRunner:
     def _journal(self, job: Job) -> Journal | None:
         """The job's steps so far (none on a first attempt). Unreadable: the job runs without (logged)."""
         try:
-            return Journal.for_job(self.store, job.id, job.attempts)
+            return Journal.for_job(self.store, job.id, self.owner, job.attempts)
         except Exception as exc:
             log.warning("answer job %d: its steps so far cannot be read (%s)", job.id, type(exc).__name__)
             return None

@@ -178,8 +178,9 @@ def renew(store: Store, owner: str, lease_s: float, *, now: float | None = None)
 
 
 def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *, now: float | None = None) -> bool:
-    """Mark the job done, once: only while `owner` holds it, and drop its steps. False when the lease was lost
-    to another worker (which goes on from the steps). Also drops rows finished more than DONE_KEEP_S ago."""
+    """Mark the job done, once: only while `owner` holds it, and drop the steps of every job done. False when
+    the lease was lost to another worker (which goes on from the steps). Also drops rows finished more than
+    DONE_KEEP_S ago."""
     now = time.time() if now is None else now
     c = answer_jobs.c
     with store.shared.write() as conn:
@@ -188,22 +189,36 @@ def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *
             .where(c.id == job_id, c.lease_owner == owner, c.status == "running")
             .values(status="done", finished_at=now, outcome=outcome)
         )
-        if done.rowcount == 1:
-            conn.execute(answer_job_steps.delete().where(answer_job_steps.c.job_id == job_id))
+        # This job's steps, and any left by a job that is gone or done (a failed clean-up, a lost lease).
+        live = select(c.id).where(c.status != "done")
+        conn.execute(answer_job_steps.delete().where(answer_job_steps.c.job_id.not_in(live)))
         conn.execute(answer_jobs.delete().where(c.status == "done", c.finished_at < now - DONE_KEEP_S))
     return done.rowcount == 1
 
 
 def record_step(
-    store: Store, job_id: int, step: int, method: str, response: dict[str, Any], *, now: float | None = None
-) -> None:
+    store: Store,
+    job_id: int,
+    owner: str,
+    step: int,
+    method: str,
+    what: dict[str, Any],
+    *,
+    now: float | None = None,
+) -> bool:
     """Record that step `step` of the job (a Web API `method`, e.g. "chat_postMessage", or "respond") was
-    accepted by Slack with `response` (JSON-able). A step already recorded is kept as it was."""
+    accepted by Slack; `what` (JSON-able) says where it went and what Slack answered. Only while `owner`
+    holds the job: False, and nothing recorded, when another worker took it over or it is done."""
     now = time.time() if now is None else now
     shared = store.shared
-    row = {"job_id": job_id, "step": step, "method": method, "response": json.dumps(response), "done_at": now}
+    c = answer_jobs.c
+    held = select(c.id).where(c.id == job_id, c.lease_owner == owner, c.status == "running").with_for_update()
+    row = {"job_id": job_id, "step": step, "method": method, "response": json.dumps(what), "done_at": now}
     with shared.write() as conn:
+        if conn.execute(held).first() is None:
+            return False
         conn.execute(shared.insert(answer_job_steps).values(**row).on_conflict_do_nothing())
+    return True
 
 
 def forget_steps(store: Store, job_id: int, from_step: int) -> None:
@@ -213,12 +228,12 @@ def forget_steps(store: Store, job_id: int, from_step: int) -> None:
         conn.execute(answer_job_steps.delete().where(c.job_id == job_id, c.step >= from_step))
 
 
-def done_steps(store: Store, job_id: int) -> list[tuple[str, dict[str, Any]]]:
-    """(method, response) of each step the job already made in Slack, in order."""
+def done_steps(store: Store, job_id: int) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Step number → (method, what was recorded) of each step the job already made in Slack."""
     c = answer_job_steps.c
     with store.shared.read() as conn:
-        rows = conn.execute(select(c.method, c.response).where(c.job_id == job_id).order_by(c.step))
-        return [(method, json.loads(response)) for method, response in rows]
+        rows = conn.execute(select(c.step, c.method, c.response).where(c.job_id == job_id))
+        return {step: (method, json.loads(response)) for step, method, response in rows}
 
 
 def release(store: Store, owner: str, job_ids: Iterable[int] | None = None) -> int:

@@ -10,23 +10,29 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.job_journal import Journal, JournaledClient, journaled_respond
+from bot.slack.job_journal import HandedBack, Journal, JournaledClient, journaled_respond
 from bot.store import answer_jobs
 from bot.store.connection import Store
 from tests.support.fake_slack import FakeSlack
+
+OWNER = "first-worker"
 
 
 @pytest.fixture
 def job_id(shared_store: Store) -> int:
     job = answer_jobs.enqueue(shared_store, "message", {"team": "T111"}, useful_for_s=600)
     assert job is not None
-    assert answer_jobs.claim(shared_store, "first-worker", lease_s=30) is not None
+    assert answer_jobs.claim(shared_store, OWNER, lease_s=30) is not None
     return job
 
 
 def run(store: Store, job_id: int, attempts: int, client: WebClient) -> tuple[JournaledClient, Journal]:
-    journal = Journal.for_job(store, job_id, attempts)
+    journal = Journal.for_job(store, job_id, OWNER, attempts)
     return JournaledClient(client, journal), journal
+
+
+def methods(store: Store, job_id: int) -> list[str]:
+    return [method for _, (method, _) in sorted(answer_jobs.done_steps(store, job_id).items())]
 
 
 def test_a_rerun_gets_the_posted_message_back_without_posting_it_again(
@@ -44,7 +50,7 @@ def test_a_rerun_gets_the_posted_message_back_without_posting_it_again(
     assert (replayed["channel"], replayed["ts"]) == (posted["channel"], posted["ts"])
     assert [c.params["ts"] for c in fake_slack.calls("chat.update")] == [posted["ts"]]
     assert journal.replayed == 1
-    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postMessage", "chat_update"]
+    assert methods(shared_store, job_id) == ["chat_postMessage", "chat_update"]
 
 
 def test_a_call_slack_refused_is_not_a_step(
@@ -56,39 +62,89 @@ def test_a_call_slack_refused_is_not_a_step(
         client.chat_postMessage(channel="C1", text="first try")
     client.conversations_join(channel="C1")  # a read-like call: never a step
     client.chat_postMessage(channel="C1", text="after joining")
-    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postMessage"]
+    assert methods(shared_store, job_id) == ["chat_postMessage"]
 
     again, _ = run(shared_store, job_id, 2, fake_slack_client)
     again.chat_postMessage(channel="C1", text="first try")  # handed back: Slack is not asked again
     assert len(fake_slack.calls("chat.postMessage")) == 2  # the refused one and the accepted one
 
 
+@pytest.mark.parametrize(
+    "other_path",
+    [
+        lambda c: c.chat_postEphemeral(channel="C1", user="U1", text="a private answer this time"),
+        lambda c: c.chat_postMessage(channel="C2", text="the same method to another channel"),
+    ],
+    ids=["another-method", "another-channel"],
+)
 def test_a_rerun_taking_another_path_sends_from_the_first_step_that_differs(
-    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient, caplog
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient, caplog, other_path
 ) -> None:
     first, _ = run(shared_store, job_id, 1, fake_slack_client)
     first.chat_postMessage(channel="C1", text="answer")
+    sent_before = len(fake_slack.calls())
 
     again, journal = run(shared_store, job_id, 2, fake_slack_client)
     with caplog.at_level(logging.WARNING, logger="fwtrend.jobs"):
-        again.chat_postEphemeral(channel="C1", user="U1", text="a private answer this time")
-    assert len(fake_slack.calls("chat.postEphemeral")) == 1
+        other_path(again)
+    assert len(fake_slack.calls()) == sent_before + 1
     assert journal.replayed == 0
     assert "took another path than its first run" in caplog.text
-    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["chat_postEphemeral"]
+    assert len(answer_jobs.done_steps(shared_store, job_id)) == 1  # the new step replaced the old record
+
+
+def test_a_step_whose_record_was_lost_is_sent_again_and_the_steps_after_it_are_not(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient, monkeypatch
+) -> None:
+    first, _ = run(shared_store, job_id, 1, fake_slack_client)
+    real_record = answer_jobs.record_step
+    monkeypatch.setattr(answer_jobs, "record_step", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    first.chat_postMessage(channel="C1", text="answer")  # in Slack, but not recorded
+    monkeypatch.setattr(answer_jobs, "record_step", real_record)
+    first.chat_postMessage(channel="C1", thread_ts="1.2", text="the chart's message")
+
+    again, journal = run(shared_store, job_id, 2, fake_slack_client)
+    again.chat_postMessage(channel="C1", text="answer")
+    again.chat_postMessage(channel="C1", thread_ts="1.2", text="the chart's message")
+    threads = [c.params.get("thread_ts") for c in fake_slack.calls("chat.postMessage")]
+    assert threads == [None, "1.2", None]  # only the step with no record went again
+    assert journal.replayed == 1
+
+
+def test_a_run_whose_job_was_taken_over_records_nothing_and_stops_at_its_next_step(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient
+) -> None:
+    client, _ = run(shared_store, job_id, 1, fake_slack_client)
+    assert answer_jobs.claim(shared_store, "second-worker", lease_s=30, now=10**10) is not None  # lease ran out
+    client.chat_postMessage(channel="C1", text="answer")  # already on its way to Slack
+    assert answer_jobs.done_steps(shared_store, job_id) == {}
+    with pytest.raises(HandedBack):
+        client.chat_update(channel="C1", ts="1.2", text="with its chart")
+    assert fake_slack.calls("chat.update") == []
+
+
+def test_a_run_whose_job_was_handed_back_sends_nothing_more(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient
+) -> None:
+    client, journal = run(shared_store, job_id, 1, fake_slack_client)
+    journal.revoke()  # SIGTERM: the grace period is over and the job went back to the queue
+    with pytest.raises(HandedBack):
+        client.chat_postMessage(channel="C1", text="answer")
+    assert fake_slack.calls("chat.postMessage") == []
 
 
 def test_a_response_url_reply_is_a_step_only_when_slack_took_it(
     shared_store: Store, job_id: int, fake_slack: FakeSlack
 ) -> None:
-    journal = Journal.for_job(shared_store, job_id, 1)
+    journal = Journal.for_job(shared_store, job_id, OWNER, 1)
     respond = journaled_respond(Respond(response_url=fake_slack.hook_url()), journal)
     fake_slack.fail("response_url", "expired_url", status=404)
     assert respond(text="refused").status_code == 404
     assert respond(text="taken").status_code == 200
-    assert [method for method, _ in answer_jobs.done_steps(shared_store, job_id)] == ["respond"]
+    assert methods(shared_store, job_id) == ["respond"]
 
-    again = journaled_respond(Respond(response_url=fake_slack.hook_url()), Journal.for_job(shared_store, job_id, 2))
+    again_journal = Journal.for_job(shared_store, job_id, OWNER, 2)
+    again = journaled_respond(Respond(response_url=fake_slack.hook_url()), again_journal)
     assert again(text="taken").status_code == 200
     assert len(fake_slack.calls("response_url")) == 2  # the refused one and the taken one, never a third
 
@@ -100,5 +156,5 @@ def test_completing_a_job_drops_its_steps_and_a_lost_lease_keeps_them(
     client.chat_postMessage(channel="C1", text="answer")
     assert not answer_jobs.complete(shared_store, job_id, "another-worker")  # not its lease: the steps stay
     assert len(answer_jobs.done_steps(shared_store, job_id)) == 1
-    assert answer_jobs.complete(shared_store, job_id, "first-worker")
-    assert answer_jobs.done_steps(shared_store, job_id) == []
+    assert answer_jobs.complete(shared_store, job_id, OWNER)
+    assert answer_jobs.done_steps(shared_store, job_id) == {}
