@@ -71,10 +71,13 @@ def met_alerts(store: Store, as_of: date, mention: Callable[[str], str] = str) -
 
 
 def new_dates(store: Store, project: str, metric: str, after: datetime) -> set[date]:
-    """Dates of this project's figures that a refresh stored after `after` (the store's own rows, live sources)."""
+    """Dates of this project's figures that a refresh stored after `after` (the store's own rows, live sources).
+
+    `fetched_at` is kept to the second: a figure fetched in the same second as `after` counts as after it (a
+    refresh right after `/fwtrend subscribe` would otherwise miss its milestones one time in a few)."""
     marks = ", ".join("?" for _ in LIVE_SOURCES)
     rows = store.db.execute(
-        f"SELECT date FROM main.observations WHERE framework = ? AND metric = ? AND fetched_at > ? "
+        f"SELECT date FROM main.observations WHERE framework = ? AND metric = ? AND fetched_at >= ? "
         f"AND source IN ({marks})",
         [project, metric, after.isoformat(timespec="seconds"), *LIVE_SOURCES],
     ).fetchall()

@@ -33,7 +33,7 @@ from bot.slack.clients import ClientForTeam, settings_client_for_team
 from bot.slack.delivery import Where, post_joining
 from bot.slack.errors import error_code
 from bot.slack.pacing import POST_INTERVAL, Pacer
-from bot.store.alerts import claim, has_alerts_or_subscriptions, mark, post_row
+from bot.store.alerts import claim, has_alerts_or_subscriptions, mark, mark_in_doubt, post_row
 from bot.store.connection import Store
 
 log = logging.getLogger("fwtrend.alerts")
@@ -70,16 +70,16 @@ def _where(met: Met) -> str:
     return f"{enterprise or '-'}/{team}/{channel}"
 
 
-def open_crossings(store: Store, now: datetime) -> list[Met]:
-    """What the figures meet as of `now` and the ledger has not posted (nor given up on)."""
+def open_crossings(store: Store, now: datetime, clock: Callable[[], datetime] = _utcnow) -> list[Met]:
+    """What the figures meet as of `now` and the ledger has not posted (nor given up on). `clock`: the real
+    time, to tell a run that stopped mid-post from one still posting."""
     out = []
     for met in [*met_alerts(store, now.date(), mention), *met_milestones(store, now.date())]:
         row = post_row(store, met.channel, met.subject, met.crossing)
         if row is None or row["status"] in ("failed", "claimed"):
             out.append(met)
-        elif row["status"] == "sending":
+        elif row["status"] == "sending" and mark_in_doubt(store, met.channel, met.subject, met.crossing, clock()):
             log.warning("alert %s %s for %s may or may not have been posted; not posting it again", *_key(met))
-            mark(store, met.channel, met.subject, met.crossing, None, status="in_doubt")
     return out
 
 
@@ -122,7 +122,7 @@ def run_alerts(
         raise ValueError("client_for_team is needed to post")
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     pacer = Pacer(post_interval, sleep, monotonic)
-    for met in open_crossings(store, now):
+    for met in open_crossings(store, now, clock):
         if claim(store, met.channel, met.subject, met.crossing, owner, clock()):
             report.outcomes.append(_post(store, met, owner, client_for_team, pacer, clock))
     return report

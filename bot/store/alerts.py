@@ -283,6 +283,18 @@ def mark(store: Store, channel: ChannelKey, subject: str, crossing: str, owner: 
         conn.execute(update(alert_posts).where(*where).values(**values))
 
 
+def mark_in_doubt(store: Store, channel: ChannelKey, subject: str, crossing: str, now: datetime) -> bool:
+    """A `sending` row claimed more than LEASE ago: its run stopped mid-post, so the post may or may not be in
+    Slack and is never sent again (`in_doubt`). A row claimed since is another run still sending: left alone,
+    so its `posted` is not overwritten. True when marked."""
+    c = alert_posts.c
+    stale = update(alert_posts).where(
+        *_post_where(channel, subject, crossing), c.status == "sending", c.claimed_at < (now - LEASE).isoformat()
+    )
+    with store.shared.write() as conn:
+        return conn.execute(stale.values(status="in_doubt")).rowcount == 1
+
+
 def record_skip(store: Store, channel: ChannelKey, subject: str, crossing: str, reason: str, now: datetime) -> None:
     """Record a crossing that must never be posted (a relative alert already met when it was set)."""
     stmt = _new_post(store, channel, subject, crossing, now, status="skipped", error=reason)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -173,3 +173,25 @@ def test_figures_stored_by_hand_meet_an_alert_only_up_to_the_moment_checked(worl
         "Keras passed 80,000 GitHub stars: 80,500 stars on 2026-12-05"
         in world.alerts("--dry-run", "--now", "2026-12-05")[1]
     )
+
+
+def test_a_post_another_run_is_still_sending_is_left_to_it_and_one_stopped_mid_post_is_never_sent_again(
+    world: World, monkeypatch
+):
+    from bot.slack.alert_delivery import open_crossings
+    from bot.store.alerts import LEASE, claim, mark, post_row
+
+    _met_without_posting(world, monkeypatch)
+    now = datetime.now(UTC)
+    (met,) = open_crossings(world.store, now)
+    assert claim(world.store, met.channel, met.subject, met.crossing, "other-run", now)
+    mark(world.store, met.channel, met.subject, met.crossing, "other-run", status="sending")
+
+    assert world.alerts()[0] == 0  # the other run is posting right now: not posted twice, not marked
+    assert world.posts() == [] and post_row(world.store, met.channel, met.subject, met.crossing)["status"] == "sending"
+
+    stopped = (now - LEASE - timedelta(minutes=1)).isoformat()  # that run died mid-post long ago
+    mark(world.store, met.channel, met.subject, met.crossing, None, claimed_at=stopped)
+    assert world.alerts()[0] == 0
+    assert world.posts() == [] and post_row(world.store, met.channel, met.subject, met.crossing)["status"] == "in_doubt"
+    assert world.alerts()[1].startswith("No alert or milestone")
