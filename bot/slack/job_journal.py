@@ -9,8 +9,9 @@ the uploaded file's id), so the job goes on from where it was.
 
 Only calls Slack accepted count as steps: a post refused with `not_in_channel`, then joined and posted again,
 is one step. A step is handed back only to a call of the same method going to the same place (channel,
-user, thread, message ts, kind of reply); a run that takes another path than the recorded one (the store
-was refreshed in between) stops replaying at the first step that differs, and says so in the log.
+user, thread, message ts, kind of reply) with the same text. A run that takes another path than the
+recorded one (the store was refreshed in between) stops replaying at the first step that differs, and says
+so in the log.
 
 One run at a time: steps are recorded only while the run's worker holds the job's lease. A run whose job
 was handed back (SIGTERM, after the grace period) or taken over (its lease ran out) sends nothing more
@@ -24,6 +25,7 @@ back.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -57,6 +59,9 @@ RESPOND = "respond"
 TARGET_ARGUMENTS = ("channel", "channel_id", "user", "user_id", "thread_ts", "ts", "response_type",
                     "replace_original", "delete_original")  # fmt: skip
 """The arguments that say where a step goes: a rerun whose step goes elsewhere took another path."""
+DIGESTED_ARGUMENTS = ("text", "title")
+"""Arguments that say what a step says, kept as a digest: a rerun that would say something else (the figures
+moved in between, or the name it looked up is now known) sends it rather than being handed the old step."""
 
 
 class HandedBack(Exception):
@@ -189,7 +194,11 @@ def journaled_respond(respond: Callable[..., Any], journal: Journal) -> Callable
 
 
 def _target(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {key: kwargs[key] for key in TARGET_ARGUMENTS if kwargs.get(key) is not None}
+    target = {key: kwargs[key] for key in TARGET_ARGUMENTS if kwargs.get(key) is not None}
+    for key in DIGESTED_ARGUMENTS:
+        if isinstance(kwargs.get(key), str):
+            target[key] = hashlib.sha256(kwargs[key].encode()).hexdigest()[:16]
+    return target
 
 
 def _slack_data(response: Any) -> dict[str, Any]:

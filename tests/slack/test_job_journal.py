@@ -59,13 +59,13 @@ def test_a_call_slack_refused_is_not_a_step(
     fake_slack.fail("chat.postMessage", "not_in_channel")
     client, _ = run(shared_store, job_id, 1, fake_slack_client)
     with pytest.raises(SlackApiError):
-        client.chat_postMessage(channel="C1", text="first try")
+        client.chat_postMessage(channel="C1", text="answer")
     client.conversations_join(channel="C1")  # a read-like call: never a step
-    client.chat_postMessage(channel="C1", text="after joining")
+    client.chat_postMessage(channel="C1", text="answer")  # posted, once joined
     assert methods(shared_store, job_id) == ["chat_postMessage"]
 
     again, _ = run(shared_store, job_id, 2, fake_slack_client)
-    again.chat_postMessage(channel="C1", text="first try")  # handed back: Slack is not asked again
+    again.chat_postMessage(channel="C1", text="answer")  # handed back: Slack is not asked again
     assert len(fake_slack.calls("chat.postMessage")) == 2  # the refused one and the accepted one
 
 
@@ -158,3 +158,15 @@ def test_completing_a_job_drops_its_steps_and_a_lost_lease_keeps_them(
     assert len(answer_jobs.done_steps(shared_store, job_id)) == 1
     assert answer_jobs.complete(shared_store, job_id, OWNER)
     assert answer_jobs.done_steps(shared_store, job_id) == {}
+
+
+def test_a_rerun_that_would_say_something_else_sends_it(
+    shared_store: Store, job_id: int, fake_slack: FakeSlack, fake_slack_client: WebClient
+) -> None:
+    first, _ = run(shared_store, job_id, 1, fake_slack_client)
+    first.chat_postMessage(channel="C1", thread_ts="1.2", text="Looking up llama-index on PyPI, npm and GitHub…")
+
+    again, journal = run(shared_store, job_id, 2, fake_slack_client)  # the name is known now: no look-up
+    again.chat_postMessage(channel="C1", thread_ts="1.2", text="llama-index: 1.2M downloads/day")
+    assert [c.params["text"] for c in fake_slack.calls("chat.postMessage")][-1] == "llama-index: 1.2M downloads/day"
+    assert journal.replayed == 0
