@@ -177,10 +177,16 @@ def renew(store: Store, owner: str, lease_s: float, *, now: float | None = None)
         return conn.execute(held.values(lease_expires=now + lease_s)).rowcount
 
 
+PURGE_EVERY_S = 60.0
+"""How often a process drops old rows (in `complete`): a scan of the queue, so not on every answer, whose
+write lock the acks wait for."""
+_purged_at: dict[str, float] = {}
+
+
 def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *, now: float | None = None) -> bool:
-    """Mark the job done, once: only while `owner` holds it, and drop the steps of every job done. False when
-    the lease was lost to another worker (which goes on from the steps). Also drops rows finished more than
-    DONE_KEEP_S ago."""
+    """Mark the job done, once: only while `owner` holds it, and drop its steps. False when the lease was lost
+    to another worker (which goes on from the steps). About once a minute also drops rows finished more than
+    DONE_KEEP_S ago, and steps whose job is done or gone (a clean-up that failed)."""
     now = time.time() if now is None else now
     c = answer_jobs.c
     with store.shared.write() as conn:
@@ -189,11 +195,22 @@ def complete(store: Store, job_id: int, owner: str, outcome: str = "answered", *
             .where(c.id == job_id, c.lease_owner == owner, c.status == "running")
             .values(status="done", finished_at=now, outcome=outcome)
         )
-        # This job's steps, and any left by a job that is gone or done (a failed clean-up, a lost lease).
-        live = select(c.id).where(c.status != "done")
+        if done.rowcount == 1:
+            conn.execute(answer_job_steps.delete().where(answer_job_steps.c.job_id == job_id))
+    if now - _purged_at.get(str(store.path), 0.0) >= PURGE_EVERY_S:
+        _purged_at[str(store.path)] = now
+        purge(store, now=now)
+    return done.rowcount == 1
+
+
+def purge(store: Store, *, now: float | None = None) -> None:
+    """Drop rows finished more than DONE_KEEP_S ago, and steps whose job is done or gone."""
+    now = time.time() if now is None else now
+    c = answer_jobs.c
+    with store.shared.write() as conn:
+        live = select(c.id).where(c.status.in_(("pending", "running")))
         conn.execute(answer_job_steps.delete().where(answer_job_steps.c.job_id.not_in(live)))
         conn.execute(answer_jobs.delete().where(c.status == "done", c.finished_at < now - DONE_KEEP_S))
-    return done.rowcount == 1
 
 
 def record_step(

@@ -170,3 +170,21 @@ def test_a_rerun_that_would_say_something_else_sends_it(
     again.chat_postMessage(channel="C1", thread_ts="1.2", text="llama-index: 1.2M downloads/day")
     assert [c.params["text"] for c in fake_slack.calls("chat.postMessage")][-1] == "llama-index: 1.2M downloads/day"
     assert journal.replayed == 0
+
+
+def test_old_finished_jobs_and_steps_left_behind_are_dropped_about_once_a_minute(shared_store: Store) -> None:
+    day = 24 * 3600
+    old = answer_jobs.enqueue(shared_store, "message", {"team": "T111"}, useful_for_s=600, now=1_000_000)
+    assert answer_jobs.claim(shared_store, OWNER, lease_s=30, now=1_000_000) is not None
+    assert answer_jobs.complete(shared_store, old, OWNER, now=1_000_000)
+    with shared_store.shared.write() as conn:  # a step whose job is done (its clean-up failed)
+        conn.execute(
+            answer_jobs.answer_job_steps.insert().values(
+                job_id=old, step=0, method="chat_postMessage", response="{}", done_at=1_000_000
+            )
+        )
+    new = answer_jobs.enqueue(shared_store, "message", {"team": "T111"}, useful_for_s=600, now=1_000_000 + 2 * day)
+    assert answer_jobs.claim(shared_store, OWNER, lease_s=30, now=1_000_000 + 2 * day) is not None
+    assert answer_jobs.complete(shared_store, new, OWNER, now=1_000_000 + 2 * day)
+    assert [row[0] for row in answer_jobs.outcomes(shared_store)] == [new]
+    assert answer_jobs.done_steps(shared_store, old) == {}
