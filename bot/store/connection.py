@@ -27,7 +27,7 @@ import sqlite_utils
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from bot.store.shared import SharedState, shared_state, sqlite_url
+from bot.store.shared import SharedState, file_write_lock, shared_state, sqlite_url
 
 CACHE_SIZE = 512
 
@@ -265,6 +265,7 @@ class _Transaction:
         self.store = store
         self.depth_owner = False
         self.written: set[str] = set()
+        self._lock = file_write_lock(store.path) if store is not None else None
 
     def _note(self, action: int, table: str | None, *_: Any) -> int:
         if action in _WRITES and table:
@@ -273,7 +274,14 @@ class _Transaction:
 
     def __enter__(self) -> sqlite3.Connection:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if self._lock is not None:
+                self._lock.acquire()  # this process's writers take turns (see file_write_lock)
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                if self._lock is not None:
+                    self._lock.release()
+                raise
             self.depth_owner = True
             self.conn.set_authorizer(self._note)
         return self.conn
@@ -281,6 +289,13 @@ class _Transaction:
     def __exit__(self, exc_type, exc, tb) -> bool:
         if not self.depth_owner:
             return False
+        try:
+            return self._finish(exc_type, exc)
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def _finish(self, exc_type, exc) -> bool:
         self.conn.set_authorizer(None)
         if exc_type is None:
             try:
