@@ -24,6 +24,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ FIGURE_TABLES = ("observations", "metrics", "sources", "projects", "github_langu
 """What a snapshot carries: the figures and what they need to be answered (labels, provenance, projects
 found by live look-ups, when each source last refreshed)."""
 APPLIED_KEY = "snapshot_applied"
-"""`meta` key: the `published_at` of the last snapshot applied to this store."""
+"""`meta` key: the id of the last snapshot applied to this store (each publication has its own, even two
+in the same second)."""
 
 
 def _upsert(table: str, keys: tuple[str, ...], values: tuple[str, ...], *, better: str = "") -> str:
@@ -103,7 +105,7 @@ def publish(store: Store, dest: Path | str) -> Published:
     except OSError as exc:
         raise SnapshotError(f"cannot write a snapshot in {dest.parent}: {exc.strerror or exc}") from None
     try:
-        rows = _write(store.path, Path(tmp), published_at)
+        rows = _write(store.path, Path(tmp), published_at, uuid.uuid4().hex)
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
         os.replace(tmp, dest)
@@ -116,7 +118,7 @@ def publish(store: Store, dest: Path | str) -> Published:
     return Published(dest, published_at, rows)
 
 
-def _write(store_path: Path, tmp: Path, published_at: str) -> dict[str, int]:
+def _write(store_path: Path, tmp: Path, published_at: str, snapshot_id: str) -> dict[str, int]:
     conn = sqlite3.connect(store_path, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
@@ -131,7 +133,11 @@ def _write(store_path: Path, tmp: Path, published_at: str) -> dict[str, int]:
         data_version = conn.execute("SELECT value FROM main.meta WHERE key = 'data_version'").fetchone()
         conn.executemany(
             "INSERT INTO snapshot.snapshot_meta (key, value) VALUES (?, ?)",
-            [("published_at", published_at), ("data_version", data_version[0] if data_version else "0")],
+            [
+                ("published_at", published_at),
+                ("snapshot_id", snapshot_id),
+                ("data_version", data_version[0] if data_version else "0"),
+            ],
         )
         conn.execute("COMMIT")
         conn.execute("DETACH DATABASE snapshot")
@@ -154,30 +160,32 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def published_at(src: Path | str) -> str:
-    """When the snapshot at `src` was published. Raises SnapshotError when it is no snapshot."""
+def read_snapshot_meta(src: Path | str) -> dict[str, str]:
+    """The snapshot's own record at `src`: published_at, snapshot_id, data_version. Raises SnapshotError when
+    it is no snapshot."""
     src = Path(src).expanduser()
     if not src.is_file():
         raise SnapshotError(f"no snapshot at {src}")
     try:
         conn = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT value FROM snapshot_meta WHERE key = 'published_at'").fetchone()
+            meta = dict(conn.execute("SELECT key, value FROM snapshot_meta"))
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise SnapshotError(f"{src} is not an fwtrend snapshot ({exc})") from None
-    if row is None:
-        raise SnapshotError(f"{src} is not an fwtrend snapshot (it has no publication time)")
-    return str(row[0])
+    if "published_at" not in meta or "snapshot_id" not in meta:
+        raise SnapshotError(f"{src} is not an fwtrend snapshot (it has no publication record)")
+    return meta
 
 
 def apply(store: Store, src: Path | str) -> Applied:
     """Write the snapshot at `src` into `store` in one transaction (skipped when already applied), bumping
     the data version when any figure changed. Raises SnapshotError (the store unchanged) when it can't."""
     src = Path(src).expanduser().resolve()
-    when = published_at(src)
-    if store.get_meta(APPLIED_KEY) == when:
+    meta = read_snapshot_meta(src)
+    when = meta["published_at"]
+    if store.get_meta(APPLIED_KEY) == meta["snapshot_id"]:
         return Applied(when, dict.fromkeys(FIGURE_TABLES, 0), skipped=True)
     # Its own handle: ATTACH is not allowed inside a transaction, and the store's connections are shared.
     writer = Store(store.path)
@@ -189,7 +197,7 @@ def apply(store: Store, src: Path | str) -> Applied:
                 before = conn.total_changes
                 conn.execute(_APPLY[table])
                 changed[table] = conn.total_changes - before
-            writer.set_meta(APPLIED_KEY, when)
+            writer.set_meta(APPLIED_KEY, meta["snapshot_id"])
             if any(changed.values()):
                 writer.bump_data_version()  # every process's cached answers are dropped (Store.cached)
     except sqlite3.Error as exc:

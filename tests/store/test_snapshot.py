@@ -193,3 +193,14 @@ def test_a_missing_snapshot_is_logged_and_the_clock_goes_on(machines, monkeypatc
     get_settings.cache_clear()
     assert apply_published_snapshot(shared)(datetime.now(UTC)) is None
     assert f"no snapshot at {shared}" in caplog.text
+
+
+def test_two_snapshots_published_in_the_same_second_are_both_applied(machines) -> None:
+    refreshing, other, shared = machines
+    snapshot.publish(refreshing, shared)
+    assert not snapshot.apply(other, shared).skipped
+    upsert_observations(refreshing, [{**NEW_STARS, "source": "github"}])
+    snapshot.publish(refreshing, shared)  # within the same second, most likely: a new publication all the same
+    again = snapshot.apply(other, shared)
+    assert not again.skipped and again.changed["observations"] == 1
+    assert figure(other) == (987_654_321, "github")
