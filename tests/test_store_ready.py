@@ -3,17 +3,20 @@ check (bot.slack.launch.StoreCheck, which gives the one-line reason) about anyth
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import bot.store_ready
-from bot.settings import Settings
-from bot.slack.launch import StoreCheck
 from bot.store.connection import Store
 from bot.store.migrations import MIGRATIONS
 from bot.store_ready import MIGRATION_NAMES, SCHEMA_VERSION, serves_as_is
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -87,19 +90,40 @@ def test_shared_state_in_another_database_goes_to_the_full_check(ready_file: Pat
     assert not serves_as_is(ready_file, "postgresql+psycopg://fwtrend@127.0.0.1/fwtrend")
 
 
+# StoreCheck forks: run in a fresh process, as gunicorn's master does before it starts any thread (a fork of
+# this test process, whose other tests left threads behind, could inherit a lock one of them held).
+START_CHECK = """
+import sys
+from bot.settings import Settings
+from bot.slack.launch import StoreCheck
+check = StoreCheck(Settings(_env_file=None, fwtrend_db=sys.argv[1]))
+print("forked" if check.pid else "no child", flush=True)
+check.result()
+"""
+
+
+def _start_check(db: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FWTREND_"))} | {"PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", START_CHECK, str(db)], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_the_start_check_forks_no_child_for_a_ready_store_and_one_for_a_corrupt_store(
     ready_file: Path, tmp_path: Path
 ) -> None:
-    ready = StoreCheck(Settings(fwtrend_db=ready_file))
-    assert ready.pid is None
-    ready.result()  # nothing to wait for, nothing raised
+    ready = _start_check(ready_file)
+    assert (ready.returncode, ready.stdout.strip()) == (0, "no child"), ready.stderr
 
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"not a database " * 300)
-    check = StoreCheck(Settings(fwtrend_db=corrupt))
-    assert check.pid is not None
-    with pytest.raises(SystemExit, match="not a SQLite database"):
-        check.result()
+    refused = _start_check(corrupt)
+    assert refused.returncode == 1 and refused.stdout.strip() == "forked"
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .endswith("it is not a SQLite database (corrupt, or another kind of file)")
+    )
 
 
 def test_a_store_or_bundle_that_cannot_even_be_looked_at_goes_to_the_full_check(
