@@ -132,7 +132,7 @@ def run_digests(
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if dry_run:
         for sub in list_subscriptions(store, include_paused=False):
-            for decision in _open_decisions(store, sub, now):
+            for decision in _open_decisions(store, sub, now, dry_run=True):
                 _print(store, sub, decision, out, report)
         if not report.outcomes:
             print(f"No digest is due at {now.isoformat()}.", file=out)
@@ -163,13 +163,16 @@ def run_digests(
     return report
 
 
-def _open_decisions(store: Store, sub: Subscription, now: datetime) -> list[Decision]:
-    """Due or overdue slots with no record yet (or a retryable one)."""
+def _open_decisions(store: Store, sub: Subscription, now: datetime, *, dry_run: bool = False) -> list[Decision]:
+    """Due or overdue slots with no record yet (or a retryable one). A posting run also records what it gives
+    up on (`skipped`, `in_doubt`); a dry run writes nothing."""
     out = []
     for decision in decide(sub.schedule, now, active_from=sub.active_from):
         row = post_row(store, sub.key, decision.slot.key)
         if row is None or (row["status"] in ("failed", "claimed") and decision.action == "post"):
             out.append(decision)
+        elif dry_run:
+            continue
         elif row["status"] == "failed" and decision.action == "skip":
             # Retried until the late window closed: record the give-up, once, with a log line.
             log.warning("gave up on digest for %s %s: %s", _where(sub), decision.slot.key, row["error"])

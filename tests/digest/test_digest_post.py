@@ -255,6 +255,20 @@ def test_claim_is_exclusive_even_without_the_lock(store: Store):
     assert not claim(store, key, "2026-W49", "run-c", SUBSCRIBED_AT + timedelta(hours=1))
 
 
+def test_a_dry_run_leaves_a_digest_stopped_mid_post_as_it_was_and_a_real_run_marks_it_in_doubt(
+    fake_slack: FakeSlack, store: Store
+):
+    subscribe_direct(store, fake_slack)
+    assert claim(store, ("", "T111", "C111"), "2026-W49", "stopped-run", DUE)
+    store.db.execute("UPDATE digest_posts SET status = 'sending'")
+    out = io.StringIO()
+    assert run_digests(store, DUE, dry_run=True, out=out).outcomes == []
+    assert store.db.execute("SELECT status FROM digest_posts").fetchall() == [("sending",)]  # dry runs write nothing
+    assert run(store, fake_slack, DUE).posted == []
+    assert store.db.execute("SELECT status FROM digest_posts").fetchall() == [("in_doubt",)]
+    assert digest_posts(fake_slack) == []
+
+
 def test_lock_held_by_another_scheduler_posts_nothing(fake_slack: FakeSlack, store: Store):
     subscribe_direct(store, fake_slack)
     later = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
