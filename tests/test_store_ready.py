@@ -3,7 +3,6 @@ check (bot.slack.launch.StoreCheck, which gives the one-line reason) about anyth
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -15,8 +14,7 @@ import bot.store_ready
 from bot.store.connection import Store
 from bot.store.migrations import MIGRATIONS
 from bot.store_ready import MIGRATION_NAMES, SCHEMA_VERSION, serves_as_is
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.serve_process import clean_env
 
 
 @pytest.fixture
@@ -103,7 +101,7 @@ check.result()
 
 
 def _start_check(db: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FWTREND_"))} | {"PYTHONPATH": str(ROOT)}
+    env = clean_env(db.parent)  # the store is named on the command line, not by FWTREND_DB
     return subprocess.run(
         [sys.executable, "-c", START_CHECK, str(db)], env=env, capture_output=True, text=True, timeout=60
     )

@@ -4,7 +4,6 @@ their own stores, and their running web processes answer from the new figures at
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -23,8 +22,8 @@ from bot.store.observations import upsert_observations
 from bot.store.opening import forget_stores
 from bot.store.threads import remember
 from bot.understanding.reader import understand
+from tests.support.serve_process import clean_env
 
-ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 25)
 NEW_STARS = {"framework": "pytorch", "metric": "github_stars", "date": "2026-11-24", "value": 987_654_321}
 
@@ -131,8 +130,7 @@ def test_a_running_web_process_on_the_other_machine_answers_from_an_applied_snap
     upsert_observations(refreshing, [{**NEW_STARS, "source": "github"}])
     snapshot.publish(refreshing, shared)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FWTREND_"))}
-    env |= {"PYTHONPATH": str(ROOT), "FWTREND_DB": str(other.path)}
+    env = clean_env(other.path.parent, FWTREND_DB=str(other.path))
     applied = subprocess.run(  # the other machine's clock, or an operator: another process
         [sys.executable, "-m", "bot", "snapshot", "apply", str(shared)], env=env, capture_output=True, text=True
     )
@@ -144,8 +142,7 @@ def test_a_running_web_process_on_the_other_machine_answers_from_an_applied_snap
 
 
 def test_the_cli_says_why_it_cannot_apply_in_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FWTREND_"))}
-    env |= {"PYTHONPATH": str(ROOT), "FWTREND_DB": str(tmp_path / "fwtrend.db")}
+    env = clean_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "snapshot", "apply", str(tmp_path / "missing.db")],
         env=env, capture_output=True, text=True,
